@@ -1,0 +1,7 @@
+namespace Kiln.Dockerfile.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Warning,
+    Error,
+}

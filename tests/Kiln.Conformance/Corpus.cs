@@ -1,0 +1,38 @@
+namespace Kiln.Conformance;
+
+/// <summary>
+/// Finds the peer corpora in <c>../shared/conformance</c> beside the repository (never copied into it).
+/// <c>KILN_CONFORMANCE_DIR</c> overrides the location. A missing corpus fails the test run loudly.
+/// </summary>
+internal static class Corpus
+{
+    private static readonly Lazy<string> RootPath = new(FindRoot);
+
+    public static string Root => RootPath.Value;
+
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        var overridden = Environment.GetEnvironmentVariable("KILN_CONFORMANCE_DIR");
+        if (!string.IsNullOrEmpty(overridden))
+        {
+            return Directory.Exists(overridden)
+                ? overridden
+                : throw new DirectoryNotFoundException($"KILN_CONFORMANCE_DIR={overridden} does not exist");
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Kiln.slnx")))
+            {
+                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
+                return Directory.Exists(candidate)
+                    ? candidate
+                    : throw new DirectoryNotFoundException($"conformance corpora not found at {candidate}");
+            }
+        }
+
+        throw new DirectoryNotFoundException("repository root (Kiln.slnx) not found above " + AppContext.BaseDirectory);
+    }
+}
