@@ -1,0 +1,13 @@
+namespace Kiln.Dockerfile.Instructions;
+
+/// <summary><c>USER user[:group]</c>; stored as written (after expansion), checked only when a RUN uses it.</summary>
+public sealed record UserInstruction(string User) : Instruction
+{
+    public override string Keyword => "user";
+
+    /// <summary>The part before the first <c>:</c>.</summary>
+    public string UserName => User.Split(':', 2)[0];
+
+    /// <summary>The part after the first <c>:</c>, or null when no group was given.</summary>
+    public string? Group => User.Split(':', 2) is [_, var group] ? group : null;
+}
