@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Kiln.Dockerfile.Stages;
 
 namespace Kiln.Dockerfile;
 
@@ -8,4 +9,7 @@ namespace Kiln.Dockerfile;
 public sealed record FrontendOptions(ImmutableDictionary<string, string> BuildArgs, string? Target)
 {
     public static FrontendOptions Default { get; } = new(ImmutableDictionary<string, string>.Empty, null);
+
+    /// <summary>The platform images are built for: <c>TARGETPLATFORM</c> and its parts.</summary>
+    public Platform TargetPlatform { get; init; } = Platform.Host;
 }
