@@ -52,6 +52,35 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
         return result.Values.IsDefault ? [] : result.Values;
     }
 
+    /// <summary>
+    /// Expands a COPY/ADD heredoc body the way BuildKit does (a lexer with <c>SkipProcessQuotes</c>): variables
+    /// and escapes are processed but quotes are ordinary characters. The expander has no such mode, so every
+    /// quote that is not already escaped gets the escape token in front of it, which makes it literal.
+    /// </summary>
+    public string? RawWord(string text)
+    {
+        var escape = expander.EscapeToken;
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == escape && i + 1 < text.Length)
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (c is '"' or '\'')
+            {
+                builder.Append(escape).Append(c);
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return Word(builder.ToString());
+    }
+
     /// <summary>Expands an optional word: null stays null.</summary>
     public string? Optional(string? word) => word is null ? null : Word(word);
 
