@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Expansion;
 
 namespace Kiln.Dockerfile.Instructions;
 
@@ -21,4 +23,62 @@ public sealed record AddInstruction(
     ImmutableArray<string> Excludes) : Instruction
 {
     public override string Keyword => "add";
+
+    /// <summary>
+    /// Expands sources, destination, <c>--chown</c>, <c>--chmod</c> (then validated), <c>--checksum</c> (then checked:
+    /// one HTTP(S) or git source) and heredoc bodies whose delimiter was not quoted. <c>--exclude</c> is never expanded.
+    /// </summary>
+    public override InstructionExpansion Expand(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(expander);
+        ArgumentNullException.ThrowIfNull(environment);
+        var scope = new ExpansionScope(expander, environment, this);
+        var sources = scope.All(Sources);
+        var contents = SourceContents.Select(c => c.Expand ? c with { Data = scope.RawWord(c.Data) ?? c.Data } : c).ToImmutableArray();
+        var destination = scope.Word(Destination) ?? Destination;
+        var chown = scope.Optional(Chown);
+        var chmodText = scope.Optional(ChmodText);
+        var chmod = Chmod;
+        if (chmodText is { Length: > 0 })
+        {
+            if (ChmodParser.TryParse(chmodText, out var parsed, out var error))
+            {
+                chmod = parsed;
+            }
+            else
+            {
+                scope.Error(DiagnosticCodes.InvalidChmod, error!);
+            }
+        }
+        var checksum = scope.Optional(Checksum);
+        if (checksum is { Length: > 0 } && !scope.HasErrors)
+        {
+            if (sources.Length != 1)
+            {
+                scope.Error(DiagnosticCodes.InvalidChecksumUse, "checksum can't be specified for multiple sources");
+            }
+            else if (!IsRemote(sources[0]))
+            {
+                scope.Error(DiagnosticCodes.InvalidChecksumUse, $"checksum requires HTTP(S) or Git sources (got {sources[0]})");
+            }
+        }
+
+        return scope.Result(this with
+        {
+            Sources = sources,
+            SourceContents = contents,
+            Destination = destination,
+            Chown = chown,
+            ChmodText = chmodText,
+            Chmod = chmod,
+            Checksum = checksum,
+        });
+    }
+
+    private static bool IsRemote(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        || source.StartsWith("git@", StringComparison.Ordinal)
+        || source.StartsWith("git://", StringComparison.Ordinal)
+        || source.StartsWith("ssh://", StringComparison.Ordinal);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Expansion;
 
 namespace Kiln.Dockerfile.Instructions;
 
@@ -20,4 +22,49 @@ public sealed record CopyInstruction(
     ImmutableArray<string> Excludes) : Instruction
 {
     public override string Keyword => "copy";
+
+    /// <summary>
+    /// Expands sources, destination, <c>--chown</c>, <c>--chmod</c> (then validated) and heredoc bodies whose
+    /// delimiter was not quoted. <c>--from</c> must not change under expansion: BuildKit refuses variables there.
+    /// <c>--exclude</c> patterns are never expanded.
+    /// </summary>
+    public override InstructionExpansion Expand(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(expander);
+        ArgumentNullException.ThrowIfNull(environment);
+        var scope = new ExpansionScope(expander, environment, this);
+        var sources = scope.All(Sources);
+        var contents = SourceContents.Select(c => c.Expand ? c with { Data = scope.RawWord(c.Data) ?? c.Data } : c).ToImmutableArray();
+        var destination = scope.Word(Destination) ?? Destination;
+        var chown = scope.Optional(Chown);
+        var chmodText = scope.Optional(ChmodText);
+        var chmod = Chmod;
+        if (chmodText is { Length: > 0 })
+        {
+            if (ChmodParser.TryParse(chmodText, out var parsed, out var error))
+            {
+                chmod = parsed;
+            }
+            else
+            {
+                scope.Error(DiagnosticCodes.InvalidChmod, error!);
+            }
+        }
+        if (From is not null && scope.Word(From) is { } from && !string.Equals(from, From, StringComparison.Ordinal))
+        {
+            scope.Error(
+                DiagnosticCodes.CopyFromVariable,
+                $"variable expansion is not supported for --from ({From}), define a new stage with FROM using ARG from global scope as a workaround");
+        }
+
+        return scope.Result(this with
+        {
+            Sources = sources,
+            SourceContents = contents,
+            Destination = destination,
+            Chown = chown,
+            ChmodText = chmodText,
+            Chmod = chmod,
+        });
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Kiln.Dockerfile.Expansion;
 using Kiln.Dockerfile.Syntax;
 
 namespace Kiln.Dockerfile.Instructions;
@@ -19,4 +20,26 @@ public sealed record RunInstruction(
     ImmutableArray<string> FlagsUsed) : Instruction
 {
     public override string Keyword => "run";
+
+    /// <summary>Only the <c>--mount</c> option values are expanded (those that needed it); the command never is.</summary>
+    public override InstructionExpansion Expand(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(expander);
+        ArgumentNullException.ThrowIfNull(environment);
+        var scope = new ExpansionScope(expander, environment, this);
+        var mounts = ImmutableArray.CreateBuilder<RunMount>(Mounts.Length);
+        foreach (var mount in Mounts)
+        {
+            if (mount.IsResolved)
+            {
+                mounts.Add(mount);
+                continue;
+            }
+
+            var expanded = MountParser.Parse(mount.Spec, scope.Word, Span, scope.Diagnostics);
+            mounts.Add(expanded ?? mount);
+        }
+
+        return scope.Result(this with { Mounts = mounts.MoveToImmutable() });
+    }
 }

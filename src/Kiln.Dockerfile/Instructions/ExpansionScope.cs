@@ -1,0 +1,108 @@
+using System.Collections.Immutable;
+using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Expansion;
+using Kiln.Dockerfile.Text;
+
+namespace Kiln.Dockerfile.Instructions;
+
+/// <summary>
+/// The state of one <see cref="Instruction.Expand"/> call: expands words (BuildKit's single-word
+/// expander is <c>ProcessWord</c>; EXPOSE alone uses <c>ProcessWords</c>), collects the diagnostics
+/// and the variable names that were found or not found.
+/// </summary>
+internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment, Instruction instruction)
+{
+    private readonly List<Diagnostic> _diagnostics = [];
+    private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unmatched = new(StringComparer.Ordinal);
+
+    public SourceSpan Span => instruction.Span;
+
+    public bool HasErrors => _diagnostics.Any(d => d.IsError);
+
+    public List<Diagnostic> Diagnostics => _diagnostics;
+
+    /// <summary>Expands and unquotes one word; null (with a diagnostic) when expansion fails.</summary>
+    public string? Word(string word)
+    {
+        var result = expander.ExpandWord(word, environment);
+        _matched.UnionWith(result.Matched);
+        _unmatched.UnionWith(result.Unmatched);
+        if (!result.Succeeded)
+        {
+            AddExpansionError(word, result.Error);
+            return null;
+        }
+
+        return result.Value ?? "";
+    }
+
+    /// <summary>Expands a word and splits it into words; null (with a diagnostic) when expansion fails.</summary>
+    public ImmutableArray<string>? Words(string word)
+    {
+        var result = expander.ExpandWords(word, environment);
+        _matched.UnionWith(result.Matched);
+        _unmatched.UnionWith(result.Unmatched);
+        if (!result.Succeeded)
+        {
+            AddExpansionError(word, result.Error);
+            return null;
+        }
+
+        return result.Values.IsDefault ? [] : result.Values;
+    }
+
+    /// <summary>
+    /// Expands a COPY/ADD heredoc body the way BuildKit does (a lexer with <c>SkipProcessQuotes</c>): variables
+    /// and escapes are processed but quotes are ordinary characters. The expander has no such mode, so every
+    /// quote that is not already escaped gets the escape token in front of it, which makes it literal.
+    /// </summary>
+    public string? RawWord(string text)
+    {
+        var escape = expander.EscapeToken;
+        var builder = new System.Text.StringBuilder(text.Length + 8);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == escape && i + 1 < text.Length)
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if (c is '"' or '\'')
+            {
+                builder.Append(escape).Append(c);
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return Word(builder.ToString());
+    }
+
+    /// <summary>Expands an optional word: null stays null.</summary>
+    public string? Optional(string? word) => word is null ? null : Word(word);
+
+    public ImmutableArray<string> All(ImmutableArray<string> words)
+    {
+        var builder = ImmutableArray.CreateBuilder<string>(words.Length);
+        foreach (var word in words)
+        {
+            builder.Add(Word(word) ?? word);
+        }
+
+        return builder.MoveToImmutable();
+    }
+
+    public void Error(string code, string message) => _diagnostics.Add(Diagnostic.Error(code, message, Span));
+
+    public void Warning(string code, string message) => _diagnostics.Add(Diagnostic.Warning(code, message, Span));
+
+    /// <summary>The result: the expanded copy when there was no error, else the instruction unchanged.</summary>
+    public InstructionExpansion Result(Instruction expanded) =>
+        new(HasErrors ? instruction : expanded, [.. _diagnostics], [.. _matched], [.. _unmatched]);
+
+    private void AddExpansionError(string word, string? error) =>
+        Error(DiagnosticCodes.ExpansionFailed, $"{instruction.Keyword.ToUpperInvariant()}: failed to expand '{word}': {error}");
+}
