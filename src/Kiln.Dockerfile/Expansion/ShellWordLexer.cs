@@ -15,7 +15,7 @@ internal sealed class ShellWordLexer
 
     // Go grows its stacks; .NET does not. Real Dockerfiles nest a handful of levels; this cap
     // (plus the runtime's own stack probe) turns a hostile input into an error, not a crash.
-    private const int MaxNesting = 1000;
+    private const int MaxNesting = 200;
 
     private readonly ShellWordExpander options;
     private readonly string text;
