@@ -107,4 +107,29 @@ public sealed class BuildCheckTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("invalid --build-arg", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_bad_dockerignore_pattern_fails_the_check()
+    {
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\n");
+        File.WriteAllText(Path.Combine(_context, ".dockerignore"), "# comment\nbin/\n[a-\n");
+
+        var run = CliRun.Of("build", "--check", _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(".dockerignore", run.Error, StringComparison.Ordinal);
+        Assert.Contains("[DF5002]", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_per_dockerfile_ignore_file_wins_over_the_context_one()
+    {
+        File.WriteAllText(Path.Combine(_context, "app.Dockerfile"), "FROM scratch\n");
+        File.WriteAllText(Path.Combine(_context, ".dockerignore"), "[\n");
+        File.WriteAllText(Path.Combine(_context, "app.Dockerfile.dockerignore"), "node_modules\n");
+
+        var run = CliRun.Of("build", "--check", "-f", Path.Combine(_context, "app.Dockerfile"), _context);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+    }
 }

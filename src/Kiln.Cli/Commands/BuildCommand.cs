@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Kiln.Cli.Rendering;
 using Kiln.Dockerfile;
+using Kiln.Dockerfile.Ignore;
 
 namespace Kiln.Cli.Commands;
 
@@ -70,8 +71,9 @@ internal static class BuildCommand
         }
 
         var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target));
-        new DiagnosticRenderer(error).Render(source.DisplayName, source.Text, result.Diagnostics);
-        if (result.HasErrors)
+        var renderer = new DiagnosticRenderer(error);
+        renderer.Render(source.DisplayName, source.Text, result.Diagnostics);
+        if (!CheckIgnoreFile(request, renderer) || result.HasErrors)
         {
             return ExitCodes.UserError;
         }
@@ -79,6 +81,25 @@ internal static class BuildCommand
         var warnings = result.Diagnostics.Count(d => !d.IsError);
         output.WriteLine(warnings == 0 ? "Check complete, no warnings found." : $"Check complete, {warnings} warning(s) found.");
         return ExitCodes.Success;
+    }
+
+    /// <summary>A .dockerignore with a bad pattern fails the build in BuildKit, so it fails the check too.</summary>
+    private static bool CheckIgnoreFile(CheckRequest request, DiagnosticRenderer renderer)
+    {
+        var ignoreFile = IgnoreFileSource.Find(request.ContextPath, request.DockerfilePath);
+        if (ignoreFile is null)
+        {
+            return true;
+        }
+
+        var matcher = PatternMatcher.Create(DockerignoreFile.Parse(ignoreFile.Text));
+        if (matcher.Succeeded)
+        {
+            return true;
+        }
+
+        renderer.Render(ignoreFile.DisplayName, ignoreFile.Text, [matcher.Error.ToDiagnostic()]);
+        return false;
     }
 
     /// <summary>
