@@ -15,7 +15,7 @@ namespace Kiln.Dockerfile.Ignore;
 /// </summary>
 internal sealed class CompiledPattern
 {
-    private const int StackStates = 64;
+    private const int StackStates = 128;
 
     private readonly GlobToken[] tokens;
 
@@ -244,9 +244,15 @@ internal sealed class CompiledPattern
         return true;
     }
 
+    /// <summary>
+    /// Simulates the automaton with one set of live states per input position. State <c>j</c> (0..m) means
+    /// "token j is next"; state <c>m + 1 + j</c> means "inside the <c>.*/</c> of DirStar token j". A DirStar
+    /// needs that second state because, once it has consumed a character, it may only be left through a
+    /// <c>/</c>, whereas at its start it may be skipped entirely (<c>a**b</c> matches <c>ab</c>, never <c>axb</c>).
+    /// </summary>
     private bool MatchesGlob(ReadOnlySpan<char> path)
     {
-        var count = tokens.Length + 1;
+        var count = (2 * tokens.Length) + 1;
         bool[]? rented = null;
         Span<bool> buffer = count <= StackStates
             ? stackalloc bool[StackStates * 2]
@@ -289,15 +295,31 @@ internal sealed class CompiledPattern
     /// <summary>Advances every live state over one rune; false when no state survives.</summary>
     private bool Step(ReadOnlySpan<bool> current, Span<bool> next, int rune)
     {
+        var m = tokens.Length;
         var alive = false;
-        for (var j = 0; j < tokens.Length; j++)
+        for (var j = 0; j < m; j++)
         {
+            var token = tokens[j];
+            if (token.Kind == GlobTokenKind.DirStar)
+            {
+                // From the start of the DirStar or from inside it, any rune keeps it going; a "/" may end it.
+                if (current[j] || current[m + 1 + j])
+                {
+                    next[m + 1 + j] = alive = true;
+                    if (rune == '/')
+                    {
+                        next[j + 1] = true;
+                    }
+                }
+
+                continue;
+            }
+
             if (!current[j])
             {
                 continue;
             }
 
-            var token = tokens[j];
             switch (token.Kind)
             {
                 case GlobTokenKind.Literal:
@@ -328,14 +350,6 @@ internal sealed class CompiledPattern
                     }
 
                     break;
-                case GlobTokenKind.DirStar:
-                    next[j] = alive = true;
-                    if (rune == '/')
-                    {
-                        next[j + 1] = true;
-                    }
-
-                    break;
                 case GlobTokenKind.AnyStar:
                     next[j] = alive = true;
                     break;
@@ -347,7 +361,10 @@ internal sealed class CompiledPattern
         return alive;
     }
 
-    /// <summary>Every star may match the empty string: a live star state also makes the state after it live.</summary>
+    /// <summary>
+    /// Every star may match the empty string, so a star that is next may be skipped: its successor is live
+    /// too. (Only the start state of a DirStar is skippable, not its inside state.)
+    /// </summary>
     private void FollowEmpty(Span<bool> states)
     {
         for (var j = 0; j < tokens.Length; j++)
