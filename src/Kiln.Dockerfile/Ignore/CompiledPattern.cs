@@ -21,11 +21,31 @@ internal sealed class CompiledPattern
 
     private readonly string literal;
 
+    /// <summary>The text of a glob's leading literal tokens, which any match must start with.</summary>
+    private readonly string globHead;
+
+    /// <summary>The text of a glob's trailing literal tokens, which any match must end with.</summary>
+    private readonly string globTail;
+
     private CompiledPattern(string text, MatchKind kind, GlobToken[] tokens)
     {
         Text = text;
         Kind = kind;
         this.tokens = tokens;
+        var head = 0;
+        while (head < tokens.Length && tokens[head].Kind == GlobTokenKind.Literal)
+        {
+            head++;
+        }
+
+        var tail = tokens.Length;
+        while (tail > head && tokens[tail - 1].Kind == GlobTokenKind.Literal)
+        {
+            tail--;
+        }
+
+        globHead = LiteralText(tokens.AsSpan(0, head));
+        globTail = LiteralText(tokens.AsSpan(tail));
         literal = kind switch
         {
             MatchKind.Exact => text,
@@ -244,6 +264,25 @@ internal sealed class CompiledPattern
         return true;
     }
 
+    private static string LiteralText(ReadOnlySpan<GlobToken> literals)
+    {
+        var text = new System.Text.StringBuilder(literals.Length);
+        foreach (var token in literals)
+        {
+            // A lone surrogate (see GoRunes) is kept as the single code unit it was read from.
+            if (token.Rune <= char.MaxValue)
+            {
+                text.Append((char)token.Rune);
+            }
+            else
+            {
+                text.Append(char.ConvertFromUtf32(token.Rune));
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>
     /// Simulates the automaton with one set of live states per input position. State <c>j</c> (0..m) means
     /// "token j is next"; state <c>m + 1 + j</c> means "inside the <c>.*/</c> of DirStar token j". A DirStar
@@ -252,6 +291,12 @@ internal sealed class CompiledPattern
     /// </summary>
     private bool MatchesGlob(ReadOnlySpan<char> path)
     {
+        // Cheap rejections first: most paths fail on the literal ends ("*.log", "docs/*") already.
+        if (!path.StartsWith(globHead, StringComparison.Ordinal) || !path.EndsWith(globTail, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var count = (2 * tokens.Length) + 1;
         bool[]? rented = null;
         Span<bool> buffer = count <= StackStates

@@ -183,6 +183,21 @@ public sealed class PatternSyntaxTests
         Assert.Contains("invalid character", result.Error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Lone_surrogates_outside_classes_compare_as_themselves()
+    {
+        // Built in code for the same reason as above.
+        var high = "\ud800";
+        var low = "\udc00";
+        var result = PatternMatcher.Create(["?" + high, high + "*" + low]);
+
+        Assert.True(result.Succeeded, result.Error?.Message);
+        Assert.True(result.Matcher.MatchesOrParentMatches("a" + high));
+        Assert.True(result.Matcher.MatchesOrParentMatches(high + "x" + low));
+        Assert.False(result.Matcher.MatchesOrParentMatches("a" + low));
+        Assert.False(result.Matcher.MatchesOrParentMatches(high + low)); // one rune, not the two halves
+    }
+
     [Theory]
     [InlineData("!")]
     [InlineData(" ! ")]
