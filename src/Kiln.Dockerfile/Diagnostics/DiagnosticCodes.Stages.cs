@@ -15,9 +15,6 @@ public static partial class DiagnosticCodes
     /// <summary><c>--target</c> names no stage.</summary>
     public const string TargetNotFound = "DF4004";
 
-    /// <summary>FROM's image name is empty once ARGs are expanded.</summary>
-    public const string BaseNameBlank = "DF4005";
-
     /// <summary>FROM names a stage that is only defined further down the file.</summary>
     public const string StageDefinedLater = "DF4006";
 
@@ -33,7 +30,7 @@ public static partial class DiagnosticCodes
     /// <summary>Stages that need each other, directly or through others.</summary>
     public const string CircularDependency = "DF4010";
 
-    /// <summary>Expanding a FROM line or an ARG default failed (<c>${X:?message}</c>, bad syntax).</summary>
+    /// <summary>Expanding an ARG default failed (<c>${X:?message}</c>, bad syntax).</summary>
     public const string ArgExpansionFailed = "DF4011";
 
     /// <summary>Warning: a <c>--build-arg</c> that no ARG of the build declares.</summary>

@@ -176,8 +176,9 @@ internal sealed class StageBinder
             expandedFrom = (FromInstruction)fromExpansion.Instruction;
         }
 
-        var platform = ResolvePlatform(expandedFrom);
-        var stageBase = ResolveBase(index, expandedFrom, from.BaseName, names);
+        // A FROM that failed to expand has already said why; resolving its unexpanded name would only add noise.
+        var platform = fromExpansion.Succeeded ? ResolvePlatform(expandedFrom) : null;
+        StageBase stageBase = fromExpansion.Succeeded ? ResolveBase(index, expandedFrom, names) : new StageBase.Scratch();
         var environment = stageBase switch
         {
             StageBase.Stage parent => finalEnvironments[parent.Index],
@@ -222,7 +223,7 @@ internal sealed class StageBinder
                         }
                     }
 
-                    var sources = ResolveSources(index, expanded, names, dependencies);
+                    var sources = expansion.Succeeded ? ResolveSources(index, expanded, names, dependencies) : [];
                     steps.Add(new BoundStep(expanded, WithProxyArgs(args), sources));
                     break;
             }
@@ -291,15 +292,9 @@ internal sealed class StageBinder
         return null;
     }
 
-    private StageBase ResolveBase(int index, FromInstruction from, string written, Dictionary<string, int> names)
+    private StageBase ResolveBase(int index, FromInstruction from, Dictionary<string, int> names)
     {
         var baseName = from.BaseName;
-        if (baseName.Length == 0)
-        {
-            Error(DiagnosticCodes.BaseNameBlank, $"base name ({written}) should not be blank", from.Span);
-            return new StageBase.Scratch();
-        }
-
         if (string.Equals(baseName, "scratch", StringComparison.OrdinalIgnoreCase))
         {
             return new StageBase.Scratch();
