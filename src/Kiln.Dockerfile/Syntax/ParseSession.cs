@@ -27,6 +27,7 @@ internal sealed class ParseSession
     private int _nextLine;
     private int _currentLine;
     private bool _stopped;
+    private int _instructionLines;
 
     public ParseSession(string text)
     {
@@ -49,11 +50,12 @@ internal sealed class ParseSession
         }
 
         var span = SourceSpan.None;
-        if (_instructions.Count == 0)
+        if (_instructionLines == 0)
         {
             _diagnostics.Add(Diagnostic.Error(DiagnosticCodes.NoInstructions, "file with no instructions", SourceSpan.Lines(_currentLine, _currentLine)));
         }
-        else
+
+        if (_instructions.Count > 0)
         {
             span = SourceSpan.Lines(_instructions[0].Span.StartLine, _instructions[^1].Span.EndLine);
         }
@@ -168,6 +170,8 @@ internal sealed class ParseSession
                 SourceSpan.Lines(firstEmptyContinuation, firstEmptyContinuation)));
         }
 
+        // An instruction line that fails to parse still counts: the file is not "without instructions".
+        _instructionLines++;
         var instruction = BuildInstruction(fullLine, out var errorCode, out var error);
         if (instruction is null)
         {
