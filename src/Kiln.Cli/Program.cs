@@ -1,4 +1,3 @@
-using System.CommandLine;
+using Kiln.Cli;
 
-var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
-return root.Parse(args).Invoke();
+return KilnApp.Run(args, Console.Out, Console.Error);

@@ -9,4 +9,7 @@ namespace Kiln.Dockerfile.Expansion;
 public sealed record WordExpansion(string? Value, string? Error, ImmutableHashSet<string> Matched, ImmutableHashSet<string> Unmatched)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>The <see cref="Diagnostics.DiagnosticCodes"/> code (DF2xxx) for <see cref="Error"/>; null on success.</summary>
+    public string? ErrorCode { get; init; }
 }

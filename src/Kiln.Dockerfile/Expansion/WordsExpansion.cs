@@ -6,4 +6,7 @@ namespace Kiln.Dockerfile.Expansion;
 public sealed record WordsExpansion(ImmutableArray<string> Values, string? Error, ImmutableHashSet<string> Matched, ImmutableHashSet<string> Unmatched)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>The <see cref="Diagnostics.DiagnosticCodes"/> code (DF2xxx) for <see cref="Error"/>; null on success.</summary>
+    public string? ErrorCode { get; init; }
 }

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Kiln.Cli.Commands;
+
+namespace Kiln.Cli;
+
+/// <summary>The <c>kiln</c> command tree. Thin: parses the command line and hands over to the libraries.</summary>
+internal static class KilnApp
+{
+    public static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
+        root.Subcommands.Add(BuildCommand.Create(output, error));
+        root.Subcommands.Add(DebugCommand.Create(output, error));
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = CreateRootCommand(output, error);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return root.Parse(args).Invoke(configuration);
+    }
+}

@@ -1,0 +1,13 @@
+using Kiln.Dockerfile.Diagnostics;
+
+namespace Kiln.Dockerfile.Expansion;
+
+/// <summary>Why an expansion failed: a stable <see cref="DiagnosticCodes"/> code and BuildKit's wording.</summary>
+internal readonly record struct ExpansionError(string Code, string Message)
+{
+    public static ExpansionError MissingBrace() =>
+        new(DiagnosticCodes.ExpansionUnterminatedSubstitution, "syntax error: missing '}'");
+
+    public static ExpansionError UnsupportedModifier(string modifier) =>
+        new(DiagnosticCodes.ExpansionUnsupportedModifier, "unsupported modifier (" + modifier + ") in substitution");
+}
