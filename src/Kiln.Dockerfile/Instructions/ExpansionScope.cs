@@ -12,6 +12,8 @@ namespace Kiln.Dockerfile.Instructions;
 /// </summary>
 internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment, Instruction instruction)
 {
+    private static readonly ShellWordExpander RawExpander = new('\\') { SkipProcessQuotes = true };
+
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unmatched = new(StringComparer.Ordinal);
@@ -53,32 +55,22 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
     }
 
     /// <summary>
-    /// Expands a COPY/ADD heredoc body the way BuildKit does (a lexer with <c>SkipProcessQuotes</c>): variables
-    /// and escapes are processed but quotes are ordinary characters. The expander has no such mode, so every
-    /// quote that is not already escaped gets the escape token in front of it, which makes it literal.
+    /// Expands a COPY/ADD heredoc body the way BuildKit's <c>ExpandRaw</c> does: a fresh lexer with the
+    /// <c>\</c> escape (whatever the escape directive says) and <c>SkipProcessQuotes</c>, so variables and
+    /// escapes are processed but quotes are ordinary characters.
     /// </summary>
     public string? RawWord(string text)
     {
-        var escape = expander.EscapeToken;
-        var builder = new System.Text.StringBuilder(text.Length + 8);
-        for (var i = 0; i < text.Length; i++)
+        var result = RawExpander.ExpandWord(text, environment);
+        _matched.UnionWith(result.Matched);
+        _unmatched.UnionWith(result.Unmatched);
+        if (!result.Succeeded)
         {
-            var c = text[i];
-            if (c == escape && i + 1 < text.Length)
-            {
-                builder.Append(c).Append(text[++i]);
-            }
-            else if (c is '"' or '\'')
-            {
-                builder.Append(escape).Append(c);
-            }
-            else
-            {
-                builder.Append(c);
-            }
+            AddExpansionError(text, result.Error);
+            return null;
         }
 
-        return Word(builder.ToString());
+        return result.Value ?? "";
     }
 
     /// <summary>Expands an optional word: null stays null.</summary>

@@ -9,9 +9,11 @@ namespace Kiln.Dockerfile.Instructions;
 /// </summary>
 internal static class SignalNames
 {
-    private static readonly FrozenSet<string> Names = CreateNames();
+    // Kept in a fixed order so that "did you mean" picks the same signal every time.
+    private static readonly string[] Ordered = CreateNames();
+    private static readonly FrozenSet<string> Names = Ordered.ToFrozenSet(StringComparer.Ordinal);
 
-    public static IEnumerable<string> All => Names;
+    public static IEnumerable<string> All => Ordered;
 
     public static bool IsValid(string text)
     {
@@ -25,7 +27,7 @@ internal static class SignalNames
         return Names.Contains(name);
     }
 
-    private static FrozenSet<string> CreateNames()
+    private static string[] CreateNames()
     {
         var names = new List<string>
         {
@@ -43,6 +45,6 @@ internal static class SignalNames
             names.Add($"RTMAX-{i}");
         }
 
-        return names.ToFrozenSet(StringComparer.Ordinal);
+        return [.. names];
     }
 }
