@@ -7,8 +7,12 @@ namespace Kiln.Conformance;
 internal static class Corpus
 {
     private static readonly Lazy<string> RootPath = new(FindRoot);
+    private static readonly Lazy<string> RepositoryPath = new(FindRepository);
 
     public static string Root => RootPath.Value;
+
+    /// <summary>The repository's root (where <c>Kiln.slnx</c> is), for the suite's own golden files.</summary>
+    public static string RepositoryRoot => RepositoryPath.Value;
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
@@ -22,14 +26,19 @@ internal static class Corpus
                 : throw new DirectoryNotFoundException($"KILN_CONFORMANCE_DIR={overridden} does not exist");
         }
 
+        var candidate = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "conformance"));
+        return Directory.Exists(candidate)
+            ? candidate
+            : throw new DirectoryNotFoundException($"conformance corpora not found at {candidate}");
+    }
+
+    private static string FindRepository()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Kiln.slnx")))
             {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "conformance"));
-                return Directory.Exists(candidate)
-                    ? candidate
-                    : throw new DirectoryNotFoundException($"conformance corpora not found at {candidate}");
+                return dir.FullName;
             }
         }
 
