@@ -38,18 +38,7 @@ public sealed record AddInstruction(
         var destination = scope.Word(Destination) ?? Destination;
         var chown = scope.Optional(Chown);
         var chmodText = scope.Optional(ChmodText);
-        var chmod = Chmod;
-        if (chmodText is { Length: > 0 })
-        {
-            if (ChmodParser.TryParse(chmodText, out var parsed, out var error))
-            {
-                chmod = parsed;
-            }
-            else
-            {
-                scope.Error(DiagnosticCodes.InvalidChmod, error!);
-            }
-        }
+        var chmod = scope.Chmod(chmodText, Chmod);
         var checksum = scope.Optional(Checksum);
         if (checksum is { Length: > 0 } && !scope.HasErrors)
         {

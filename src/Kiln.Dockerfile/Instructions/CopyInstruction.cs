@@ -38,18 +38,7 @@ public sealed record CopyInstruction(
         var destination = scope.Word(Destination) ?? Destination;
         var chown = scope.Optional(Chown);
         var chmodText = scope.Optional(ChmodText);
-        var chmod = Chmod;
-        if (chmodText is { Length: > 0 })
-        {
-            if (ChmodParser.TryParse(chmodText, out var parsed, out var error))
-            {
-                chmod = parsed;
-            }
-            else
-            {
-                scope.Error(DiagnosticCodes.InvalidChmod, error!);
-            }
-        }
+        var chmod = scope.Chmod(chmodText, Chmod);
         if (From is not null && scope.Word(From) is { } from && !string.Equals(from, From, StringComparison.Ordinal))
         {
             scope.Error(

@@ -87,6 +87,26 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
         return builder.MoveToImmutable();
     }
 
+    /// <summary>
+    /// Validates an expanded <c>--chmod</c> value (COPY and ADD): the parsed mode, or <paramref name="unexpanded"/>
+    /// (with an error recorded) when the value is not a valid mode.
+    /// </summary>
+    public Chmod? Chmod(string? expandedText, Chmod? unexpanded)
+    {
+        if (expandedText is not { Length: > 0 })
+        {
+            return unexpanded;
+        }
+
+        if (ChmodParser.TryParse(expandedText, out var parsed, out var error))
+        {
+            return parsed;
+        }
+
+        Error(DiagnosticCodes.InvalidChmod, error!);
+        return unexpanded;
+    }
+
     public void Error(string code, string message) => _diagnostics.Add(Diagnostic.Error(code, message, Span));
 
     public void Warning(string code, string message) => _diagnostics.Add(Diagnostic.Warning(code, message, Span));
