@@ -43,6 +43,9 @@ public sealed class HeredocTests
         var syntax = DockerfileParser.Parse("ONBUILD RUN <<EOF\nx\nEOF\n");
 
         Assert.Equal("x\n", Assert.Single(syntax.Instructions[0].Heredocs).Content);
+        var child = syntax.Instructions[0].Arguments[0].Child!;
+        Assert.Equal("RUN <<EOF", child.Original);
+        Assert.Equal(SourceSpan.Lines(1, 3), child.Span);
     }
 
     [Theory]
