@@ -184,6 +184,11 @@ internal sealed class ParseSession
         if (CanContainHeredoc(instruction) && fullLine.Contains("<<", StringComparison.Ordinal))
         {
             heredocs = ReadHeredocs(fullLine, startLine, column);
+            if (instruction.Arguments is [{ Child: { } child } wrapped])
+            {
+                // ONBUILD RUN <<EOF: the wrapped RUN also spans the body lines just read.
+                instruction = instruction with { Arguments = [wrapped with { Child = child with { Span = SourceSpan.Lines(startLine, _currentLine) } }] };
+            }
         }
 
         _instructions.Add(instruction with
