@@ -172,7 +172,7 @@ internal sealed class ParseSession
 
         // An instruction line that fails to parse still counts: the file is not "without instructions".
         _instructionLines++;
-        var instruction = BuildInstruction(fullLine, out var errorCode, out var error);
+        var instruction = BuildInstruction(fullLine, SourceSpan.Lines(startLine, _currentLine), out var errorCode, out var error);
         if (instruction is null)
         {
             _diagnostics.Add(Diagnostic.Error(errorCode!, error!, new SourceSpan(startLine, column, _currentLine, 0)));
@@ -184,6 +184,11 @@ internal sealed class ParseSession
         if (CanContainHeredoc(instruction) && fullLine.Contains("<<", StringComparison.Ordinal))
         {
             heredocs = ReadHeredocs(fullLine, startLine, column);
+            if (instruction.Arguments is [{ Child: { } child } wrapped])
+            {
+                // ONBUILD RUN <<EOF: the wrapped RUN also spans the body lines just read.
+                instruction = instruction with { Arguments = [wrapped with { Child = child with { Span = SourceSpan.Lines(startLine, _currentLine) } }] };
+            }
         }
 
         _instructions.Add(instruction with
@@ -245,7 +250,7 @@ internal sealed class ParseSession
     /// BuildKit's <c>newNodeFromLine</c>. ONBUILD nests by re-parsing its rest as an instruction; that is done
     /// with a loop, not recursion, because continuation lines make the nesting depth unbounded.
     /// </summary>
-    private InstructionSyntax? BuildInstruction(string line, out string? errorCode, out string? error)
+    private InstructionSyntax? BuildInstruction(string line, SourceSpan span, out string? errorCode, out string? error)
     {
         var wrappers = new List<(CommandLine Command, string Original)>();
         var current = line;
@@ -271,13 +276,13 @@ internal sealed class ParseSession
                 return null;
             }
 
-            node = NewInstruction(command, parsed.Arguments, parsed.IsJson, current);
+            node = NewInstruction(command, parsed.Arguments, parsed.IsJson, current, span);
             break;
         }
 
         for (var i = wrappers.Count - 1; i >= 0; i--)
         {
-            node = NewInstruction(wrappers[i].Command, [new ArgumentSyntax(string.Empty, node)], false, wrappers[i].Original);
+            node = NewInstruction(wrappers[i].Command, [new ArgumentSyntax(string.Empty, node)], false, wrappers[i].Original, span);
         }
 
         errorCode = null;
@@ -285,8 +290,9 @@ internal sealed class ParseSession
         return node;
     }
 
-    private static InstructionSyntax NewInstruction(CommandLine command, ImmutableArray<ArgumentSyntax> arguments, bool isJson, string original) =>
-        new(command.Keyword, command.Flags, arguments, isJson, original, [], [], SourceSpan.None);
+    /// <summary>ONBUILD's wrapped instructions get the lines of the whole instruction (upstream leaves them at 0).</summary>
+    private static InstructionSyntax NewInstruction(CommandLine command, ImmutableArray<ArgumentSyntax> arguments, bool isJson, string original, SourceSpan span) =>
+        new(command.Keyword, command.Flags, arguments, isJson, original, [], [], span);
 
     /// <summary>RUN, COPY and ADD in shell form, directly or wrapped once by ONBUILD.</summary>
     private static bool CanContainHeredoc(InstructionSyntax instruction)
