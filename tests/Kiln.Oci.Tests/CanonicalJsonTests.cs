@@ -97,4 +97,14 @@ public class CanonicalJsonTests
         Assert.Equal(OciDocuments.Write(Make()).Digest, OciDocuments.Write(Make()).Digest);
         Assert.Contains("\"created\":\"2023-11-14T22:13:20Z\"", Encoding.UTF8.GetString(OciDocuments.Write(Make()).Raw.AsSpan()), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_lone_surrogate_becomes_the_replacement_character()
+    {
+        // No Go string holds a lone UTF-16 surrogate; System.Text.Json replaces it with U+FFFD, which is valid
+        // UTF-8 and written raw, as Go writes a real U+FFFD.
+        var config = new ImageConfig { Architecture = "amd64", Os = "linux", Config = new ContainerConfig { User = "a\uD800b" } };
+        var json = CanonicalJson.Serialize(config);
+        Assert.Contains("\"User\":\"a\uFFFDb\"", new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(json), StringComparison.Ordinal);
+    }
 }
