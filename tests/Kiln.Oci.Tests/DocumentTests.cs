@@ -52,6 +52,22 @@ public class DocumentTests
         Assert.Equal(Encoding.UTF8.GetString(raw), Encoding.UTF8.GetString(OciDocuments.Write(config).Raw.AsSpan()));
     }
 
+    /// <summary>
+    /// Captured from the lab's dockerd 20.10 (DOCKER_BUILDKIT=1) on 2026-11-28. Its BuildKit (v0.8) declared
+    /// OnBuild without omitempty and writes <c>"OnBuild":null</c>; current BuildKit (docker-image-spec's
+    /// DockerOCIImageConfigExt) omits an empty OnBuild, and so do we. Everything else is byte for byte.
+    /// </summary>
+    [Fact]
+    public void A_config_docker_20_10_BuildKit_wrote_is_reproduced_but_for_its_null_OnBuild()
+    {
+        var raw = TestData.Read("buildkit-docker20.10-config.json");
+        var config = OciDocuments.ParseConfig(raw).Value;
+
+        var expected = Encoding.UTF8.GetString(raw);
+        Assert.Contains(",\"OnBuild\":null", expected, StringComparison.Ordinal);
+        Assert.Equal(expected.Replace(",\"OnBuild\":null", "", StringComparison.Ordinal), Encoding.UTF8.GetString(OciDocuments.Write(config).Raw.AsSpan()));
+    }
+
     [Theory]
     [InlineData("oci-manifest.json")]
     public void An_OCI_manifest_in_Go_form_is_reproduced_byte_for_byte(string file)
