@@ -114,10 +114,12 @@ public sealed class ContentStore
     /// Opens a blob for reading. The stream verifies the digest as it is read and throws
     /// <see cref="BlobCorruptException"/> at the end if the content does not match.
     /// </summary>
-    public async Task<Stream> OpenReadAsync(Digest digest, CancellationToken cancellationToken)
+    public Task<Stream> OpenReadAsync(Digest digest, CancellationToken cancellationToken) => OpenReadCoreAsync(digest, lease: true, cancellationToken);
+
+    private async Task<Stream> OpenReadCoreAsync(Digest digest, bool lease, CancellationToken cancellationToken)
     {
         var path = Root.BlobPath(digest);
-        var lease = await LeaseAsync(cancellationToken).ConfigureAwait(false);
+        var held = lease ? await LeaseAsync(cancellationToken).ConfigureAwait(false) : null;
         try
         {
             var file = new FileStream(path, new FileStreamOptions
@@ -128,24 +130,31 @@ public sealed class ContentStore
                 Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
                 BufferSize = 0,
             });
-            return new VerifyingReadStream(file, digest, lease);
+            return new VerifyingReadStream(file, digest, held);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            lease.Dispose();
+            held?.Dispose();
             throw new BlobNotFoundException(digest);
         }
         catch
         {
-            lease.Dispose();
+            held?.Dispose();
             throw;
         }
     }
 
     /// <summary>Reads a small blob (manifest, index, config) whole, verified; refuses blobs over <paramref name="maxSize"/>.</summary>
-    public async Task<byte[]> ReadAllBytesAsync(Digest digest, long maxSize, CancellationToken cancellationToken)
+    public Task<byte[]> ReadAllBytesAsync(Digest digest, long maxSize, CancellationToken cancellationToken) =>
+        ReadAllBytesCoreAsync(digest, maxSize, lease: true, cancellationToken);
+
+    /// <summary>As <see cref="ReadAllBytesAsync"/>, for a caller that holds the exclusive lock (a shared one would wait for it).</summary>
+    internal Task<byte[]> ReadAllBytesLockedAsync(Digest digest, long maxSize, CancellationToken cancellationToken) =>
+        ReadAllBytesCoreAsync(digest, maxSize, lease: false, cancellationToken);
+
+    private async Task<byte[]> ReadAllBytesCoreAsync(Digest digest, long maxSize, bool lease, CancellationToken cancellationToken)
     {
-        var stream = await OpenReadAsync(digest, cancellationToken).ConfigureAwait(false);
+        var stream = await OpenReadCoreAsync(digest, lease, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             if (stream.Length > maxSize)
@@ -267,6 +276,33 @@ public sealed class ContentStore
         catch (IOException)
         {
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Replaces a small file under the root (<c>images.json</c>) atomically: temp file in <c>ingest/</c>, fsync,
+    /// rename, fsync of the directory. A crash leaves the old file or the new one, never a torn one.
+    /// </summary>
+    internal async Task ReplaceFileAsync(string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Root.IngestPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)) + ".tmp");
+        try
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                StoreLock.TryLock((int)file.SafeFileHandle.DangerousGetHandle(), exclusive: true, temp);
+                await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, target, overwrite: true);
+            SyncDirectory(Path.GetDirectoryName(target)!);
+        }
+        finally
+        {
+            TryDelete(temp);
         }
     }
 

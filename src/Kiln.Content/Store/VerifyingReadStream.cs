@@ -12,11 +12,11 @@ internal sealed class VerifyingReadStream : Stream
     private readonly FileStream _file;
     private readonly DigestHasher _hasher;
     private readonly Digest _expected;
-    private readonly StoreLock _lease;
+    private readonly StoreLock? _lease;
     private long _position;
     private bool _verified;
 
-    public VerifyingReadStream(FileStream file, Digest expected, StoreLock lease)
+    public VerifyingReadStream(FileStream file, Digest expected, StoreLock? lease)
     {
         _file = file;
         _expected = expected;
@@ -95,7 +95,7 @@ internal sealed class VerifyingReadStream : Stream
         {
             _file.Dispose();
             _hasher.Dispose();
-            _lease.Dispose();
+            _lease?.Dispose();
         }
 
         base.Dispose(disposing);
@@ -105,7 +105,7 @@ internal sealed class VerifyingReadStream : Stream
     {
         await _file.DisposeAsync().ConfigureAwait(false);
         _hasher.Dispose();
-        _lease.Dispose();
+        _lease?.Dispose();
         await base.DisposeAsync().ConfigureAwait(false);
     }
 }
