@@ -133,7 +133,8 @@ public sealed partial class RegistryClient : IDisposable
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(RegistryRequest spec, CancellationToken cancellationToken)
     {
-        var authAnswered = false;
+        // One 401 may teach the challenge, a second may reject a token fetched in the meantime; a third is final.
+        var authAnswers = 0;
         for (var attempt = 1; ; attempt++)
         {
             var authorization = await authenticator.GetAuthorizationAsync(spec.Scopes, cancellationToken).ConfigureAwait(false);
@@ -164,9 +165,9 @@ public sealed partial class RegistryClient : IDisposable
                 }
             }
 
-            if (response.StatusCode == HttpStatusCode.Unauthorized && !authAnswered && spec.Replayable)
+            if (response.StatusCode == HttpStatusCode.Unauthorized && authAnswers < 2 && spec.Replayable)
             {
-                authAnswered = true;
+                authAnswers++;
                 if (await authenticator.HandleUnauthorizedAsync(response, spec.Scopes, authorization, cancellationToken).ConfigureAwait(false))
                 {
                     response.Dispose();
