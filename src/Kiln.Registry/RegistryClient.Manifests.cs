@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Kiln.Oci;
 
 namespace Kiln.Registry;
@@ -146,7 +145,7 @@ public sealed partial class RegistryClient
         _ => Digest.Sha256Of(content),
     };
 
-    /// <summary>Content-Type when it names a manifest type; otherwise the body's own <c>mediaType</c> field (OCI manifests may omit it, then the shape decides).</summary>
+    /// <summary>Content-Type when it names a manifest type; otherwise what the body says or its shape implies.</summary>
     private static string? MediaTypeOf(MediaTypeHeaderValue? contentType, ReadOnlySpan<byte> content)
     {
         var header = contentType?.MediaType;
@@ -157,32 +156,11 @@ public sealed partial class RegistryClient
 
         try
         {
-            var probe = JsonSerializer.Deserialize(content, RegistryJsonContext.Default.ManifestProbe);
-            if (probe?.MediaType is { Length: > 0 } declared)
-            {
-                return declared;
-            }
+            return OciDocuments.DetectManifestMediaType(content);
         }
-        catch (JsonException e)
+        catch (OciFormatException e)
         {
-            throw new RegistryException($"the manifest is not valid JSON: {e.Message}", e);
+            throw new RegistryException($"the manifest is not a manifest or index: {e.Message}", e);
         }
-
-        using var document = JsonDocument.Parse(content.ToArray());
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object)
-        {
-            if (root.TryGetProperty("manifests", out _))
-            {
-                return MediaTypes.OciIndex;
-            }
-
-            if (root.TryGetProperty("config", out _) && root.TryGetProperty("layers", out _))
-            {
-                return MediaTypes.OciManifest;
-            }
-        }
-
-        return header;
     }
 }

@@ -8,5 +8,4 @@ namespace Kiln.Registry;
 [JsonSerializable(typeof(RegistryErrorBody))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(HelperCredential))]
-[JsonSerializable(typeof(ManifestProbe))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext;

@@ -12,10 +12,22 @@ public sealed class ImagePuller(RegistryClient client)
 {
     private const int MaxIndexDepth = 4;
 
+    /// <summary>Pulls <paramref name="reference"/>, which must name this client's registry; a reference without tag or digest means <c>latest</c>.</summary>
+    public Task<PullResult> PullAsync(ImageReference reference, OciPlatform? platform, IBlobSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (!string.Equals(RegistryEndpoint.NormalizeName(reference.Registry), client.Endpoint.Name, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{reference} is not on registry {client.Endpoint.Name}", nameof(reference));
+        }
+
+        return PullAsync(reference.Repository, reference.TagOrDigest ?? ImageReference.DefaultTag, platform, sink, cancellationToken);
+    }
+
     public async Task<PullResult> PullAsync(string repository, string reference, OciPlatform? platform, IBlobSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        var wanted = platform ?? PlatformSelector.Host;
+        var wanted = platform ?? OciPlatform.Host;
         var root = await client.GetManifestAsync(repository, reference, cancellationToken).ConfigureAwait(false);
         var manifest = root;
         for (var depth = 0; MediaTypes.IsIndex(manifest.Descriptor.MediaType); depth++)
@@ -25,16 +37,17 @@ public sealed class ImagePuller(RegistryClient client)
                 throw new RegistryException($"{repository}:{reference} nests indexes more than {MaxIndexDepth} deep");
             }
 
-            var entries = ManifestLinks.Parse(manifest).Manifests;
-            var chosen = PlatformSelector.Select(entries, wanted)
+            var links = ManifestLinks.Parse(manifest);
+            var entries = links.Manifests;
+            var chosen = new PlatformMatcher(wanted).SelectManifest(links.Index!)
                 ?? throw new RegistryException(
                     $"{client.Endpoint.Name}/{repository}:{reference} has no image for {wanted}; it has: {string.Join(", ", entries.Where(e => e.Platform is not null).Select(e => e.Platform!.ToString()).Distinct())}");
             manifest = await client.GetManifestAsync(repository, chosen, cancellationToken).ConfigureAwait(false);
         }
 
-        var links = ManifestLinks.Parse(manifest);
-        var config = links.Config!;
-        var blobs = links.Layers.Prepend(config).DistinctBy(d => d.Digest).ToList();
+        var image = ManifestLinks.Parse(manifest);
+        var config = image.Config!;
+        var blobs = image.Layers.Prepend(config).DistinctBy(d => d.Digest).ToList();
         var downloaded = 0;
         await Parallel.ForEachAsync(
             blobs,
@@ -57,7 +70,7 @@ public sealed class ImagePuller(RegistryClient client)
             }).ConfigureAwait(false);
 
         await WriteManifestAsync(sink, manifest, cancellationToken).ConfigureAwait(false);
-        return new PullResult(root, manifest, config, links.Layers) { Downloaded = downloaded };
+        return new PullResult(root, manifest, config, image.Layers) { Downloaded = downloaded };
     }
 
     private static async Task WriteManifestAsync(IBlobSink sink, RegistryManifest manifest, CancellationToken cancellationToken)

@@ -83,8 +83,8 @@ public sealed class TransferTests(PlainRegistryFixture fixture) : IClassFixture<
             Assert.Equal(image.Blobs[layer.Digest], await File.ReadAllBytesAsync(sink.PathOf(layer.Digest)));
         }
 
-        // A second pull into the same sink finds everything there already.
-        var again = await new ImagePuller(client).PullAsync("kiln/from-skopeo", "v1", null, sink, CancellationToken.None);
+        // A second pull into the same sink finds everything there already; an ImageReference works like the strings.
+        var again = await new ImagePuller(client).PullAsync(ImageReference.Parse($"{fixture.Registry.Host}/kiln/from-skopeo:v1"), null, sink, CancellationToken.None);
         Assert.Equal(0, again.Downloaded);
     }
 
