@@ -9,10 +9,6 @@ namespace Kiln.Registry.Transfer;
 /// </summary>
 public sealed class ImagePusher(RegistryClient client)
 {
-    private int uploaded;
-    private int mounted;
-    private int present;
-
     /// <summary>
     /// Pushes <paramref name="root"/> (a manifest or index readable from <paramref name="source"/>) under
     /// <paramref name="tag"/>, or by digest when the tag is null. <paramref name="mountFrom"/> names repositories on the
@@ -23,13 +19,13 @@ public sealed class ImagePusher(RegistryClient client)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(root);
-        uploaded = mounted = present = 0;
-        await PushManifestAsync(source, root, repository, tag, mountFrom.IsDefault ? [] : mountFrom, 0, cancellationToken).ConfigureAwait(false);
-        return new PushResult(root.Digest) { Uploaded = uploaded, Mounted = mounted, AlreadyPresent = present };
+        var counts = new Counts();
+        await PushManifestAsync(source, root, repository, tag, mountFrom.IsDefault ? [] : mountFrom, counts, 0, cancellationToken).ConfigureAwait(false);
+        return new PushResult(root.Digest) { Uploaded = counts.Uploaded, Mounted = counts.Mounted, AlreadyPresent = counts.Present };
     }
 
     private async Task PushManifestAsync(
-        IBlobSource source, Descriptor descriptor, string repository, string? tag, ImmutableArray<string> mountFrom, int depth, CancellationToken cancellationToken)
+        IBlobSource source, Descriptor descriptor, string repository, string? tag, ImmutableArray<string> mountFrom, Counts counts, int depth, CancellationToken cancellationToken)
     {
         if (depth > 4)
         {
@@ -42,7 +38,7 @@ public sealed class ImagePusher(RegistryClient client)
         {
             foreach (var child in links.Manifests)
             {
-                await PushManifestAsync(source, child, repository, null, mountFrom, depth + 1, cancellationToken).ConfigureAwait(false);
+                await PushManifestAsync(source, child, repository, null, mountFrom, counts, depth + 1, cancellationToken).ConfigureAwait(false);
             }
         }
         else
@@ -51,17 +47,17 @@ public sealed class ImagePusher(RegistryClient client)
             await Parallel.ForEachAsync(
                 blobs,
                 new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, client.Options.MaxParallelBlobs), CancellationToken = cancellationToken },
-                async (blob, token) => await PushBlobAsync(source, blob, repository, mountFrom, token).ConfigureAwait(false)).ConfigureAwait(false);
+                async (blob, token) => await PushBlobAsync(source, blob, repository, mountFrom, counts, token).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
         await client.PutManifestAsync(repository, tag ?? descriptor.Digest.ToString(), descriptor.MediaType, manifest.Content, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PushBlobAsync(IBlobSource source, Descriptor blob, string repository, ImmutableArray<string> mountFrom, CancellationToken cancellationToken)
+    private async Task PushBlobAsync(IBlobSource source, Descriptor blob, string repository, ImmutableArray<string> mountFrom, Counts counts, CancellationToken cancellationToken)
     {
         if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
         {
-            Interlocked.Increment(ref present);
+            Interlocked.Increment(ref counts.Present);
             return;
         }
 
@@ -69,7 +65,7 @@ public sealed class ImagePusher(RegistryClient client)
         {
             if (await client.MountBlobAsync(repository, blob.Digest, from, cancellationToken).ConfigureAwait(false))
             {
-                Interlocked.Increment(ref mounted);
+                Interlocked.Increment(ref counts.Mounted);
                 return;
             }
         }
@@ -84,7 +80,7 @@ public sealed class ImagePusher(RegistryClient client)
                     await client.UploadBlobAsync(repository, blob, stream, cancellationToken).ConfigureAwait(false);
                 }
 
-                Interlocked.Increment(ref uploaded);
+                Interlocked.Increment(ref counts.Uploaded);
                 return;
             }
             catch (RegistryException) when (attempt < client.Options.MaxAttempts && !cancellationToken.IsCancellationRequested)
@@ -93,7 +89,7 @@ public sealed class ImagePusher(RegistryClient client)
                 // may still have completed on the registry's side.
                 if (await client.HeadBlobAsync(repository, blob.Digest, cancellationToken).ConfigureAwait(false) is not null)
                 {
-                    Interlocked.Increment(ref uploaded);
+                    Interlocked.Increment(ref counts.Uploaded);
                     return;
                 }
 
@@ -135,5 +131,13 @@ public sealed class ImagePusher(RegistryClient client)
         }
 
         return new RegistryManifest(descriptor, bytes);
+    }
+
+    /// <summary>Per-push tallies, so one pusher can run several pushes at once.</summary>
+    private sealed class Counts
+    {
+        public int Uploaded;
+        public int Mounted;
+        public int Present;
     }
 }
