@@ -72,7 +72,7 @@ public sealed class DirectoryLayerSource
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = Join(directory, name);
-            var relative = relativeDirectory.Length == 0 ? name : Join(relativeDirectory, name);
+            byte[] relative = [.. relativeDirectory, .. name];
             var pathZ = Terminated(path);
             var stat = Lstat(pathZ);
             var type = stat.Mode & SIfmt;
