@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
-using System.Text.Unicode;
 
 namespace Kiln.Content.Tar;
 
@@ -114,13 +113,8 @@ public sealed class DeterministicTarWriter : IDisposable
             linkField = AsciiFallback(link, NameSize);
         }
 
-        // PAX values are UTF-8 unless hdrcharset says otherwise, and Linux names need not be UTF-8.
-        if (pax is not null
-            && ((pax.TryGetValue("path", out var p) && !Utf8.IsValid(p)) || (pax.TryGetValue("linkpath", out var l) && !Utf8.IsValid(l))))
-        {
-            AddPax(ref pax, "hdrcharset", "BINARY"u8.ToArray());
-        }
-
+        // PAX defines path values as UTF-8, but Linux names are bytes. They go in raw, without hdrcharset=BINARY:
+        // Go's archive/tar and GNU tar both take the bytes as they are, and GNU tar 1.34 warns about hdrcharset.
         var uid = NumericOrPax(ref pax, "uid", entry.Uid, MaxOctal7);
         var gid = NumericOrPax(ref pax, "gid", entry.Gid, MaxOctal7);
         var size = NumericOrPax(ref pax, "size", entry.Size, MaxOctal11);
