@@ -19,6 +19,14 @@ public static class LayerWriter
     /// <summary>At most this much tar waits in the pipe for the compressor.</summary>
     public const int PauseWriterThreshold = 1024 * 1024;
 
+    /// <summary>
+    /// The compressor always receives input in chunks of exactly this size (the last one shorter), whatever
+    /// sizes the pipe delivers. .NET's GZipStream (zlib-ng) produces different deflate output for the same data
+    /// written in different pieces (a test shows it), and the pipe's pieces depend on thread timing. Changing
+    /// this constant changes gzip layer digests.
+    /// </summary>
+    internal const int ChunkSize = 128 * 1024;
+
     /// <summary>Runs <paramref name="writeTar"/> and writes what it produces to <paramref name="destination"/> as a layer blob.</summary>
     public static async Task<LayerBlob> WriteAsync(
         Func<Stream, CancellationToken, Task> writeTar,
@@ -107,6 +115,8 @@ public static class LayerWriter
         using var diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var blob = new HashingWriteStream(destination);
         var compressor = CreateCompressor(blob, options);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var filled = 0;
         long uncompressedSize = 0;
         try
         {
@@ -115,9 +125,20 @@ public static class LayerWriter
                 var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var segment in result.Buffer)
                 {
-                    diffId.AppendData(segment.Span);
-                    await compressor.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-                    uncompressedSize += segment.Length;
+                    var remaining = segment;
+                    while (!remaining.IsEmpty)
+                    {
+                        var count = Math.Min(remaining.Length, ChunkSize - filled);
+                        remaining.Span[..count].CopyTo(chunk.AsSpan(filled));
+                        filled += count;
+                        remaining = remaining[count..];
+                        if (filled == ChunkSize)
+                        {
+                            await FeedAsync(diffId, compressor, chunk.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                            uncompressedSize += filled;
+                            filled = 0;
+                        }
+                    }
                 }
 
                 reader.AdvanceTo(result.Buffer.End);
@@ -126,14 +147,38 @@ public static class LayerWriter
                     break;
                 }
             }
-        }
-        finally
-        {
+
+            await FeedAsync(diffId, compressor, chunk.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+            uncompressedSize += filled;
+
             // Disposing a compressor writes the end of its stream (gzip trailer, last zstd block).
             if (!ReferenceEquals(compressor, blob))
             {
                 await compressor.DisposeAsync().ConfigureAwait(false);
             }
+        }
+        catch (Exception)
+        {
+            // Release the compressor's native state; what it writes on the way out no longer matters, and its
+            // own failure (often the same full disk) must not hide the first one.
+            if (!ReferenceEquals(compressor, blob))
+            {
+                try
+                {
+                    await compressor.DisposeAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // the original exception is rethrown below
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         await blob.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -146,6 +191,15 @@ public static class LayerWriter
             _ => MediaTypes.OciLayer,
         };
         return new LayerBlob(blobDigest, blob.BytesWritten, diffDigest, uncompressedSize, mediaType);
+    }
+
+    private static async ValueTask FeedAsync(IncrementalHash diffId, Stream compressor, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (!data.IsEmpty)
+        {
+            diffId.AppendData(data.Span);
+            await compressor.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static Stream CreateCompressor(Stream output, LayerWriterOptions options) => options.Compression switch
