@@ -52,7 +52,7 @@ internal static class Bench
         var configs = (Option(args, "--configs") ?? "none:0,gzip:1,gzip:3,gzip:6,zstd:1,zstd:3,zstd:6")
             .Split(',')
             .Select(c => c.Split(':'))
-            .Select(p => (Compression: Enum.Parse<LayerCompression>(p[0], ignoreCase: true), Level: int.Parse(p[1], Culture)))
+            .Select(p => (Compression: p[0] == "tar" ? (LayerCompression)(-1) : Enum.Parse<LayerCompression>(p[0], ignoreCase: true), Level: int.Parse(p[1], Culture)))
             .ToArray();
 
         var inputBytes = TreeGenerator.Ensure(directory, files, (long)megabytes * 1024 * 1024);
@@ -73,10 +73,20 @@ internal static class Bench
                 var destination = File.Create(output);
                 await using (destination.ConfigureAwait(false))
                 {
+                    if ((int)compression == -1)
+                    {
+                        // The tar alone, no pipe, no hashing: the floor under every other configuration.
+                        var counter = new CountingStream();
+                        await new DirectoryLayerSource(directory).WriteAsync(counter, CancellationToken.None).ConfigureAwait(false);
+                        blob = new LayerBlob(default, counter.Count, default, counter.Count, "tar only");
+                        goto measured;
+                    }
+
                     var options = new LayerWriterOptions { Compression = compression, Level = compression == LayerCompression.None ? null : level };
                     blob = await LayerWriter.WriteAsync(new DirectoryLayerSource(directory).WriteAsync, destination, options, CancellationToken.None).ConfigureAwait(false);
                 }
 
+                measured:
                 clock.Stop();
                 process.Refresh();
                 var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
@@ -116,6 +126,39 @@ internal static class Bench
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], Culture) / 1024.0;
+    }
+}
+
+internal sealed class CountingStream : Stream
+{
+    public long Count { get; private set; }
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => Count;
+
+    public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => Count += count;
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Count += buffer.Length;
+        return ValueTask.CompletedTask;
     }
 }
 

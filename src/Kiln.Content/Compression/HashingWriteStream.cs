@@ -6,6 +6,7 @@ namespace Kiln.Content.Compression;
 internal sealed class HashingWriteStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private bool _hashing = true;
 
     public long BytesWritten { get; private set; }
 
@@ -25,11 +26,22 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
     public byte[] GetHashAndReset() => _hash.GetHashAndReset();
 
+    /// <summary>Counts but no longer hashes, for a caller that hashes the same bytes already.</summary>
+    public HashingWriteStream WithoutHashing()
+    {
+        _hashing = false;
+        return this;
+    }
+
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _hash.AppendData(buffer);
+        if (_hashing)
+        {
+            _hash.AppendData(buffer);
+        }
+
         inner.Write(buffer);
         BytesWritten += buffer.Length;
     }
@@ -39,7 +51,11 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _hash.AppendData(buffer.Span);
+        if (_hashing)
+        {
+            _hash.AppendData(buffer.Span);
+        }
+
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         BytesWritten += buffer.Length;
     }

@@ -152,7 +152,7 @@ public static class LayerWriter
             uncompressedSize += filled;
 
             // Disposing a compressor writes the end of its stream (gzip trailer, last zstd block).
-            if (!ReferenceEquals(compressor, blob))
+            if (options.Compression != LayerCompression.None)
             {
                 await compressor.DisposeAsync().ConfigureAwait(false);
             }
@@ -161,7 +161,7 @@ public static class LayerWriter
         {
             // Release the compressor's native state; what it writes on the way out no longer matters, and its
             // own failure (often the same full disk) must not hide the first one.
-            if (!ReferenceEquals(compressor, blob))
+            if (options.Compression != LayerCompression.None)
             {
                 try
                 {
@@ -183,7 +183,7 @@ public static class LayerWriter
 
         await blob.FlushAsync(cancellationToken).ConfigureAwait(false);
         var diffDigest = Digest.FromSha256Hash(diffId.GetHashAndReset());
-        var blobDigest = Digest.FromSha256Hash(blob.GetHashAndReset());
+        var blobDigest = options.Compression == LayerCompression.None ? diffDigest : Digest.FromSha256Hash(blob.GetHashAndReset());
         var mediaType = options.Compression switch
         {
             LayerCompression.Gzip => MediaTypes.OciLayerGzip,
@@ -202,9 +202,10 @@ public static class LayerWriter
         }
     }
 
-    private static Stream CreateCompressor(Stream output, LayerWriterOptions options) => options.Compression switch
+    private static Stream CreateCompressor(HashingWriteStream output, LayerWriterOptions options) => options.Compression switch
     {
-        LayerCompression.None => output,
+        // An uncompressed blob is the tar itself: its digest is the diffID, so it is hashed only once.
+        LayerCompression.None => output.WithoutHashing(),
 
         // .NET's gzip header is fixed for a given level: MTIME 0, no name, OS 3 (Unix); only XFL varies with the
         // level. A test pins it.
