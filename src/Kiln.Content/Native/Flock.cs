@@ -2,17 +2,15 @@ using System.Runtime.InteropServices;
 
 namespace Kiln.Content.Native;
 
-/// <summary>
-/// flock(2): advisory whole-file locks owned by the open file description, so two kiln processes
-/// sharing one store root see each other's locks. https://man7.org/linux/man-pages/man2/flock.2.html
-/// </summary>
-internal static partial class Flock
+internal static partial class Libc
 {
-    public const int Shared = 1;
-    public const int Exclusive = 2;
-    public const int NonBlocking = 4;
-    public const int Unlock = 8;
+    public const int LockShared = 1;
+    public const int LockExclusive = 2;
+    public const int LockNonBlocking = 4;
 
+    // https://man7.org/linux/man-pages/man2/flock.2.html
+    // Advisory whole-file locks owned by the open file description: two kiln processes sharing a store root see
+    // each other's locks, and a process that dies drops its locks with its descriptors.
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    public static partial int Call(int fd, int operation);
+    public static partial int Flock(int fd, int operation);
 }

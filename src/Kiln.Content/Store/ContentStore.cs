@@ -270,8 +270,8 @@ public sealed class ContentStore
     {
         try
         {
-            using var descriptor = FileDescriptor.OpenPath(path, Native.Open.ReadOnly | Native.Open.NoFollow);
-            return !StoreLock.TryLock(descriptor.Value, exclusive: true, path);
+            using var descriptor = RawFile.Open(path, Libc.ORdonly | Libc.ONoFollow);
+            return !StoreLock.TryLock(RawFile.Fd(descriptor), exclusive: true, path);
         }
         catch (IOException)
         {
@@ -332,13 +332,5 @@ public sealed class ContentStore
         }
     }
 
-    private static void SyncDirectory(string path)
-    {
-        using var descriptor = FileDescriptor.OpenPath(path, Native.Open.ReadOnly | Native.Open.Directory);
-        if (Fsync.Call(descriptor.Value) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot fsync {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-        }
-    }
+    private static void SyncDirectory(string path) => RawFile.SyncDirectory(path);
 }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Kiln.Content.Native;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Store;
 
@@ -13,9 +14,9 @@ public sealed class StoreLock : IDisposable
 {
     private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(100);
 
-    private readonly FileDescriptor _descriptor;
+    private readonly SafeFileHandle _descriptor;
 
-    private StoreLock(FileDescriptor descriptor, bool exclusive)
+    private StoreLock(SafeFileHandle descriptor, bool exclusive)
     {
         _descriptor = descriptor;
         IsExclusive = exclusive;
@@ -47,10 +48,10 @@ public sealed class StoreLock : IDisposable
     /// <summary>The lock if it is free now, else null.</summary>
     internal static StoreLock? TryAcquire(string path, bool exclusive)
     {
-        var descriptor = FileDescriptor.OpenPath(path, Open.ReadWrite | Open.Create | Open.NoFollow, 0x1A4 /* 0644 */);
+        SafeFileHandle? descriptor = RawFile.Open(path, Libc.ORdWr | Libc.OCreat | Libc.ONoFollow, 0x1A4 /* 0644 */);
         try
         {
-            if (TryLock(descriptor.Value, exclusive, path))
+            if (TryLock(RawFile.Fd(descriptor), exclusive, path))
             {
                 var held = new StoreLock(descriptor, exclusive);
                 descriptor = null;
@@ -68,17 +69,17 @@ public sealed class StoreLock : IDisposable
     /// <summary>True when the flock was taken, false when another holder has it; other errors throw.</summary>
     internal static bool TryLock(int fd, bool exclusive, string path)
     {
-        var operation = (exclusive ? Flock.Exclusive : Flock.Shared) | Flock.NonBlocking;
-        while (Flock.Call(fd, operation) != 0)
+        var operation = (exclusive ? Libc.LockExclusive : Libc.LockShared) | Libc.LockNonBlocking;
+        while (Libc.Flock(fd, operation) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            const int EINTR = 4, EWOULDBLOCK = 11;
+            const int EWOULDBLOCK = 11;
             if (errno == EWOULDBLOCK)
             {
                 return false;
             }
 
-            if (errno != EINTR)
+            if (errno != NativeError.EIntr)
             {
                 throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }
