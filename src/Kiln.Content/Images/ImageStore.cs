@@ -55,6 +55,17 @@ public sealed class ImageStore
             throw new BlobNotFoundException(index.Digest);
         }
 
+        // A name stands for a whole image: its config and layers must be here too. Foreign layers (Windows base
+        // layers with download URLs) are the spec's one exception: they are never pushed or pulled.
+        var missing = parsed.Value.Layers
+            .Where(l => l.MediaType != MediaTypes.DockerForeignLayerGzip && l.Urls is not { IsDefaultOrEmpty: false })
+            .Prepend(parsed.Value.Config)
+            .FirstOrDefault(d => !Content.Exists(d.Digest));
+        if (missing is not null)
+        {
+            throw new BlobNotFoundException(missing.Digest);
+        }
+
         var entry = new ImageEntry(manifest, index, parsed.Value.Config.Digest, DateTimeOffset.UtcNow);
         await UpdateAsync(document => document with { Images = document.Images.SetItem(key, entry) }, cancellationToken).ConfigureAwait(false);
         return ToRecord(key, entry);

@@ -133,6 +133,18 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_name_never_points_at_an_image_with_a_missing_layer()
+    {
+        var image = await ImageSeeder.SeedAsync(_content, 12);
+        File.Delete(_temp.Root.BlobPath(image.Layers[1].Digest));
+
+        var error = await Assert.ThrowsAsync<BlobNotFoundException>(() => _images.SetAsync(Ref("x"), image.Manifest, null, None));
+
+        Assert.Equal(image.Layers[1].Digest, error.Digest);
+        Assert.Empty(await _images.ListAsync(None));
+    }
+
+    [Fact]
     public async Task Remove_by_name_untags_only_that_name()
     {
         var image = await ImageSeeder.SeedAsync(_content, 6);
