@@ -55,7 +55,7 @@ internal sealed class GarbageCollector(ContentStore content)
     private async Task<IEnumerable<Descriptor>> ChildrenAsync(Digest digest, string? mediaType, CancellationToken cancellationToken)
     {
         var known = MediaTypes.IsIndex(mediaType) || MediaTypes.IsManifest(mediaType);
-        if (!known && (mediaType is not null && MediaTypes.IsLayer(mediaType) || content.Info(digest)?.Size > ImageStore.MaxDocumentSize))
+        if (!known && (MediaTypes.IsLayer(mediaType) || content.Info(digest)?.Size > ImageStore.MaxDocumentSize))
         {
             return [];
         }
@@ -101,9 +101,8 @@ internal sealed class GarbageCollector(ContentStore content)
                 return [manifest.Config, .. manifest.Layers];
             }
         }
-        catch (OciFormatException e) when (!known)
+        catch (OciFormatException) when (!known)
         {
-            _ = e;
             return [];
         }
         catch (OciFormatException e)
