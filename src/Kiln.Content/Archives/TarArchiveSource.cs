@@ -140,7 +140,8 @@ internal sealed class TarArchiveSource : IArchiveSource
 
     private async Task AddAsync(TarEntry entry, CancellationToken cancellationToken)
     {
-        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+        // GNU tar run as "tar -C dir -cf x.tar ." names the top directory "./".
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes || (entry.EntryType is TarEntryType.Directory && entry.Name is "." or "./"))
         {
             return;
         }
