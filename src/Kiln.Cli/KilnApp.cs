@@ -19,6 +19,9 @@ internal static class KilnApp
         root.Subcommands.Add(TagCommand.Create(global, output, error));
         root.Subcommands.Add(RmCommand.Create(global, output, error));
         root.Subcommands.Add(PruneCommand.Create(global, output, error));
+        root.Subcommands.Add(ImportCommand.Create(global, output, error));
+        root.Subcommands.Add(SaveCommand.Create(global, output, error));
+        root.Subcommands.Add(LoadCommand.Create(global, output, error));
         return root;
     }
 
