@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Kiln.Content.Native;
+
+// Flag values from the kernel's uapi headers. O_DIRECTORY and O_NOFOLLOW differ on arm/arm64
+// (asm/fcntl.h overrides), everything else here is asm-generic.
+internal static class LinuxFlags
+{
+    private static readonly bool IsArm =
+        RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6;
+
+    internal const int AtFdCwd = -100;
+    internal const int AtSymlinkNoFollow = 0x100;
+    internal const int AtRemoveDir = 0x200;
+
+    internal const int ORdOnly = 0;
+    internal const int OWrOnly = 1;
+    internal const int OCreat = 0x40;
+    internal const int OExcl = 0x80;
+    internal const int OCloExec = 0x80000;
+    internal const int OPath = 0x200000;
+    internal static int ODirectory => IsArm ? 0x4000 : 0x10000;
+    internal static int ONoFollow => IsArm ? 0x8000 : 0x20000;
+
+    internal const uint SIfMt = 0xF000;
+    internal const uint SIfDir = 0x4000;
+    internal const uint SIfReg = 0x8000;
+    internal const uint SIfLnk = 0xA000;
+    internal const uint SIfChr = 0x2000;
+    internal const uint SIfBlk = 0x6000;
+    internal const uint SIfIfo = 0x1000;
+
+    internal const uint StatxType = 0x1;
+    internal const uint StatxMode = 0x2;
+
+    // glibc's gnu_dev_makedev: https://man7.org/linux/man-pages/man3/makedev.3.html
+    internal static ulong MakeDevice(long major, long minor)
+    {
+        var ma = (ulong)major;
+        var mi = (ulong)minor;
+        return ((ma & 0x00000fffUL) << 8) | ((ma & 0xfffff000UL) << 32) | (mi & 0x000000ffUL) | ((mi & 0xffffff00UL) << 12);
+    }
+}
