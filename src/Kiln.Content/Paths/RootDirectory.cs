@@ -200,10 +200,10 @@ internal sealed class RootDirectory : IDisposable
     }
 
     /// <summary>The file type and permission bits of <paramref name="name"/> in <paramref name="directory"/>, not following it; null if absent.</summary>
-    public static unsafe uint? StatMode(SafeFileHandle directory, string name)
+    public static unsafe uint? StatMode(SafeFileHandle directory, string name, int extraFlags = 0)
     {
         var buffer = stackalloc byte[256];
-        if (Statx.Invoke(directory, name, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxType | LinuxFlags.StatxMode, buffer) != 0)
+        if (Statx.Invoke(directory, name, LinuxFlags.AtSymlinkNoFollow | extraFlags, LinuxFlags.StatxType | LinuxFlags.StatxMode, buffer) != 0)
         {
             var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (errno is LinuxErrno.ENOENT)
