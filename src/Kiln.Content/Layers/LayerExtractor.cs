@@ -215,25 +215,24 @@ public sealed class LayerExtractor
             throw LinuxErrno.LastError("create", "/" + location.RelativePath);
         }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        await using (var file = new FileStream(handle, FileAccess.Write, bufferSize: 0))
+        // The FileStream owns the descriptor; the metadata calls below run while it is still open.
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        await using var file = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        if (entry.IsSparse)
         {
-            if (entry.IsSparse)
+            // Seek over the holes instead of writing zeros, so the file stays sparse on disk.
+            var stored = reader.OpenStoredData();
+            foreach (var region in entry.SparseMap)
             {
-                // Seek over the holes instead of writing zeros, so the file stays sparse on disk.
-                var stored = reader.OpenStoredData();
-                foreach (var region in entry.SparseMap)
-                {
-                    file.Position = region.Offset;
-                    await CopyExactlyAsync(stored, file, region.Length, cancellationToken).ConfigureAwait(false);
-                }
+                file.Position = region.Offset;
+                await CopyExactlyAsync(stored, file, region.Length, cancellationToken).ConfigureAwait(false);
+            }
 
-                file.SetLength(entry.Size);
-            }
-            else
-            {
-                await reader.OpenData().CopyToAsync(file, CopyBuffer, cancellationToken).ConfigureAwait(false);
-            }
+            file.SetLength(entry.Size);
+        }
+        else
+        {
+            await reader.OpenData().CopyToAsync(file, CopyBuffer, cancellationToken).ConfigureAwait(false);
         }
 
         // chown clears setuid/setgid, so the mode comes after the owner.
