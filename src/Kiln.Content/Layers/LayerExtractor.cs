@@ -486,14 +486,11 @@ public sealed class LayerExtractor
         }
     }
 
-    private unsafe void SetXattr(string path, string name, ReadOnlySpan<byte> value, string display, bool fromLayer)
+    private void SetXattr(string path, string name, ReadOnlySpan<byte> value, string display, bool fromLayer)
     {
-        fixed (byte* p = value)
+        if (Lsetxattr.Invoke(path, name, value, (nuint)value.Length, 0) == 0)
         {
-            if (Lsetxattr.Invoke(path, name, p, (nuint)value.Length, 0) == 0)
-            {
-                return;
-            }
+            return;
         }
 
         var errno = Marshal.GetLastPInvokeError();

@@ -9,5 +9,5 @@ namespace Kiln.Content.Native;
 internal static unsafe partial class Lsetxattr
 {
     [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Invoke(string path, string name, byte* value, nuint size, int flags);
+    internal static partial int Invoke(string path, string name, ReadOnlySpan<byte> value, nuint size, int flags);
 }
