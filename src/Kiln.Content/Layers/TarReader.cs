@@ -359,7 +359,8 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
             throw new TarFormatException($"negative uid or gid in {where}");
         }
 
-        if (IsHeaderOnly(type))
+        // GNU dumpdir ('D') is a directory that does carry data (the listing of an incremental dump); it is skipped.
+        if (IsHeaderOnly(type) && flag != 'D')
         {
             size = 0;
             realSize = 0;

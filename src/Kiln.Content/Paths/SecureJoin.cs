@@ -21,6 +21,11 @@ public static class SecureJoin
     /// <paramref name="root"/> were "/". Components that do not exist are appended lexically. The result is an
     /// absolute host path that is <paramref name="root"/> or below it.
     /// </summary>
+    /// <remarks>
+    /// A string result is only as good as the moment it was computed: if something else can rename or replace
+    /// directories under the root concurrently, use the descriptor-based <see cref="RootDirectory"/> (as
+    /// <c>LayerExtractor</c> does) instead of opening this path.
+    /// </remarks>
     public static string Join(string root, string path)
     {
         ArgumentNullException.ThrowIfNull(path);
