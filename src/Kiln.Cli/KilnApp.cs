@@ -11,6 +11,14 @@ internal static class KilnApp
         var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
         root.Subcommands.Add(BuildCommand.Create(output, error));
         root.Subcommands.Add(DebugCommand.Create(output, error));
+        var global = new GlobalOptions();
+        root.Options.Add(global.Root);
+        root.Subcommands.Add(ImagesCommand.Create(global, output, error));
+        root.Subcommands.Add(InspectCommand.Create(global, output, error));
+        root.Subcommands.Add(HistoryCommand.Create(global, output, error));
+        root.Subcommands.Add(TagCommand.Create(global, output, error));
+        root.Subcommands.Add(RmCommand.Create(global, output, error));
+        root.Subcommands.Add(PruneCommand.Create(global, output, error));
         return root;
     }
 

@@ -134,7 +134,7 @@ public sealed class LayerExtractor
                 case TarEntryType.Directory:
                     if (existing is null || (existing.Value & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
                     {
-                        Check(Mkdirat.Invoke(parent, name, 0x1ED /* 0755 until the end */), "mkdir", location);
+                        Check(Libc.Mkdirat(parent, name, 0x1ED /* 0755 until the end */), "mkdir", location);
                     }
 
                     Chown(entry, location);
@@ -142,13 +142,13 @@ public sealed class LayerExtractor
                     _directories.Add((location.Components, entry.Mode, entry.ModificationTime));
                     break;
                 case TarEntryType.SymbolicLink:
-                    Check(Symlinkat.Invoke(entry.LinkName, parent, name), "symlink", location);
+                    Check(Libc.Symlinkat(entry.LinkName, parent, name), "symlink", location);
                     Chown(entry, location);
                     SetXattrs(entry, location);
                     SetTimes(parent, name, entry.ModificationTime, location);
                     break;
                 case TarEntryType.HardLink:
-                    Check(Linkat.Invoke(linkTarget!.Parent!, linkTarget.Name, parent, name, 0), "link", location);
+                    Check(Libc.Linkat(linkTarget!.Parent!, linkTarget.Name, parent, name, 0), "link", location);
                     break;
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
                     if (entry.Type != TarEntryType.Fifo && !_privileged)
@@ -164,7 +164,7 @@ public sealed class LayerExtractor
                         _ => LinuxFlags.SIfIfo,
                     };
                     var device = entry.Type == TarEntryType.Fifo ? 0 : LinuxFlags.MakeDevice(entry.DeviceMajor, entry.DeviceMinor);
-                    Check(Mknodat.Invoke(parent, name, kind | 0x180 /* 0600 until chmod */, device), "mknod", location);
+                    Check(Libc.Mknodat(parent, name, kind | 0x180 /* 0600 until chmod */, device), "mknod", location);
                     Chown(entry, location);
                     ChmodNoFollow(parent, name, entry.Mode, kind, location);
                     SetXattrs(entry, location);
@@ -208,7 +208,7 @@ public sealed class LayerExtractor
 
     private async Task WriteFileAsync(TarReader reader, TarEntry entry, ResolvedLocation location, CancellationToken cancellationToken)
     {
-        var fd = Openat.Invoke(
+        var fd = Libc.Openat(
             location.Parent!, location.Name, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OExcl | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0x180 /* 0600 */);
         if (fd < 0)
         {
@@ -237,7 +237,7 @@ public sealed class LayerExtractor
 
         // chown clears setuid/setgid, so the mode comes after the owner.
         Chown(entry, location);
-        if (Fchmod.Invoke(handle, (uint)entry.Mode) != 0)
+        if (Libc.Fchmod(handle, (uint)entry.Mode) != 0)
         {
             throw LinuxErrno.LastError("chmod", "/" + location.RelativePath);
         }
@@ -280,7 +280,7 @@ public sealed class LayerExtractor
                 using var location = _root.Resolve(directory, followFinal: true, createParents: true);
                 if (!location.IsRoot && RootDirectory.StatMode(location.Parent!, location.Name) is null)
                 {
-                    Check(Mkdirat.Invoke(location.Parent!, location.Name, 0x1ED), "mkdir", location);
+                    Check(Libc.Mkdirat(location.Parent!, location.Name, 0x1ED), "mkdir", location);
                 }
 
                 var path = location.IsRoot ? $"/proc/self/fd/{_root.Handle.DangerousGetHandle()}" : location.ProcPath;
@@ -333,7 +333,7 @@ public sealed class LayerExtractor
         {
             // overlayfs: "a whiteout is created as a character device with 0/0 device number".
             // https://docs.kernel.org/filesystems/overlayfs.html#whiteouts-and-opaque-directories
-            if (Mknodat.Invoke(target.Parent, target.Name, LinuxFlags.SIfChr, 0) != 0)
+            if (Libc.Mknodat(target.Parent, target.Name, LinuxFlags.SIfChr, 0) != 0)
             {
                 throw LinuxErrno.LastError("create overlay whiteout (needs root or CAP_MKNOD)", "/" + target.RelativePath);
             }
@@ -385,7 +385,7 @@ public sealed class LayerExtractor
             }
         }
 
-        if (Unlinkat.Invoke(parent, name, isDirectory ? LinuxFlags.AtRemoveDir : 0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.ENOENT)
+        if (Libc.Unlinkat(parent, name, isDirectory ? LinuxFlags.AtRemoveDir : 0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.ENOENT)
         {
             throw LinuxErrno.LastError("remove", "/" + relative);
         }
@@ -393,7 +393,7 @@ public sealed class LayerExtractor
 
     private static SafeFileHandle OpenChildDirectory(SafeFileHandle parent, string name, string relative)
     {
-        var fd = Openat.Invoke(parent, name, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
+        var fd = Libc.Openat(parent, name, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
         return fd < 0 ? throw LinuxErrno.LastError("open directory", "/" + relative) : new SafeFileHandle(fd, ownsHandle: true);
     }
 
@@ -427,7 +427,7 @@ public sealed class LayerExtractor
     /// </summary>
     private static void ChmodNoFollow(SafeFileHandle parent, string name, int mode, uint expectedType, ResolvedLocation location)
     {
-        var fd = Openat.Invoke(parent, name, LinuxFlags.OPath | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
+        var fd = Libc.Openat(parent, name, LinuxFlags.OPath | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
         if (fd < 0)
         {
             throw LinuxErrno.LastError("open", "/" + location.RelativePath);
@@ -459,7 +459,7 @@ public sealed class LayerExtractor
             throw new TarFormatException($"{Describe(entry)} has an owner id that does not fit 32 bits");
         }
 
-        if (Fchownat.Invoke(location.Parent!, location.Name, (uint)entry.Uid, (uint)entry.Gid, LinuxFlags.AtSymlinkNoFollow) != 0)
+        if (Libc.Fchownat(location.Parent!, location.Name, (uint)entry.Uid, (uint)entry.Gid, LinuxFlags.AtSymlinkNoFollow) != 0)
         {
             throw LinuxErrno.LastError("chown", "/" + location.RelativePath);
         }
@@ -488,7 +488,7 @@ public sealed class LayerExtractor
 
     private void SetXattr(string path, string name, ReadOnlySpan<byte> value, string display, bool fromLayer)
     {
-        if (Lsetxattr.Invoke(path, name, value, (nuint)value.Length, 0) == 0)
+        if (Libc.Lsetxattr(path, name, value, (nuint)value.Length, 0) == 0)
         {
             return;
         }
@@ -515,7 +515,7 @@ public sealed class LayerExtractor
         }
 
         var times = stackalloc long[4] { seconds, remainder * 100, seconds, remainder * 100 };
-        if (Utimensat.Invoke(parent, name, times, LinuxFlags.AtSymlinkNoFollow) != 0)
+        if (Libc.Utimensat(parent, name, times, LinuxFlags.AtSymlinkNoFollow) != 0)
         {
             throw LinuxErrno.LastError("set times", "/" + location.RelativePath);
         }

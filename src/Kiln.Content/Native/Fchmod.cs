@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Kiln.Content.Native;
 
 // https://man7.org/linux/man-pages/man2/fchmod.2.html
-internal static unsafe partial class Fchmod
+internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Invoke(SafeFileHandle fd, uint mode);
+    internal static partial int Fchmod(SafeFileHandle fd, uint mode);
 }

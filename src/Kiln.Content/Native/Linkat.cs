@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Kiln.Content.Native;
 
 // https://man7.org/linux/man-pages/man2/linkat.2.html
-internal static unsafe partial class Linkat
+internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Invoke(SafeFileHandle oldDirfd, string oldPath, SafeFileHandle newDirfd, string newPath, int flags);
+    internal static partial int Linkat(SafeFileHandle oldDirfd, string oldPath, SafeFileHandle newDirfd, string newPath, int flags);
 }

@@ -1,27 +1,20 @@
-using System.Runtime.InteropServices;
-
 namespace Kiln.Content.Native;
 
-// Flag values from the kernel's uapi headers. O_DIRECTORY and O_NOFOLLOW differ on arm/arm64
-// (asm/fcntl.h overrides), everything else here is asm-generic.
+// Flag values from the kernel's uapi headers (asm-generic); the architecture-dependent ones come from Libc.
 internal static class LinuxFlags
 {
-    private static readonly bool IsArm =
-        RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64 or Architecture.Armv6;
-
-    internal const int AtFdCwd = -100;
-    internal const int AtSymlinkNoFollow = 0x100;
+    internal const int AtFdCwd = Libc.AtFdCwd;
+    internal const int AtSymlinkNoFollow = Libc.AtSymlinkNoFollow;
     internal const int AtRemoveDir = 0x200;
     internal const int AtEmptyPath = 0x1000;
 
-    internal const int ORdOnly = 0;
     internal const int OWrOnly = 1;
-    internal const int OCreat = 0x40;
+    internal const int OCreat = Libc.OCreat;
     internal const int OExcl = 0x80;
-    internal const int OCloExec = 0x80000;
+    internal const int OCloExec = Libc.OCloExec;
     internal const int OPath = 0x200000;
-    internal static int ODirectory => IsArm ? 0x4000 : 0x10000;
-    internal static int ONoFollow => IsArm ? 0x8000 : 0x20000;
+    internal static int ODirectory => Libc.ODirectory;
+    internal static int ONoFollow => Libc.ONoFollow;
 
     internal const uint SIfMt = 0xF000;
     internal const uint SIfDir = 0x4000;

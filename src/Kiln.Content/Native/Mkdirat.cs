@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Kiln.Content.Native;
 
 // https://man7.org/linux/man-pages/man2/mkdirat.2.html
-internal static unsafe partial class Mkdirat
+internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int Invoke(SafeFileHandle dirfd, string path, uint mode);
+    internal static partial int Mkdirat(SafeFileHandle dirfd, string path, uint mode);
 }

@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Kiln.Content.Native;
 
 // https://man7.org/linux/man-pages/man2/readlinkat.2.html
-internal static unsafe partial class Readlinkat
+internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial nint Invoke(SafeFileHandle dirfd, string path, byte* buffer, nuint size);
+    internal static partial nint Readlinkat(SafeFileHandle dirfd, string path, byte* buffer, nuint size);
 }

@@ -35,7 +35,7 @@ internal sealed class RootDirectory : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
         using var cwd = new SafeFileHandle(LinuxFlags.AtFdCwd, ownsHandle: false);
-        var fd = Openat.Invoke(cwd, full, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0);
+        var fd = Libc.Openat(cwd, full, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0);
         if (fd < 0)
         {
             throw LinuxErrno.LastError("open root", full);
@@ -117,7 +117,7 @@ internal sealed class RootDirectory : IDisposable
                         return new ResolvedLocation(null, false, final, [.. resolved]);
                     }
 
-                    if (Mkdirat.Invoke(current, name, 0x1ED /* 0755 */) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != LinuxErrno.EEXIST)
+                    if (Libc.Mkdirat(current, name, 0x1ED /* 0755 */) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != LinuxErrno.EEXIST)
                     {
                         throw LinuxErrno.LastError("mkdir", Display(resolved, name));
                     }
@@ -160,7 +160,7 @@ internal sealed class RootDirectory : IDisposable
                     throw new IOException($"{Display(resolved, name)} is not a directory");
                 }
 
-                var fd = Openat.Invoke(current, name, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
+                var fd = Libc.Openat(current, name, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
                 if (fd < 0)
                 {
                     // Swapped between statx and openat (a directory became a symlink or a file): look again,
@@ -202,26 +202,37 @@ internal sealed class RootDirectory : IDisposable
     /// <summary>The file type and permission bits of <paramref name="name"/> in <paramref name="directory"/>, not following it; null if absent.</summary>
     public static unsafe uint? StatMode(SafeFileHandle directory, string name, int extraFlags = 0)
     {
-        var buffer = stackalloc byte[256];
-        if (Statx.Invoke(directory, name, LinuxFlags.AtSymlinkNoFollow | extraFlags, LinuxFlags.StatxType | LinuxFlags.StatxMode, buffer) != 0)
+        var path = Encoding.UTF8.GetBytes(name + "\0");
+        var added = false;
+        directory.DangerousAddRef(ref added);
+        try
         {
-            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (errno is LinuxErrno.ENOENT)
+            StatxBuffer buffer;
+            fixed (byte* p = path)
             {
-                return null;
+                if (Libc.Statx((int)directory.DangerousGetHandle(), p, LinuxFlags.AtSymlinkNoFollow | extraFlags, LinuxFlags.StatxType | LinuxFlags.StatxMode, &buffer) != 0)
+                {
+                    var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    return errno is LinuxErrno.ENOENT ? null : throw LinuxErrno.ToException(errno, "stat", name);
+                }
             }
 
-            throw LinuxErrno.ToException(errno, "stat", name);
+            return buffer.Mode;
         }
-
-        return *(ushort*)(buffer + 28);
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
+            }
+        }
     }
 
     public static unsafe string ReadLink(SafeFileHandle directory, string name, string display)
     {
         const int Size = 4096;
         var buffer = stackalloc byte[Size];
-        var length = Readlinkat.Invoke(directory, name, buffer, Size);
+        var length = Libc.Readlinkat(directory, name, buffer, Size);
         if (length < 0)
         {
             throw LinuxErrno.LastError("readlink", display);
@@ -251,7 +262,7 @@ internal sealed class RootDirectory : IDisposable
         {
             for (var i = 0; i < physical.Count; i++)
             {
-                var fd = Openat.Invoke(current, physical[i], LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
+                var fd = Libc.Openat(current, physical[i], LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
                 if (fd < 0)
                 {
                     throw LinuxErrno.LastError("open directory", "/" + string.Join('/', physical.Take(i + 1)));
@@ -274,7 +285,7 @@ internal sealed class RootDirectory : IDisposable
 
     private static SafeFileHandle Reopen(SafeFileHandle directory)
     {
-        var fd = Openat.Invoke(directory, ".", LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0);
+        var fd = Libc.Openat(directory, ".", LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0);
         return fd < 0 ? throw LinuxErrno.LastError("open directory", "/") : new SafeFileHandle(fd, ownsHandle: true);
     }
 

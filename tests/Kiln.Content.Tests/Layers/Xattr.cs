@@ -7,7 +7,7 @@ internal static class Xattr
 {
     public static void Set(string path, string name, byte[] value)
     {
-        if (Lsetxattr.Invoke(path, name, value, (nuint)value.Length, 0) != 0)
+        if (Libc.Lsetxattr(path, name, value, (nuint)value.Length, 0) != 0)
         {
             throw LinuxErrno.LastError("setxattr", path);
         }
