@@ -11,7 +11,7 @@ public sealed class TarReaderTests : IDisposable
     private static readonly string LongDirectory = string.Join('/', Enumerable.Range(0, 4).Select(i => new string((char)('a' + i), 60)));
     private static readonly string LongFile = LongDirectory + "/" + new string('f', 150) + ".txt";
 
-    private readonly string _work = Directory.CreateTempSubdirectory("kiln-tar-").FullName;
+    private readonly string _work = Directory.CreateTempSubdirectory("kiln-tarreader-").FullName;
 
     public TarReaderTests()
     {
