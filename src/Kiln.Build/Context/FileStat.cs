@@ -36,6 +36,22 @@ internal readonly record struct FileStat(
     /// <summary>lstat of <paramref name="name"/> in <paramref name="directory"/> (never following it); null if absent.</summary>
     public static FileStat? Of(SafeFileHandle directory, string name) => Stat(directory, name, LinuxFlags.AtSymlinkNoFollow);
 
+    /// <summary>lstat by path (tests and diagnostics; the copy itself only works through descriptors).</summary>
+    public static FileStat? OfPath(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        var parent = System.IO.Path.GetDirectoryName(full) ?? "/";
+        using var cwd = new SafeFileHandle(LinuxFlags.AtFdCwd, ownsHandle: false);
+        var fd = Libc.Openat(cwd, parent, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0);
+        if (fd < 0)
+        {
+            return null;
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        return Of(handle, System.IO.Path.GetFileName(full));
+    }
+
     /// <summary>fstat of an open descriptor (statx with AT_EMPTY_PATH).</summary>
     public static FileStat OfHandle(SafeFileHandle handle) =>
         Stat(handle, string.Empty, LinuxFlags.AtSymlinkNoFollow | LinuxFlags.AtEmptyPath)
