@@ -52,7 +52,16 @@ internal sealed class TargetWriter
                 continue;
             }
 
-            var parent = location.Parent ?? throw new IOException($"/{location.RelativePath}: parent directory vanished");
+            if (location.Parent is null)
+            {
+                // A symlink on the way points at a directory chain that does not exist yet: create that chain
+                // (its physical path, symlinks already resolved inside the root), then continue from here.
+                EnsureDirectory(location.Components[..^1], owner);
+                i--;
+                continue;
+            }
+
+            var parent = location.Parent;
             var stat = FileStat.Of(parent, location.Name);
             if (stat is null)
             {
