@@ -62,8 +62,17 @@ public sealed class StorePusher(ImageStore images, RegistryClient client)
         var mountFrom = await MountSourcesAsync(destination, blobs, cancellationToken).ConfigureAwait(false);
         var uploaded = new ConcurrentDictionary<Digest, bool>();
         var tracking = new TrackingProgress(progress, uploaded);
-        var pushed = await new ImagePusher(client).PushAsync(
-            new ContentStoreBlobSource(content, tracking), root, destination.Repository, tag, mountFrom, cancellationToken).ConfigureAwait(false);
+        PushResult pushed;
+        try
+        {
+            pushed = await new ImagePusher(client).PushAsync(
+                new ContentStoreBlobSource(content, tracking), root, destination.Repository, tag, mountFrom, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BlobSourceException e)
+        {
+            // HttpClient lets an exception of the request body escape unwrapped when it fails before the headers go out.
+            throw new RegistryException($"pushing {source} to {destination}: {e.Message}", e);
+        }
 
         return new StorePushResult(destination, root, layers.ToImmutable())
         {
