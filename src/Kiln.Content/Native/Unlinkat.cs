@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kiln.Content.Native;
+
+// https://man7.org/linux/man-pages/man2/unlinkat.2.html
+internal static unsafe partial class Libc
+{
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Unlinkat(SafeFileHandle dirfd, string path, int flags);
+}
