@@ -22,7 +22,16 @@ public static class RootfsImporter
 
         // Held from the first blob to the name: a prune in another process must not sweep the blobs in between.
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
-        var (decompressed, _) = await ArchiveDecompression.OpenAsync(rootfs, leaveOpen: true, request.Source, cancellationToken).ConfigureAwait(false);
+        Stream decompressed;
+        try
+        {
+            (decompressed, _) = await LayerDecompression.OpenAsync(rootfs, leaveOpen: true, request.Source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArchiveException(e.Message, e);
+        }
+
         LayerBlob layer;
         await using (decompressed.ConfigureAwait(false))
         {

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Kiln.Content.Compression;
 using Kiln.Content.Images;
 using Kiln.Content.Store;
 using Kiln.Oci;
@@ -35,7 +36,16 @@ internal sealed class TarArchiveSource : IArchiveSource
     public static async Task<TarArchiveSource> ScanAsync(ContentStore content, Stream archive, string displayName, CancellationToken cancellationToken)
     {
         var source = new TarArchiveSource(content, displayName);
-        var (stream, _) = await ArchiveDecompression.OpenAsync(archive, leaveOpen: true, displayName, cancellationToken).ConfigureAwait(false);
+        Stream stream;
+        try
+        {
+            (stream, _) = await LayerDecompression.OpenAsync(archive, leaveOpen: true, displayName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArchiveException(e.Message, e);
+        }
+
         await using (stream.ConfigureAwait(false))
         {
             var reader = new TarReader(stream, leaveOpen: true);

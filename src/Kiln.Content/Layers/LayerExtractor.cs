@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text;
+using Kiln.Content.Compression;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;

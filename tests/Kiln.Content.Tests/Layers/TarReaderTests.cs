@@ -1,4 +1,5 @@
 using System.Text;
+using Kiln.Content.Compression;
 using Kiln.Content.Layers;
 using Kiln.Content.Tests.Hostile;
 
