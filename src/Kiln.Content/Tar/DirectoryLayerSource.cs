@@ -72,7 +72,7 @@ public sealed class DirectoryLayerSource
             }
 
             var relativeName = ImmutableCollectionsMarshal.AsImmutableArray(relative);
-            var entry = new TarEntryHeader
+            var entry = new TarEntry
             {
                 Kind = type switch
                 {
@@ -113,7 +113,7 @@ public sealed class DirectoryLayerSource
                     await writer.WriteEntryAsync(entry with { LinkName = ReadLink(pathZ) }, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case LinuxFlags.SIfChr or LinuxFlags.SIfBlk:
-                    await writer.WriteEntryAsync(entry with { DeviceMajor = (int)stat.RdevMajor, DeviceMinor = (int)stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteEntryAsync(entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case LinuxFlags.SIfDir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
@@ -126,7 +126,7 @@ public sealed class DirectoryLayerSource
         }
     }
 
-    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntryHeader entry, byte[] pathZ, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntry entry, byte[] pathZ, CancellationToken cancellationToken)
     {
         if (entry.Size == 0)
         {

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Kiln.Content.Layers;
+using Kiln.Content.Tar;
 
 namespace Kiln.Content.Tests.Hostile;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Kiln.Content.Layers;
+using Kiln.Content.Tar;
 using Kiln.Content.Tests.Hostile;
 
 namespace Kiln.Content.Tests.Layers;

@@ -1,6 +1,6 @@
 using System.Text;
 using Kiln.Content.Compression;
-using Kiln.Content.Layers;
+using Kiln.Content.Tar;
 using Kiln.Content.Tests.Hostile;
 
 namespace Kiln.Content.Tests.Layers;
@@ -53,19 +53,19 @@ public sealed class TarReaderTests : IDisposable
 
         // Sorted by name, "./hard" comes first and carries the data; "./hello.txt" is the hardlink to it.
         var hard = entries["./hard"];
-        Assert.Equal(TarEntryType.RegularFile, hard.Entry.Type);
+        Assert.Equal(TarEntryKind.RegularFile, hard.Entry.Kind);
         Assert.Equal("hello, world\n", hard.Content);
         Assert.Equal(FixedTime, hard.Entry.ModificationTime);
         Assert.Equal(3000000, hard.Entry.Uid); // needs base-256 (gnu) or a PAX record (pax); ustar cannot
         Assert.Equal(3000001, hard.Entry.Gid);
-        Assert.Equal(TarEntryType.HardLink, entries["./hello.txt"].Entry.Type);
-        Assert.Equal("./hard", entries["./hello.txt"].Entry.LinkName);
+        Assert.Equal(TarEntryKind.HardLink, entries["./hello.txt"].Entry.Kind);
+        Assert.Equal("./hard", entries["./hello.txt"].Entry.LinkNameText);
         Assert.Equal("unicode", entries["./héllo-ünïcode.txt"].Content);
         Assert.Equal(string.Empty, entries["./empty.txt"].Content);
         Assert.Equal(0x9ED, entries["./setuid"].Entry.Mode);
-        Assert.Equal(TarEntryType.Directory, entries["./empty-dir/"].Entry.Type);
-        Assert.Equal("hello.txt", entries["./link"].Entry.LinkName);
-        Assert.Equal(TarEntryType.SymbolicLink, entries["./link"].Entry.Type);
+        Assert.Equal(TarEntryKind.Directory, entries["./empty-dir/"].Entry.Kind);
+        Assert.Equal("hello.txt", entries["./link"].Entry.LinkNameText);
+        Assert.Equal(TarEntryKind.SymbolicLink, entries["./link"].Entry.Kind);
         Assert.Equal("deep", entries["./" + LongFile].Content);
     }
 
@@ -168,7 +168,7 @@ public sealed class TarReaderTests : IDisposable
         {
             using var content = new MemoryStream();
             await reader.OpenData().CopyToAsync(content);
-            result[entry.Name] = (entry, Encoding.Latin1.GetString(content.ToArray()));
+            result[entry.NameText] = (entry, Encoding.Latin1.GetString(content.ToArray()));
         }
 
         return result;

@@ -1,8 +1,10 @@
-using System.Formats.Tar;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Kiln.Content.Compression;
 using Kiln.Content.Tar;
+using DotnetTarReader = System.Formats.Tar.TarReader;
+using DotnetTarEntryType = System.Formats.Tar.TarEntryType;
+using PosixTarEntry = System.Formats.Tar.PosixTarEntry;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -40,7 +42,7 @@ public sealed class DirectoryLayerSourceTests
         var entries = await ReadEntriesAsync(root);
 
         Assert.Equal(["dir-link", "file-link"], entries.Select(e => e.Name));
-        Assert.All(entries, e => Assert.Equal(TarEntryType.SymbolicLink, e.EntryType));
+        Assert.All(entries, e => Assert.Equal(DotnetTarEntryType.SymbolicLink, e.EntryType));
         Assert.Equal(Path.Combine(outside, "secret"), entries[1].LinkName);
     }
 
@@ -71,10 +73,10 @@ public sealed class DirectoryLayerSourceTests
         var entries = await ReadEntriesAsync(temp.Path);
 
         Assert.Equal(["d/", "d/x", "m", "z"], entries.Select(e => e.Name));
-        Assert.Equal(TarEntryType.RegularFile, entries[1].EntryType);
+        Assert.Equal(DotnetTarEntryType.RegularFile, entries[1].EntryType);
         Assert.Equal(7, entries[1].Length);
-        Assert.Equal((TarEntryType.HardLink, "d/x", 0L), (entries[2].EntryType, entries[2].LinkName, entries[2].Length));
-        Assert.Equal((TarEntryType.HardLink, "d/x"), (entries[3].EntryType, entries[3].LinkName));
+        Assert.Equal((DotnetTarEntryType.HardLink, "d/x", 0L), (entries[2].EntryType, entries[2].LinkName, entries[2].Length));
+        Assert.Equal((DotnetTarEntryType.HardLink, "d/x"), (entries[3].EntryType, entries[3].LinkName));
     }
 
     [Fact]
@@ -177,7 +179,7 @@ public sealed class DirectoryLayerSourceTests
         var stream = new MemoryStream();
         await new DirectoryLayerSource(directory, options).WriteAsync(stream, CancellationToken.None);
         stream.Position = 0;
-        using var reader = new TarReader(stream);
+        using var reader = new DotnetTarReader(stream);
         var entries = new List<PosixTarEntry>();
         while (reader.GetNextEntry(copyData: true) is PosixTarEntry entry)
         {
