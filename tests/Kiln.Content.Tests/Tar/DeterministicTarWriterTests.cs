@@ -4,6 +4,7 @@ using System.Text;
 using Kiln.Content.Tar;
 using DotnetTarReader = System.Formats.Tar.TarReader;
 using PosixTarEntry = System.Formats.Tar.PosixTarEntry;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -98,15 +99,12 @@ public sealed class DeterministicTarWriterTests
     [Fact]
     public async Task Golden_entries_list_with_gnu_tar()
     {
-        if (!TestEnvironment.RequireTool("tar"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("tar");
 
         using var temp = new TempDirectory();
         var path = temp.Combine("golden.tar");
         await File.WriteAllBytesAsync(path, await WriteGoldenAsync());
-        var listing = TestEnvironment.RunBytes("tar", ["--numeric-owner", "--xattrs", "-tvf", path], environment: new Dictionary<string, string> { ["TZ"] = "UTC" }).Output;
+        var listing = Tool.RunBytes("tar", ["--numeric-owner", "--xattrs", "-tvf", path], environment: new Dictionary<string, string> { ["TZ"] = "UTC" }).Output;
         var expectedPath = GoldenPath("golden.tar.txt");
         if (Environment.GetEnvironmentVariable("KILN_UPDATE_GOLDEN") == "1")
         {
