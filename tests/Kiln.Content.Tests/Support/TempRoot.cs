@@ -1,30 +1,22 @@
 using Kiln.Content.Store;
 
-namespace Kiln.Content.Tests.Store;
+namespace Kiln.Content.Tests.Support;
 
 /// <summary>A fresh store root in a temp directory, deleted afterwards.</summary>
 internal sealed class TempRoot : IDisposable
 {
+    private readonly TempDirectory _directory = new("kiln-store-");
+
     public TempRoot()
     {
-        Path = Directory.CreateTempSubdirectory("kiln-store-").FullName;
         Root = new StoreRoot(Path);
     }
 
-    public string Path { get; }
+    public string Path => _directory.Path;
 
     public StoreRoot Root { get; }
 
     public ContentStore Open() => ContentStore.Open(Root);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }

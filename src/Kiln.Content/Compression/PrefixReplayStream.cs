@@ -1,7 +1,10 @@
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Compression;
 
-/// <summary>Replays bytes already read for sniffing, then continues with the rest of the stream.</summary>
-internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen) : Stream
+/// <summary>
+/// A read-only stream that yields bytes already read from <paramref name="inner"/> (to sniff a format by its
+/// magic bytes) and then the rest of <paramref name="inner"/>, so that stdin and pipes can be sniffed too.
+/// </summary>
+internal sealed class PrefixReplayStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen) : Stream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -28,10 +31,10 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inn
             return inner.Read(buffer);
         }
 
-        var n = Math.Min(buffer.Length, _prefix.Length);
-        _prefix.Span[..n].CopyTo(buffer);
-        _prefix = _prefix[n..];
-        return n;
+        var count = Math.Min(buffer.Length, _prefix.Length);
+        _prefix.Span[..count].CopyTo(buffer);
+        _prefix = _prefix[count..];
+        return count;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -44,7 +47,10 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream inn
             return inner.ReadAsync(buffer, cancellationToken);
         }
 
-        return ValueTask.FromResult(Read(buffer.Span));
+        var count = Math.Min(buffer.Length, _prefix.Length);
+        _prefix.Span[..count].CopyTo(buffer.Span);
+        _prefix = _prefix[count..];
+        return ValueTask.FromResult(count);
     }
 
     public override void Flush()

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>Reads a sparse entry as the whole file: stored bytes for the data regions, zeros for the holes.</summary>
 internal sealed class SparseExpandingStream(Stream stored, ImmutableArray<SparseRegion> map, long size) : Stream

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
 
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>
 /// A streaming tar reader: ustar, v7, GNU (long names 'L'/'K', base-256 numbers, old sparse 'S' with extension
@@ -180,7 +180,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
         var read = await _stream.ReadAsync(buffer[..wanted], cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
-            throw new TarFormatException($"archive truncated at offset {_position}: entry \"{_current?.Name}\" is missing {_remaining} bytes of data");
+            throw new TarFormatException($"archive truncated at offset {_position}: entry \"{_current?.NameText}\" is missing {_remaining} bytes of data");
         }
 
         _remaining -= read;
@@ -249,14 +249,14 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
 
         var type = flag switch
         {
-            '0' or '7' or 'S' => TarEntryType.RegularFile,
-            '\0' => name.EndsWith('/') ? TarEntryType.Directory : TarEntryType.RegularFile,
-            '1' => TarEntryType.HardLink,
-            '2' => TarEntryType.SymbolicLink,
-            '3' => TarEntryType.CharacterDevice,
-            '4' => TarEntryType.BlockDevice,
-            '5' or 'D' => TarEntryType.Directory,
-            '6' => TarEntryType.Fifo,
+            '0' or '7' or 'S' => TarEntryKind.RegularFile,
+            '\0' => name.EndsWith('/') ? TarEntryKind.Directory : TarEntryKind.RegularFile,
+            '1' => TarEntryKind.HardLink,
+            '2' => TarEntryKind.SymbolicLink,
+            '3' => TarEntryKind.CharacterDevice,
+            '4' => TarEntryKind.BlockDevice,
+            '5' or 'D' => TarEntryKind.Directory,
+            '6' => TarEntryKind.Fifo,
             _ => throw new TarFormatException($"unsupported entry type '{(flag < ' ' || flag > '~' ? $"\\x{(int)flag:x2}" : flag)}' in {where}"),
         };
 
@@ -372,7 +372,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
         // PAX sparse formats (GNU tar's --sparse-version 0.0, 0.1 and 1.0).
         var sparseMajor = pax.TryGetValue("GNU.sparse.major", out var ma) ? Encoding.ASCII.GetString(ma) : null;
         var sparseMinor = pax.TryGetValue("GNU.sparse.minor", out var mi) ? Encoding.ASCII.GetString(mi) : null;
-        if (type == TarEntryType.RegularFile && (sparseMajor is not null || pax.ContainsKey("GNU.sparse.map") || sparse00 is not null))
+        if (type == TarEntryKind.RegularFile && (sparseMajor is not null || pax.ContainsKey("GNU.sparse.map") || sparse00 is not null))
         {
             isSparse = true;
             if (pax.TryGetValue("GNU.sparse.name", out var sparseName))
@@ -406,28 +406,27 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
 
         return new TarEntry
         {
-            Name = name,
-            Type = type,
+            Kind = type,
+            Name = TarEntry.Utf8(name),
             Mode = mode,
             Uid = uid,
             Gid = gid,
             UserName = userName,
             GroupName = groupName,
             ModificationTime = mtime,
-            LinkName = type is TarEntryType.SymbolicLink or TarEntryType.HardLink ? linkName : string.Empty,
+            LinkName = type is TarEntryKind.SymbolicLink or TarEntryKind.HardLink ? TarEntry.Utf8(linkName) : [],
             DeviceMajor = major,
             DeviceMinor = minor,
             Size = isSparse ? realSize : size,
-            StoredSize = _remaining,
             Xattrs = xattrs.ToImmutable(),
             IsSparse = isSparse,
             SparseMap = sparse,
         };
     }
 
-    private static bool IsHeaderOnly(TarEntryType type) =>
-        type is TarEntryType.HardLink or TarEntryType.SymbolicLink or TarEntryType.CharacterDevice
-            or TarEntryType.BlockDevice or TarEntryType.Directory or TarEntryType.Fifo;
+    private static bool IsHeaderOnly(TarEntryKind type) =>
+        type is TarEntryKind.HardLink or TarEntryKind.SymbolicLink or TarEntryKind.CharacterDevice
+            or TarEntryKind.BlockDevice or TarEntryKind.Directory or TarEntryKind.Fifo;
 
     private static void ReadOldSparse(ReadOnlySpan<byte> entries, List<SparseRegion> regions, string where)
     {

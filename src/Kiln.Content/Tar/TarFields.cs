@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>Decoding of the fixed header fields (POSIX ustar, GNU and v7 layouts).</summary>
 /// <remarks>https://pubs.opengroup.org/onlinepubs/9799919799/utilities/pax.html#tag_20_94_13_06 and

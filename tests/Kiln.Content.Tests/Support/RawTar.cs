@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kiln.Content.Tests.Hostile;
+namespace Kiln.Content.Tests.Support;
 
 /// <summary>
 /// Writes tar bytes by hand, header field by header field, so tests can make archives no real tool would:

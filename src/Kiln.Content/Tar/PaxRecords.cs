@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>
 /// PAX extended header records: "LENGTH KEY=VALUE\n" where LENGTH counts the whole record in bytes. The length prefix

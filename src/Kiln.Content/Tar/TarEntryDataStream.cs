@@ -1,4 +1,4 @@
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>A read-only view of the current entry's stored bytes, straight from the archive stream.</summary>
 internal sealed class TarEntryDataStream(TarReader reader, int generation) : Stream

@@ -1,4 +1,4 @@
-namespace Kiln.Content.Layers;
+namespace Kiln.Content.Tar;
 
 /// <summary>A tar archive that is malformed, truncated, or uses something we refuse; the message says what and where.</summary>
 public sealed class TarFormatException : IOException
