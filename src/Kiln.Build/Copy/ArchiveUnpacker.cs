@@ -3,7 +3,8 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.IO.Compression;
 using Kiln.Build.Context;
-using Kiln.Content.Layers;
+using Kiln.Content.Compression;
+using Kiln.Content.Tar;
 using Kiln.Content.Paths;
 
 namespace Kiln.Build.Copy;

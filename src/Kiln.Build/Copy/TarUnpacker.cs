@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Kiln.Build.Context;
-using Kiln.Content.Layers;
+using Kiln.Content.Tar;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
@@ -21,14 +21,14 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
 
     public async Task ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
-        var components = Clean(entry.Name);
+        var components = Clean(entry.NameText);
         if (components.Length == 0)
         {
             return;
         }
 
         var display = Display(components);
-        using var location = root.Resolve(components, followFinal: entry.Type == TarEntryType.Directory, createParents: true);
+        using var location = root.Resolve(components, followFinal: entry.Kind == TarEntryKind.Directory, createParents: true);
         if (location.IsRoot)
         {
             return; // a symlink to "." or "/" named as a directory: the destination itself
@@ -40,21 +40,21 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
         ResolvedLocation? linkTarget = null;
         try
         {
-            if (entry.Type == TarEntryType.HardLink)
+            if (entry.Kind == TarEntryKind.HardLink)
             {
                 linkTarget = ResolveLinkTarget(entry);
             }
 
-            if (existing is { } found && !(found.IsDirectory && entry.Type == TarEntryType.Directory))
+            if (existing is { } found && !(found.IsDirectory && entry.Kind == TarEntryKind.Directory))
             {
                 RemoveAll(parent, name, display, found.IsDirectory);
             }
 
             var time = (entry.ModificationTime - DateTimeOffset.UnixEpoch).Ticks * 100;
             var entryOwner = owner ?? new CopyOwner(checked((uint)entry.Uid), checked((uint)entry.Gid));
-            switch (entry.Type)
+            switch (entry.Kind)
             {
-                case TarEntryType.Directory:
+                case TarEntryKind.Directory:
                     if (existing is not { IsDirectory: true })
                     {
                         writer.CreateDirectory(parent, name, display);
@@ -64,7 +64,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                     SetXattrs(entry, parent, name, display);
                     _directories.Add((location.Components, (uint)entry.Mode, time));
                     break;
-                case TarEntryType.RegularFile:
+                case TarEntryKind.RegularFile:
                     await using (var data = reader.OpenData())
                     {
                         await writer.CreateFileAsync(parent, name, data, display, cancellationToken).ConfigureAwait(false);
@@ -75,16 +75,16 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                     SetXattrs(entry, parent, name, display);
                     TargetWriter.SetTimes(parent, name, time, display);
                     break;
-                case TarEntryType.SymbolicLink:
-                    writer.CreateSymlink(parent, name, entry.LinkName, display);
+                case TarEntryKind.SymbolicLink:
+                    writer.CreateSymlink(parent, name, entry.LinkNameText, display);
                     writer.Chown(parent, name, entryOwner, display);
                     TargetWriter.SetTimes(parent, name, time, display);
                     break;
-                case TarEntryType.HardLink:
+                case TarEntryKind.HardLink:
                     writer.CreateHardLink(linkTarget!.Parent!, linkTarget.Name, parent, name, display);
                     break;
                 default:
-                    throw new CopyException($"ADD {source}: unsupported tar entry \"{entry.Name}\" ({entry.Type})");
+                    throw new CopyException($"ADD {source}: unsupported tar entry \"{entry.NameText}\" ({entry.Kind})");
             }
         }
         finally
@@ -122,17 +122,17 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
 
     private ResolvedLocation ResolveLinkTarget(TarEntry entry)
     {
-        var target = Clean(entry.LinkName);
+        var target = Clean(entry.LinkNameText);
         if (target.Length == 0)
         {
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.Name}\" targets extraction root");
+            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" targets extraction root");
         }
 
         var location = root.Resolve(target, followFinal: false, createParents: false);
         if (location.Parent is null || FileStat.Of(location.Parent, location.Name) is not { } stat || stat.IsDirectory)
         {
             location.Dispose();
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.Name}\" points at \"{entry.LinkName}\", which is not a file in the archive");
+            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" points at \"{entry.LinkNameText}\", which is not a file in the archive");
         }
 
         return location;
