@@ -33,7 +33,7 @@ internal static class TestImageBuilder
         return new Descriptor(MediaTypes.OciManifest, manifestInfo.Digest, manifestInfo.Size);
     }
 
-    private static async Task<LayerBlob> LayerAsync(ContentStore content, (TarEntryHeader Header, byte[]? Data)[] entries)
+    private static async Task<LayerBlob> LayerAsync(ContentStore content, (TarEntry Header, byte[]? Data)[] entries)
     {
         var writer = await content.OpenWriterAsync(CancellationToken.None);
         await using (writer)
@@ -58,15 +58,15 @@ internal static class TestImageBuilder
         }
     }
 
-    private static (TarEntryHeader, byte[]?) Dir(string name) =>
-        (new TarEntryHeader { Kind = TarEntryKind.Directory, Name = TarEntryHeader.Utf8(name), Mode = 0b111_101_101 }, null);
+    private static (TarEntry, byte[]?) Dir(string name) =>
+        (new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Utf8(name), Mode = 0b111_101_101 }, null);
 
-    private static (TarEntryHeader, byte[]?) File(string name, string text, int mode)
+    private static (TarEntry, byte[]?) File(string name, string text, int mode)
     {
         var data = Encoding.UTF8.GetBytes(text);
-        return (new TarEntryHeader { Kind = TarEntryKind.RegularFile, Name = TarEntryHeader.Utf8(name), Mode = mode, Size = data.Length }, data);
+        return (new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(name), Mode = mode, Size = data.Length }, data);
     }
 
-    private static (TarEntryHeader, byte[]?) Link(string name, string target) =>
-        (new TarEntryHeader { Kind = TarEntryKind.SymbolicLink, Name = TarEntryHeader.Utf8(name), LinkName = TarEntryHeader.Utf8(target), Mode = 0b111_111_111 }, null);
+    private static (TarEntry, byte[]?) Link(string name, string target) =>
+        (new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Utf8(name), LinkName = TarEntry.Utf8(target), Mode = 0b111_111_111 }, null);
 }
