@@ -22,6 +22,10 @@ internal static class KilnApp
         root.Subcommands.Add(ImportCommand.Create(global, output, error));
         root.Subcommands.Add(SaveCommand.Create(global, output, error));
         root.Subcommands.Add(LoadCommand.Create(global, output, error));
+        root.Subcommands.Add(PullCommand.Create(global, output, error));
+        root.Subcommands.Add(PushCommand.Create(global, output, error));
+        root.Subcommands.Add(LoginCommand.Create(global, output, error));
+        root.Subcommands.Add(LogoutCommand.Create(global, output, error));
         return root;
     }
 

@@ -16,16 +16,6 @@ namespace Kiln.Content.Tar;
 /// </summary>
 public sealed class DirectoryLayerSource
 {
-    private const int SIfmt = 0xF000;
-    private const int SIfsock = 0xC000;
-    private const int SIflnk = 0xA000;
-    private const int SIfreg = 0x8000;
-    private const int SIfblk = 0x6000;
-    private const int SIfdir = 0x4000;
-    private const int SIfchr = 0x2000;
-    private const int SIfifo = 0x1000;
-    private const int ONonBlock = 0x800;
-
     private readonly byte[] _root;
     private readonly DirectoryLayerOptions _options;
 
@@ -50,7 +40,7 @@ public sealed class DirectoryLayerSource
     {
         ArgumentNullException.ThrowIfNull(writer);
         var rootStat = Lstat(Terminated(_root));
-        if ((rootStat.Mode & SIfmt) != SIfdir)
+        if ((rootStat.Mode & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
         {
             throw new IOException($"{Encoding.UTF8.GetString(_root)}: a layer source must be a directory (symlinks are not followed)");
         }
@@ -75,23 +65,23 @@ public sealed class DirectoryLayerSource
             byte[] relative = [.. relativeDirectory, .. name];
             var pathZ = Terminated(path);
             var stat = Lstat(pathZ);
-            var type = stat.Mode & SIfmt;
-            if (type == SIfsock)
+            var type = stat.Mode & LinuxFlags.SIfMt;
+            if (type == LinuxFlags.SIfSock)
             {
                 continue;
             }
 
             var relativeName = ImmutableCollectionsMarshal.AsImmutableArray(relative);
-            var entry = new TarEntryHeader
+            var entry = new TarEntry
             {
                 Kind = type switch
                 {
-                    SIfreg => TarEntryKind.RegularFile,
-                    SIfdir => TarEntryKind.Directory,
-                    SIflnk => TarEntryKind.SymbolicLink,
-                    SIfchr => TarEntryKind.CharacterDevice,
-                    SIfblk => TarEntryKind.BlockDevice,
-                    SIfifo => TarEntryKind.Fifo,
+                    LinuxFlags.SIfReg => TarEntryKind.RegularFile,
+                    LinuxFlags.SIfDir => TarEntryKind.Directory,
+                    LinuxFlags.SIfLnk => TarEntryKind.SymbolicLink,
+                    LinuxFlags.SIfChr => TarEntryKind.CharacterDevice,
+                    LinuxFlags.SIfBlk => TarEntryKind.BlockDevice,
+                    LinuxFlags.SIfIfo => TarEntryKind.Fifo,
                     _ => throw new IOException($"{Encoding.UTF8.GetString(path)}: unknown file type {type:x}"),
                 },
                 Name = relativeName,
@@ -102,7 +92,7 @@ public sealed class DirectoryLayerSource
                 Xattrs = ReadXattrs(pathZ, _options.IncludeXattr),
             };
 
-            if (type != SIfdir && stat.Nlink > 1)
+            if (type != LinuxFlags.SIfDir && stat.Nlink > 1)
             {
                 var key = (stat.DevMajor, stat.DevMinor, stat.Ino);
                 if (links.TryGetValue(key, out var first))
@@ -116,16 +106,16 @@ public sealed class DirectoryLayerSource
 
             switch (type)
             {
-                case SIfreg:
+                case LinuxFlags.SIfReg:
                     await WriteFileAsync(writer, entry with { Size = checked((long)stat.Size) }, pathZ, cancellationToken).ConfigureAwait(false);
                     break;
-                case SIflnk:
+                case LinuxFlags.SIfLnk:
                     await writer.WriteEntryAsync(entry with { LinkName = ReadLink(pathZ) }, null, cancellationToken).ConfigureAwait(false);
                     break;
-                case SIfchr or SIfblk:
-                    await writer.WriteEntryAsync(entry with { DeviceMajor = (int)stat.RdevMajor, DeviceMinor = (int)stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
+                case LinuxFlags.SIfChr or LinuxFlags.SIfBlk:
+                    await writer.WriteEntryAsync(entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
                     break;
-                case SIfdir:
+                case LinuxFlags.SIfDir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
                     await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
                     break;
@@ -136,7 +126,7 @@ public sealed class DirectoryLayerSource
         }
     }
 
-    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntryHeader entry, byte[] pathZ, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntry entry, byte[] pathZ, CancellationToken cancellationToken)
     {
         if (entry.Size == 0)
         {
@@ -170,9 +160,9 @@ public sealed class DirectoryLayerSource
         StatxBuffer buffer;
         fixed (byte* path = pathZ)
         {
-            if (Libc.Statx(Libc.AtFdCwd, path, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, &buffer) != 0)
+            if (Libc.Statx(LinuxFlags.AtFdCwd, path, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, &buffer) != 0)
             {
-                throw NativeError.Exception("lstat", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError());
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "lstat", pathZ.AsSpan(0, pathZ.Length - 1));
             }
         }
 
@@ -191,7 +181,7 @@ public sealed class DirectoryLayerSource
 
         if (dir == 0)
         {
-            throw NativeError.Exception("opendir", directory, Marshal.GetLastPInvokeError());
+            throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "opendir", directory);
         }
 
         try
@@ -204,7 +194,7 @@ public sealed class DirectoryLayerSource
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno != 0)
                     {
-                        throw NativeError.Exception("readdir", directory, errno);
+                        throw LinuxErrno.ToException(errno, "readdir", directory);
                     }
 
                     return names;
@@ -237,7 +227,7 @@ public sealed class DirectoryLayerSource
 
             if (length < 0)
             {
-                throw NativeError.Exception("readlink", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError());
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "readlink", pathZ.AsSpan(0, pathZ.Length - 1));
             }
 
             // A result that fills the buffer may have been truncated.
@@ -260,9 +250,9 @@ public sealed class DirectoryLayerSource
                 if (length <= 0)
                 {
                     var errno = length < 0 ? Marshal.GetLastPInvokeError() : 0;
-                    return errno is 0 or NativeError.ENotSup
+                    return errno is 0 or LinuxErrno.EOPNOTSUPP
                         ? []
-                        : throw NativeError.Exception("llistxattr", pathZ.AsSpan(0, pathZ.Length - 1), errno);
+                        : throw LinuxErrno.ToException(errno, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
 
                 list = new byte[length];
@@ -278,9 +268,9 @@ public sealed class DirectoryLayerSource
                 }
 
                 var error = Marshal.GetLastPInvokeError();
-                if (error != NativeError.ERange)
+                if (error != LinuxErrno.ERANGE)
                 {
-                    throw NativeError.Exception("llistxattr", pathZ.AsSpan(0, pathZ.Length - 1), error);
+                    throw LinuxErrno.ToException(error, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
             }
         }
@@ -333,14 +323,14 @@ public sealed class DirectoryLayerSource
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == NativeError.ENoData)
+                if (errno == LinuxErrno.ENODATA)
                 {
                     return null; // removed since it was listed
                 }
 
-                if (errno != NativeError.ERange)
+                if (errno != LinuxErrno.ERANGE)
                 {
-                    throw NativeError.Exception("lgetxattr", pathZ.AsSpan(0, pathZ.Length - 1), errno);
+                    throw LinuxErrno.ToException(errno, "lgetxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
             }
         }
@@ -353,11 +343,11 @@ public sealed class DirectoryLayerSource
         int fd;
         fixed (byte* path = pathZ)
         {
-            fd = Libc.Open(path, Libc.ORdonly | Libc.ONoFollow | Libc.OCloExec | ONonBlock, 0);
+            fd = Libc.Open(path, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.OCloExec | LinuxFlags.ONonBlock, 0);
         }
 
         return fd < 0
-            ? throw NativeError.Exception("open", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError())
+            ? throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "open", pathZ.AsSpan(0, pathZ.Length - 1))
             : new SafeFileHandle(fd, ownsHandle: true);
     }
 }
