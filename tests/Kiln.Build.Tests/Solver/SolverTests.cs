@@ -184,6 +184,7 @@ public sealed class SolverTests
             RUN sleep 20
             FROM scratch AS broken
             RUN echo start
+            RUN sleep 0.5
             RUN fail 3
             FROM scratch
             COPY --from=slow /a /a
@@ -195,15 +196,15 @@ public sealed class SolverTests
         clock.Stop();
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
-        Assert.Equal("[broken 3/3] RUN fail 3", error.Step);
+        Assert.Equal("[broken 4/4] RUN fail 3", error.Step);
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal(BuildErrorCodes.RunFailed, diagnostic.Code);
-        Assert.Equal(5, diagnostic.Span.StartLine);
+        Assert.Equal(6, diagnostic.Span.StartLine);
         Assert.Equal("process \"/bin/sh -c fail 3\" did not complete successfully: exit code: 3", diagnostic.Message);
         Assert.Equal(["compiling...", "main.go:3: undefined: foo"], error.OutputTail.ToArray());
         Assert.Equal(["sleep 20"], _harness.Executor.Canceled);
         Assert.Equal(["[slow 2/2] RUN sleep 20"], _harness.Progress.Ended<ProgressEvent.Canceled>());
-        Assert.Equal(["[broken 3/3] RUN fail 3"], _harness.Progress.Ended<ProgressEvent.Failed>());
+        Assert.Equal(["[broken 4/4] RUN fail 3"], _harness.Progress.Ended<ProgressEvent.Failed>());
         Assert.Empty(_harness.Files.Copies);
         Assert.Empty(_harness.Exporter.Exported);
         Assert.Equal(0, _harness.Snapshotter.Open);
