@@ -9,9 +9,9 @@ internal static class KilnApp
     public static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
-        root.Subcommands.Add(BuildCommand.Create(output, error));
-        root.Subcommands.Add(DebugCommand.Create(output, error));
         var global = new GlobalOptions();
+        root.Subcommands.Add(BuildCommand.Create(global, output, error));
+        root.Subcommands.Add(DebugCommand.Create(output, error));
         root.Options.Add(global.Root);
         root.Subcommands.Add(ImagesCommand.Create(global, output, error));
         root.Subcommands.Add(InspectCommand.Create(global, output, error));
