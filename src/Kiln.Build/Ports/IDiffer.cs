@@ -4,6 +4,9 @@ namespace Kiln.Build.Ports;
 public interface IDiffer
 {
     /// <param name="sourceDateEpoch">When set, entry mtimes newer than it are clamped to it (reproducible layers).</param>
-    /// <returns>The new layer, or null when the step changed nothing (BuildKit then adds no layer).</returns>
-    Task<LayerRef?> DiffAsync(IRootfsMount mount, DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken);
+    /// <returns>
+    /// The new layer. A step that changed nothing still gets one (an empty tar): the config builder's history and
+    /// the cache store both expect every RUN, COPY and ADD to make a layer.
+    /// </returns>
+    Task<LayerRef> DiffAsync(IRootfsMount mount, DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken);
 }

@@ -12,4 +12,14 @@ public sealed record StepKeyInput(
     ImageConfig ConfigBefore,
     System.Collections.Immutable.ImmutableArray<string> Env,
     Digest? SourceDigest,
-    OciPlatform Platform);
+    OciPlatform Platform)
+{
+    /// <summary>For RUN: the argv as run (the shell in front of the shell form).</summary>
+    public System.Collections.Immutable.ImmutableArray<string> Args { get; init; } = [];
+
+    /// <summary>For RUN: the network the step gets (the build's default already applied).</summary>
+    public Kiln.Dockerfile.Instructions.RunNetwork Network { get; init; }
+
+    /// <summary>For WORKDIR: the resolved absolute directory.</summary>
+    public string? Directory { get; init; }
+}

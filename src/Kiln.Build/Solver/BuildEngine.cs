@@ -58,7 +58,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         }
 
         var target = results[definition.Target.Index];
-        var export = await ExportAsync(target, request, created, cancellationToken).ConfigureAwait(false);
+        var export = await ExportAsync(session, target, request, created, cancellationToken).ConfigureAwait(false);
         var sizes = definition.BuildOrder.Select(s => new StageSize(s.DisplayName, results[s.Index].Size)).ToImmutableArray();
         return new BuildResult(export, sizes);
     }
@@ -148,20 +148,14 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         return env;
     }
 
-    private async Task<ExportResult> ExportAsync(StageResult target, BuildRequest request, DateTimeOffset created, CancellationToken cancellationToken)
+    private async Task<ExportResult> ExportAsync(BuildSession session, StageResult target, BuildRequest request, DateTimeOffset created, CancellationToken cancellationToken)
     {
-        var config = target.Config;
-        if (!request.Labels.IsEmpty)
+        var config = session.Configurator.Finish(target.Config, request.Labels, request.SourceDateEpoch);
+        if (!config.RootFs.DiffIds.SequenceEqual(target.Layers.Select(l => l.DiffId)))
         {
-            var labels = (config.Config.Labels ?? ImmutableSortedDictionary<string, string>.Empty).SetItems(request.Labels);
-            config = config with { Config = config.Config with { Labels = labels } };
+            throw new InvalidOperationException("the config's rootfs does not list the stage's layers");
         }
 
-        config = config with
-        {
-            RootFs = new RootFs { DiffIds = [.. target.Layers.Select(l => l.DiffId)] },
-            Created = new OciTimestamp(created),
-        };
         var exporter = ports.Exporter ?? throw new InvalidOperationException("no exporter");
         var vertex = _tracker.Start("exporting to image");
         try

@@ -34,7 +34,7 @@ internal sealed class StageBuilder(BuildSession session)
             }
             else
             {
-                state = state with { Config = session.Configurator.Apply(state.Config, step, layerAdded: false, session.Created) };
+                state = state with { Config = session.Configurator.Apply(state.Config, step, null, session.Created) };
             }
         }
 
@@ -58,8 +58,10 @@ internal sealed class StageBuilder(BuildSession session)
         switch (stage.Base)
         {
             case StageBase.Stage parent:
-                // The same state as the parent's end: BuildKit shows no vertex for it.
-                return await resultOf(parent.Index).ConfigureAwait(false);
+                // The same state as the parent's end: BuildKit shows no vertex for it. The config forks: several
+                // stages may continue from the same parent.
+                var parentResult = await resultOf(parent.Index).ConfigureAwait(false);
+                return parentResult with { Config = session.Configurator.FromStage(parentResult.Config) };
             case StageBase.Image image:
                 var resolved = session.Images[image.Reference];
                 var vertex = session.Progress.Start(VertexName(stage, 1, operations, $"FROM {Pinned(resolved)}"));
@@ -123,7 +125,7 @@ internal sealed class StageBuilder(BuildSession session)
             : session.Request.Network != RunNetwork.Default ? session.Request.Network
             : RunNetwork.Host;
         var config = state.Config.Config;
-        var key = new StepKeyInput(step, state.Config, env, null, session.Platform);
+        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Network = network };
         return await LayerStepAsync(state, step, key, vertex, async mount =>
         {
             var tail = new OutputTail(TailLines);
@@ -158,7 +160,14 @@ internal sealed class StageBuilder(BuildSession session)
     {
         var path = ResolveWorkdir(state.Config.Config.WorkingDir, workdir.Path);
         var user = state.Config.Config.User ?? string.Empty;
-        var key = new StepKeyInput(step, state.Config, [], null, session.Platform);
+        if (workdir.Path == "/")
+        {
+            // BuildKit makes no layer for WORKDIR / (the root always exists).
+            vertex.Complete();
+            return state with { Config = session.Configurator.Apply(state.Config, step, null, session.Created) };
+        }
+
+        var key = new StepKeyInput(step, state.Config, [], null, session.Platform) { Directory = path };
         return await LayerStepAsync(
             state,
             step,
@@ -242,7 +251,8 @@ internal sealed class StageBuilder(BuildSession session)
     {
         var cache = session.Ports.Cache;
         var key = cache?.StepKey(state.CacheKey, keyInput) ?? default;
-        LayerRef? layer;
+        LayerRef layer;
+        DateTimeOffset created;
         CachedStep? hit = null;
         if (cache is not null && !session.Request.NoCache)
         {
@@ -252,6 +262,7 @@ internal sealed class StageBuilder(BuildSession session)
         if (hit is not null)
         {
             layer = hit.Layer;
+            created = hit.Created;
             vertex.Cached();
         }
         else
@@ -263,16 +274,17 @@ internal sealed class StageBuilder(BuildSession session)
                 layer = await Port(session.Ports.Differ).DiffAsync(mount, session.Request.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
             }
 
+            created = session.Created;
             if (cache is not null)
             {
-                await cache.StoreAsync(key, new CachedStep(layer), cancellationToken).ConfigureAwait(false);
+                await cache.StoreAsync(key, new CachedStep(layer, created), cancellationToken).ConfigureAwait(false);
             }
 
             vertex.Complete();
         }
 
-        var config = session.Configurator.Apply(state.Config, step, layer is not null, session.Created);
-        return new StageResult(config, layer is null ? state.Layers : state.Layers.Add(layer), key);
+        var config = session.Configurator.Apply(state.Config, step, layer, created);
+        return new StageResult(config, state.Layers.Add(layer), key);
     }
 
     private static T Port<T>(T? port)

@@ -11,10 +11,24 @@ internal sealed class FakeConfigurator : IImageConfigurator
     public System.Collections.Concurrent.ConcurrentQueue<DateTimeOffset> Created { get; } = new();
 
     public ImageConfig Start(BaseImage? image, OciPlatform platform) =>
-        image?.Config ?? new ImageConfig { Architecture = platform.Architecture, Os = platform.Os, History = [] };
+        image?.Config ?? new ImageConfig { Architecture = platform.Architecture, Os = platform.Os, History = [], RootFs = new RootFs { DiffIds = [] } };
 
-    public ImageConfig Apply(ImageConfig config, BoundStep boundStep, bool layerAdded, DateTimeOffset created)
+    public ImageConfig FromStage(ImageConfig parent) => parent;
+
+    public ImageConfig Finish(ImageConfig config, System.Collections.Immutable.ImmutableSortedDictionary<string, string> labels, DateTimeOffset? sourceDateEpoch)
     {
+        var merged = (config.Config.Labels ?? System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty).SetItems(labels);
+        var created = sourceDateEpoch ?? config.History?.LastOrDefault()?.Created?.Value;
+        return config with
+        {
+            Config = config.Config with { Labels = merged.IsEmpty ? config.Config.Labels : merged },
+            Created = created is { } time ? new OciTimestamp(time) : null,
+        };
+    }
+
+    public ImageConfig Apply(ImageConfig config, BoundStep boundStep, LayerRef? layer, DateTimeOffset created)
+    {
+        var layerAdded = layer is not null;
         Created.Enqueue(created);
         var container = boundStep.Instruction switch
         {
@@ -33,6 +47,7 @@ internal sealed class FakeConfigurator : IImageConfigurator
             Created = new OciTimestamp(created),
             EmptyLayer = !layerAdded,
         });
-        return config with { Config = container, History = history };
+        var diffIds = layer is null ? config.RootFs.DiffIds : (config.RootFs.DiffIds.IsDefault ? [] : config.RootFs.DiffIds).Add(layer.DiffId);
+        return config with { Config = container, History = history, RootFs = new RootFs { DiffIds = diffIds } };
     }
 }
