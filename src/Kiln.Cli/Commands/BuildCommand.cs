@@ -1,5 +1,8 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Kiln.Build.Cache;
+using Kiln.Build.Context;
+using Kiln.Build.Export;
 using Kiln.Build.Ports;
 using Kiln.Build.Ports.Adapters;
 using Kiln.Build.Solver;
@@ -10,14 +13,13 @@ using Kiln.Dockerfile;
 using Kiln.Dockerfile.Ignore;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Oci;
+using Kiln.Registry;
 
 namespace Kiln.Cli.Commands;
 
 /// <summary><c>kiln build</c>, with <c>docker build</c>'s habits; <c>--check</c> only parses and binds.</summary>
 internal static class BuildCommand
 {
-    private static readonly string[] OutputTypes = ["image", "local", "tar", "oci", "docker"];
-
     public static Command Create(GlobalOptions global, TextWriter output, TextWriter error)
     {
         var check = new Option<bool>("--check")
@@ -125,74 +127,6 @@ internal static class BuildCommand
         string Progress,
         string? Runtime);
 
-    /// <summary>
-    /// One <c>--output</c>, parsed as docker does (CSV of key=value; a bare value is a local directory).
-    /// TODO(export part): use Kiln.Build.Export's parser once it lands, so there is one grammar.
-    /// </summary>
-    private sealed record OutputSpec(string Type, string? Dest, string? Name, bool Push)
-    {
-        public static OutputSpec? Parse(string text, out string? problem)
-        {
-            problem = null;
-            if (!text.Contains('=', StringComparison.Ordinal))
-            {
-                return new OutputSpec("local", text, null, false);
-            }
-
-            string? type = null, dest = null, name = null;
-            var push = false;
-            foreach (var field in text.Split(','))
-            {
-                var equals = field.IndexOf('=', StringComparison.Ordinal);
-                var key = (equals < 0 ? field : field[..equals]).Trim().ToLowerInvariant();
-                var value = equals < 0 ? string.Empty : field[(equals + 1)..];
-                switch (key)
-                {
-                    case "type":
-                        type = value;
-                        break;
-                    case "dest":
-                        dest = value;
-                        break;
-                    case "name":
-                        name = value;
-                        break;
-                    case "push":
-                        if (!bool.TryParse(value, out push))
-                        {
-                            problem = $"push must be true or false, not '{value}'";
-                            return null;
-                        }
-
-                        break;
-                    default:
-                        problem = $"unknown key '{key}'";
-                        return null;
-                }
-            }
-
-            if (type is null || !OutputTypes.Contains(type, StringComparer.Ordinal))
-            {
-                problem = $"type must be one of {string.Join(", ", OutputTypes)}";
-                return null;
-            }
-
-            if (type is not "image" && string.IsNullOrEmpty(dest))
-            {
-                problem = $"type={type} needs dest=PATH";
-                return null;
-            }
-
-            if (push && type != "image")
-            {
-                problem = "push=true goes with type=image";
-                return null;
-            }
-
-            return new OutputSpec(type, dest, name, push);
-        }
-    }
-
     private static BuildOptions? ParseOptions(
         ParseResult parse,
         TextWriter error,
@@ -246,13 +180,15 @@ internal static class BuildCommand
         var specs = ImmutableArray.CreateBuilder<OutputSpec>();
         foreach (var text in parse.GetValue(outputs) ?? [])
         {
-            if (OutputSpec.Parse(text, out var problem) is not { } spec)
+            try
             {
-                error.WriteLine($"ERROR: kiln build: invalid --output '{text}': {problem}");
+                specs.Add(OutputSpec.Parse(text));
+            }
+            catch (OutputSpecException e)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --output '{text}': {e.Message}");
                 return null;
             }
-
-            specs.Add(spec);
         }
 
         DateTimeOffset? epoch;
@@ -295,19 +231,6 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
 
-        var unsupportedOutput = options.Outputs.FirstOrDefault(o => o.Push || o.Type != "image");
-        if (unsupportedOutput is not null)
-        {
-            await error.WriteLineAsync($"ERROR: kiln build: --output type={unsupportedOutput.Type}{(unsupportedOutput.Push ? ",push=true" : "")} is not supported yet: the exporters are not wired in").ConfigureAwait(false);
-            return ExitCodes.UserError;
-        }
-
-        if (settings.Runtime is not null)
-        {
-            await error.WriteLineAsync("ERROR: kiln build: --runtime is not supported yet: the sandbox is not wired in").ConfigureAwait(false);
-            return ExitCodes.UserError;
-        }
-
         var request = new BuildRequest(
             source.Text,
             new FrontendOptions(options.BuildArgs, settings.Target),
@@ -320,8 +243,22 @@ internal static class BuildCommand
             DockerfileName = source.DisplayName,
         };
 
-        // The parts not listed here have not landed yet: the engine refuses what needs them ("not supported yet").
-        var ports = new BuildPorts(new StoreImageSource(store), null, null, null, null, null, null, null);
+        var content = store.Content;
+        var cache = CacheStore.Open(content);
+        var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
+        var digestCache = await FileDigestCache.OpenAsync(Path.Combine(content.Root.Path, "cache", "files"), cancellationToken).ConfigureAwait(false);
+        var registryOptions = new RegistryOptions();
+        RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
+        var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;
+        var ports = new BuildPorts(
+            new StoreImageSource(store, Registries),
+            null,
+            null,
+            null,
+            new ContextFileOperations(context, digestCache, options.SourceDateEpoch),
+            new ConfigBuilderConfigurator(options.BuildArgs),
+            new StoreBuildCache(cache),
+            new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
         BuildResult result;
         var renderer = ProgressRenderers.Create(settings.Progress, error);
         try
@@ -332,6 +269,7 @@ internal static class BuildCommand
                 result = await engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
             }
 
+            await digestCache.SaveAsync(cancellationToken).ConfigureAwait(false);
             await BuildSummary.WriteAsync(output, result).ConfigureAwait(false);
             if (settings.IidFile is { } iidFile)
             {

@@ -1,31 +1,41 @@
 using System.Collections.Immutable;
 using Kiln.Content.Images;
 using Kiln.Oci;
+using Kiln.Registry;
+using Kiln.Registry.Local;
 
 namespace Kiln.Build.Ports.Adapters;
 
 /// <summary>
-/// Base images from the local image store. Pulling is not wired in yet (it lands with the distribution part's
-/// store puller): a name the store does not have, or <c>--pull</c>, is a clear "not supported yet" error.
+/// Base images from the local image store; a name the store does not have (or every name, with <c>--pull</c>) is
+/// pulled into it first through <see cref="StorePuller"/>, as docker does.
 /// </summary>
-public sealed class StoreImageSource(ImageStore store) : IImageSource
+/// <param name="registries">Makes the registry client for a pull; null: pulling is not available (an offline store).</param>
+public sealed class StoreImageSource(ImageStore store, Func<ImageReference, RegistryClient>? registries = null) : IImageSource
 {
     public async Task<BaseImage> ResolveAsync(string reference, OciPlatform platform, bool alwaysPull, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(platform);
-        if (alwaysPull)
+        ResolvedImage? resolved = null;
+        if (!alwaysPull)
         {
-            throw new NotSupportedException($"--pull is not supported yet: pulling {reference} from a registry is not wired in");
+            try
+            {
+                resolved = await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageNotFoundException) when (registries is not null)
+            {
+                // Not local: pull it below.
+            }
+            catch (ImageNotFoundException e)
+            {
+                throw new NotSupportedException($"{e.Message}, and pulling is not available here (kiln load or kiln import it first)", e);
+            }
         }
 
-        ResolvedImage resolved;
-        try
+        if (resolved is null)
         {
-            resolved = await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ImageNotFoundException e)
-        {
-            throw new NotSupportedException($"{e.Message}; pulling from a registry is not supported yet (kiln load or kiln import it first)", e);
+            resolved = await PullAsync(reference, platform, cancellationToken).ConfigureAwait(false);
         }
 
         var image = await store.LoadAsync(resolved, cancellationToken).ConfigureAwait(false);
@@ -45,5 +55,22 @@ public sealed class StoreImageSource(ImageStore store) : IImageSource
         var layers = manifestLayers.Zip(diffIds, (blob, diffId) => new LayerRef(blob, diffId)).ToImmutableArray();
         var name = resolved.ByName?.Name.ToString() ?? reference;
         return new BaseImage(name, resolved.Manifest.Digest, config, layers);
+    }
+
+    private async Task<ResolvedImage> PullAsync(string text, OciPlatform platform, CancellationToken cancellationToken)
+    {
+        if (registries is null)
+        {
+            throw new NotSupportedException($"--pull: pulling {text} is not available here");
+        }
+
+        if (!ImageReference.TryParse(text, out var reference, out var problem))
+        {
+            throw new ArgumentException($"invalid image reference {text}: {problem}");
+        }
+
+        using var client = registries(reference);
+        var pulled = await new StorePuller(store, client).PullAsync(reference, platform, null, cancellationToken).ConfigureAwait(false);
+        return await store.ResolveAsync(pulled.Image.Name.ToString(), cancellationToken).ConfigureAwait(false);
     }
 }
