@@ -244,6 +244,9 @@ internal static class BuildCommand
         };
 
         var content = store.Content;
+
+        // Layers and configs are unreferenced until the export names them: a prune must wait for this build.
+        using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
         var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
         var digestCache = await FileDigestCache.OpenAsync(Path.Combine(content.Root.Path, "cache", "files"), cancellationToken).ConfigureAwait(false);

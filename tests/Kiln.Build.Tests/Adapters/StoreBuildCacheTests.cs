@@ -1,0 +1,76 @@
+using System.Collections.Immutable;
+using Kiln.Build.Cache;
+using Kiln.Build.Ports;
+using Kiln.Build.Ports.Adapters;
+using Kiln.Content.Store;
+using Kiln.Dockerfile;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Dockerfile.Stages;
+using Kiln.Oci;
+
+namespace Kiln.Build.Tests.Adapters;
+
+public sealed class StoreBuildCacheTests : IDisposable
+{
+    private static readonly ImageConfig Config = new() { Architecture = "amd64", Os = "linux", Config = new ContainerConfig { WorkingDir = "/" } };
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-adapter-cache-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static BoundStep Step(string instruction) =>
+        DockerfileFrontend.Check("FROM scratch\n" + instruction + "\n", new FrontendOptions(ImmutableDictionary<string, string>.Empty, null)).Definition!.Stages[0].Steps[0];
+
+    private static StepKeyInput Run(string instruction, ImmutableArray<string> env, RunNetwork network = RunNetwork.Host) =>
+        new(Step(instruction), Config, env, null, OciPlatform.Host) { Args = ["/bin/sh", "-c", instruction[4..]], Network = network };
+
+    [Fact]
+    public void Run_keys_follow_the_command_the_env_and_the_network_and_the_parent()
+    {
+        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var parent = cache.BaseKey(null, OciPlatform.Host);
+
+        var key = cache.StepKey(parent, Run("RUN make", ["A=1"]));
+
+        Assert.Equal(key, cache.StepKey(parent, Run("RUN make", ["A=1"])));
+        Assert.NotEqual(key, cache.StepKey(parent, Run("RUN make", ["A=2"])));
+        Assert.NotEqual(key, cache.StepKey(parent, Run("RUN make", ["A=1"], RunNetwork.None)));
+        Assert.NotEqual(key, cache.StepKey(parent, Run("RUN make all", ["A=1"])));
+        Assert.NotEqual(key, cache.StepKey(cache.StepKey(parent, Run("RUN x", [])), Run("RUN make", ["A=1"])));
+    }
+
+    [Fact]
+    public void Copy_keys_follow_the_source_digest_and_workdir_keys_the_directory()
+    {
+        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var parent = cache.BaseKey(null, OciPlatform.Host);
+        var copy = Step("COPY a /a");
+
+        var one = cache.StepKey(parent, new StepKeyInput(copy, Config, [], Digest.Sha256Of("1"u8), OciPlatform.Host));
+        var two = cache.StepKey(parent, new StepKeyInput(copy, Config, [], Digest.Sha256Of("2"u8), OciPlatform.Host));
+        var workdir = Step("WORKDIR /w");
+        var w1 = cache.StepKey(parent, new StepKeyInput(workdir, Config, [], null, OciPlatform.Host) { Directory = "/w" });
+        var w2 = cache.StepKey(parent, new StepKeyInput(workdir, Config, [], null, OciPlatform.Host) { Directory = "/x" });
+
+        Assert.NotEqual(one, two);
+        Assert.NotEqual(w1, w2);
+        Assert.Throws<ArgumentException>(() => cache.StepKey(parent, new StepKeyInput(copy, Config, [], null, OciPlatform.Host)));
+    }
+
+    [Fact]
+    public async Task An_entry_round_trips_with_its_time_and_a_missing_blob_is_a_miss()
+    {
+        var content = ContentStore.Open(new StoreRoot(_root));
+        var cache = new StoreBuildCache(CacheStore.Open(content));
+        var info = await content.WriteAsync("layer"u8.ToArray(), CancellationToken.None);
+        var layer = new LayerRef(new Descriptor(MediaTypes.OciLayerGzip, info.Digest, info.Size), Digest.Sha256Of("diff"u8));
+        var key = Digest.Sha256Of("key"u8);
+        var created = DateTimeOffset.FromUnixTimeSeconds(1_650_000_000);
+
+        await cache.StoreAsync(key, new CachedStep(layer, created), CancellationToken.None);
+        var hit = await cache.LookupAsync(key, CancellationToken.None);
+
+        Assert.Equal(new CachedStep(layer, created), hit);
+        await content.DeleteAsync(info.Digest, CancellationToken.None);
+        Assert.Null(await cache.LookupAsync(key, CancellationToken.None));
+    }
+}
