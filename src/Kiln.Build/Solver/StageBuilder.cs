@@ -20,16 +20,20 @@ internal sealed class StageBuilder(BuildSession session)
 
     public async Task<StageResult> BuildAsync(BoundStage stage, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
-        var operations = 1 + stage.Steps.Count(s => IsFilesystemStep(s.Instruction));
+        var triggers = Triggers(stage);
+        var steps = triggers.AddRange(stage.Steps);
+        var operations = 1 + steps.Count(s => IsFilesystemStep(s.Instruction));
         var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
         var operation = 1;
-        foreach (var step in stage.Steps)
+        for (var i = 0; i < steps.Length; i++)
         {
+            var step = steps[i];
             cancellationToken.ThrowIfCancellationRequested();
             if (IsFilesystemStep(step.Instruction))
             {
                 operation++;
-                var name = VertexName(stage, operation, operations, step.Instruction.Original);
+                var text = i < triggers.Length ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
+                var name = VertexName(stage, operation, operations, text);
                 state = await FilesystemStepAsync(state, step, name, resultOf, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -39,6 +43,31 @@ internal sealed class StageBuilder(BuildSession session)
         }
 
         return state;
+    }
+
+    /// <summary>
+    /// A base image's ONBUILD triggers, bound as Dockerfile lines against its environment: they run right after FROM
+    /// (the new config does not keep them). Triggers that copy from another stage or image are not supported yet.
+    /// </summary>
+    private ImmutableArray<BoundStep> Triggers(BoundStage stage)
+    {
+        if (stage.Base is not StageBase.Image image || session.Images[image.Reference].Config is not { Config.OnBuild: { IsDefaultOrEmpty: false } triggers } config)
+        {
+            return [];
+        }
+
+        var (steps, diagnostics) = Config.OnBuildParser.Parse(triggers, config, session.Request.Options);
+        var error = diagnostics.FirstOrDefault(d => d.IsError);
+        if (error is not null || steps.Any(s => !s.Sources.IsDefaultOrEmpty))
+        {
+            var reason = error?.Message ?? "a trigger copies from another stage or image, which is not supported yet";
+            throw BuildFailedException.At(
+                error is null ? BuildErrorCodes.NotSupportedYet : BuildErrorCodes.BaseImage,
+                $"the ONBUILD triggers of {image.Reference}: {reason}",
+                stage.From.Span);
+        }
+
+        return steps;
     }
 
     /// <summary>The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that touch the filesystem.</summary>
@@ -65,13 +94,6 @@ internal sealed class StageBuilder(BuildSession session)
             case StageBase.Image image:
                 var resolved = session.Images[image.Reference];
                 var vertex = session.Progress.Start(VertexName(stage, 1, operations, $"FROM {Pinned(resolved)}"));
-                if (resolved.Config.Config.OnBuild is { IsDefaultOrEmpty: false })
-                {
-                    const string message = "running the ONBUILD triggers of a base image is not supported yet";
-                    vertex.Fail(message);
-                    throw BuildFailedException.At(BuildErrorCodes.NotSupportedYet, $"{message} ({resolved.Reference})", stage.From.Span);
-                }
-
                 vertex.Complete();
                 return new StageResult(
                     session.Configurator.Start(resolved, session.Platform),
