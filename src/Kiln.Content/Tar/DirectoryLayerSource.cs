@@ -102,12 +102,42 @@ public sealed class DirectoryLayerSource
                 Xattrs = ReadXattrs(pathZ, _options.IncludeXattr),
             };
 
+            entry = type switch
+            {
+                SIfreg => entry with { Size = checked((long)stat.Size) },
+                SIflnk => entry with { LinkName = ReadLink(pathZ) },
+                SIfchr or SIfblk => entry with { DeviceMajor = (int)stat.RdevMajor, DeviceMinor = (int)stat.RdevMinor },
+                _ => entry,
+            };
+
+            if (_options.Rewrite?.Invoke(entry, path) is { } replacement)
+            {
+                // Replacements carry no content and are never hard links: an overlay whiteout is a 0/0 device that
+                // overlayfs may hard-link to one shared inode, yet each one stands for its own deleted name.
+                foreach (var written in replacement)
+                {
+                    if (written.Size != 0 || written.Kind == TarEntryKind.HardLink)
+                    {
+                        throw new InvalidOperationException("a rewritten entry must be content-less and not a hard link");
+                    }
+
+                    await writer.WriteEntryAsync(written, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (type == SIfdir)
+                {
+                    await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             if (type != SIfdir && stat.Nlink > 1)
             {
                 var key = (stat.DevMajor, stat.DevMinor, stat.Ino);
                 if (links.TryGetValue(key, out var first))
                 {
-                    await writer.WriteEntryAsync(entry with { Kind = TarEntryKind.HardLink, LinkName = first }, null, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteEntryAsync(entry with { Kind = TarEntryKind.HardLink, LinkName = first, Size = 0, DeviceMajor = 0, DeviceMinor = 0 }, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -117,13 +147,7 @@ public sealed class DirectoryLayerSource
             switch (type)
             {
                 case SIfreg:
-                    await WriteFileAsync(writer, entry with { Size = checked((long)stat.Size) }, pathZ, cancellationToken).ConfigureAwait(false);
-                    break;
-                case SIflnk:
-                    await writer.WriteEntryAsync(entry with { LinkName = ReadLink(pathZ) }, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case SIfchr or SIfblk:
-                    await writer.WriteEntryAsync(entry with { DeviceMajor = (int)stat.RdevMajor, DeviceMinor = (int)stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
+                    await WriteFileAsync(writer, entry, pathZ, cancellationToken).ConfigureAwait(false);
                     break;
                 case SIfdir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
