@@ -84,7 +84,7 @@ public static class RuntimeSpec
                 sandbox.Env.IsDefault ? [] : sandbox.Env,
                 sandbox.Cwd,
                 capabilities,
-                [new OciRlimit("RLIMIT_NOFILE", NoFileLimit, NoFileLimit)],
+                [new OciRlimit("RLIMIT_NOFILE", sandbox.NoFileLimit, sandbox.NoFileLimit)],
                 NoNewPrivileges: false),
             new OciRoot(sandbox.RootPath, ReadOnly: false),
             sandbox.Hostname,

@@ -22,6 +22,9 @@ public sealed record SandboxSpec
 
     public string Hostname { get; init; } = "kiln";
 
+    /// <summary>RLIMIT_NOFILE, soft and hard.</summary>
+    public ulong NoFileLimit { get; init; } = RuntimeSpec.NoFileLimit;
+
     public NetworkMode Network { get; init; } = NetworkMode.Host;
 
     /// <summary>A file bind-mounted read-only as <c>/etc/hosts</c>; none when null.</summary>
