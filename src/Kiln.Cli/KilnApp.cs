@@ -22,6 +22,8 @@ internal static class KilnApp
         root.Subcommands.Add(ImportCommand.Create(global, output, error));
         root.Subcommands.Add(SaveCommand.Create(global, output, error));
         root.Subcommands.Add(LoadCommand.Create(global, output, error));
+        root.Subcommands.Add(RunCommand.Create(global, output, error));
+        root.Subcommands.Add(CpCommand.Create(global, output, error));
         return root;
     }
 
@@ -29,6 +31,6 @@ internal static class KilnApp
     {
         var root = CreateRootCommand(output, error);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(args).Invoke(configuration);
+        return root.Parse(RunCommand.SeparateContainerArguments(args)).Invoke(configuration);
     }
 }
