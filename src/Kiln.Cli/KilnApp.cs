@@ -26,6 +26,8 @@ internal static class KilnApp
         root.Subcommands.Add(PushCommand.Create(global, output, error));
         root.Subcommands.Add(LoginCommand.Create(global, output, error));
         root.Subcommands.Add(LogoutCommand.Create(global, output, error));
+        root.Subcommands.Add(RunCommand.Create(global, output, error));
+        root.Subcommands.Add(CpCommand.Create(global, output, error));
         return root;
     }
 
@@ -33,6 +35,6 @@ internal static class KilnApp
     {
         var root = CreateRootCommand(output, error);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(args).Invoke(configuration);
+        return root.Parse(RunCommand.SeparateContainerArguments(args)).Invoke(configuration);
     }
 }

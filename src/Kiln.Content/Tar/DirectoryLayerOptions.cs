@@ -15,6 +15,9 @@ public sealed record DirectoryLayerOptions
     /// <summary>Which extended attributes go into the layer; <see cref="DefaultXattrFilter"/> unless set.</summary>
     public Func<string, bool> IncludeXattr { get; init; } = DefaultXattrFilter;
 
+    /// <summary>Rewrites entries before they are written (see <see cref="DirectoryEntryRewriter"/>); null writes them as walked.</summary>
+    public DirectoryEntryRewriter? Rewrite { get; init; }
+
     /// <summary>
     /// File capabilities and user attributes. Left out: <c>trusted.*</c> and <c>user.overlay.*</c> (overlayfs
     /// bookkeeping in an upper directory, which whiteouts express instead), <c>security.selinux</c> (a label of

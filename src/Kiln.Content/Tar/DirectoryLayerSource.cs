@@ -92,12 +92,42 @@ public sealed class DirectoryLayerSource
                 Xattrs = ReadXattrs(pathZ, _options.IncludeXattr),
             };
 
+            entry = type switch
+            {
+                LinuxFlags.SIfReg => entry with { Size = checked((long)stat.Size) },
+                LinuxFlags.SIfLnk => entry with { LinkName = ReadLink(pathZ) },
+                LinuxFlags.SIfChr or LinuxFlags.SIfBlk => entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor },
+                _ => entry,
+            };
+
+            if (_options.Rewrite?.Invoke(entry, path) is { } replacement)
+            {
+                // Replacements carry no content and are never hard links: an overlay whiteout is a 0/0 device that
+                // overlayfs may hard-link to one shared inode, yet each one stands for its own deleted name.
+                foreach (var written in replacement)
+                {
+                    if (written.Size != 0 || written.Kind == TarEntryKind.HardLink)
+                    {
+                        throw new InvalidOperationException("a rewritten entry must be content-less and not a hard link");
+                    }
+
+                    await writer.WriteEntryAsync(written, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (type == LinuxFlags.SIfDir)
+                {
+                    await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             if (type != LinuxFlags.SIfDir && stat.Nlink > 1)
             {
                 var key = (stat.DevMajor, stat.DevMinor, stat.Ino);
                 if (links.TryGetValue(key, out var first))
                 {
-                    await writer.WriteEntryAsync(entry with { Kind = TarEntryKind.HardLink, LinkName = first }, null, cancellationToken).ConfigureAwait(false);
+                    await writer.WriteEntryAsync(entry with { Kind = TarEntryKind.HardLink, LinkName = first, Size = 0, DeviceMajor = 0, DeviceMinor = 0 }, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -107,13 +137,7 @@ public sealed class DirectoryLayerSource
             switch (type)
             {
                 case LinuxFlags.SIfReg:
-                    await WriteFileAsync(writer, entry with { Size = checked((long)stat.Size) }, pathZ, cancellationToken).ConfigureAwait(false);
-                    break;
-                case LinuxFlags.SIfLnk:
-                    await writer.WriteEntryAsync(entry with { LinkName = ReadLink(pathZ) }, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case LinuxFlags.SIfChr or LinuxFlags.SIfBlk:
-                    await writer.WriteEntryAsync(entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor }, null, cancellationToken).ConfigureAwait(false);
+                    await WriteFileAsync(writer, entry, pathZ, cancellationToken).ConfigureAwait(false);
                     break;
                 case LinuxFlags.SIfDir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Kiln.Content.Compression;
+using Kiln.Content.Store;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Overlay;
+using Kiln.Runtime.Linux.Snapshots;
+using Kiln.Runtime.Linux.Spec;
+using Kiln.Runtime.Linux.Users;
+
+namespace Kiln.Runtime.Linux.Containers;
+
+/// <summary>
+/// A root filesystem to run commands in: the image's layers (unpacked once, shared) under an overlay with a fresh
+/// upper directory. Run commands with <see cref="RunAsync"/>, turn what they changed into a layer with
+/// <see cref="DiffAsync"/>, and dispose: the overlay is unmounted and the upper deleted.
+/// </summary>
+public sealed class Sandbox : IDisposable
+{
+    private static readonly ImmutableArray<string> MountPoints = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf"];
+
+    private readonly SnapshotLease _lease;
+    private int _runs;
+
+    private Sandbox(SnapshotLease lease, OverlayMount mount)
+    {
+        _lease = lease;
+        Mount = mount;
+    }
+
+    public OverlayMount Mount { get; }
+
+    public string RootPath => Mount.MergedPath;
+
+    /// <summary>How many layers had to be unpacked for this sandbox (the others were shared).</summary>
+    public int UnpackedLayers => _lease.Unpacked;
+
+    /// <summary>Prepares the image's layers (bottom first, with their diffIDs) and mounts a fresh overlay over them.</summary>
+    public static async Task<Sandbox> CreateAsync(SnapshotStore snapshots, ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        OverlayMount.CleanStale(snapshots);
+        var lease = await snapshots.AcquireAsync(content, layers, diffIds, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var mount = OverlayMount.Create(snapshots, lease.LowerDirectories, readOnly: false);
+            return new Sandbox(lease, mount);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one command to its end and returns its exit code.</summary>
+    public async Task<int> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(io);
+        var number = Interlocked.Increment(ref _runs);
+        var id = $"kiln-{Mount.Id[..16]}-{number.ToString(CultureInfo.InvariantCulture)}";
+        var hostname = run.Hostname ?? Mount.Id[..12];
+        var user = await UserResolver.ResolveAsync(RootPath, run.User, cancellationToken).ConfigureAwait(false);
+        var bundle = Path.Combine(Mount.Directory, "bundle-" + number.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(bundle);
+        try
+        {
+            var hosts = Path.Combine(bundle, "hosts");
+            await File.WriteAllTextAsync(hosts, HostsFile(hostname), cancellationToken).ConfigureAwait(false);
+            var resolvConf = Path.Combine(bundle, "resolv.conf");
+            await File.WriteAllTextAsync(resolvConf, ResolvConf(), cancellationToken).ConfigureAwait(false);
+            var spec = RuntimeSpec.Create(new SandboxSpec
+            {
+                RootPath = RootPath,
+                Args = run.Args,
+                Env = RuntimeSpec.DefaultEnvironment(run.Env.IsDefault ? [] : run.Env, user.Home, run.Hostname is null ? hostname : null),
+                Cwd = string.IsNullOrEmpty(run.WorkingDirectory) ? "/" : run.WorkingDirectory,
+                Uid = user.Uid,
+                Gid = user.Gid,
+                AdditionalGids = user.AdditionalGids,
+                Hostname = hostname,
+                Network = run.Network,
+                HostsFile = hosts,
+                ResolvConfFile = resolvConf,
+                NoFileLimit = ProcessLimits.ContainerNoFile,
+            });
+            await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
+            var stubs = MountStubs.Record(RootPath, MountPoints);
+            try
+            {
+                return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                stubs.Remove();
+            }
+        }
+        finally
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+    }
+
+    /// <summary>What the commands changed, as a layer in <paramref name="content"/>.</summary>
+    public Task<LayerBlob> DiffAsync(ContentStore content, OverlayDiffOptions? options, CancellationToken cancellationToken) =>
+        OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken);
+
+    public void Dispose()
+    {
+        try
+        {
+            Mount.Dispose();
+        }
+        finally
+        {
+            _lease.Dispose();
+        }
+    }
+
+    /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname.</summary>
+    private static string HostsFile(string hostname) =>
+        $"127.0.0.1\tlocalhost {hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+    /// <summary>The host's resolv.conf (the container shares or mirrors its network); docker's public fallback without one.</summary>
+    private static string ResolvConf()
+    {
+        try
+        {
+            var text = File.ReadAllText("/etc/resolv.conf");
+            if (text.Contains("nameserver", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return new StringBuilder().Append("nameserver 8.8.8.8\n").Append("nameserver 8.8.4.4\n").ToString();
+    }
+}

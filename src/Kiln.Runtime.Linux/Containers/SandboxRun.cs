@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+using Kiln.Runtime.Linux.Spec;
+
+namespace Kiln.Runtime.Linux.Containers;
+
+/// <summary>One command to run in a <see cref="Sandbox"/>.</summary>
+public sealed record SandboxRun
+{
+    public required ImmutableArray<string> Args { get; init; }
+
+    /// <summary>The image's environment with the step's additions; PATH, HOME and HOSTNAME are added when missing.</summary>
+    public ImmutableArray<string> Env { get; init; } = [];
+
+    /// <summary><c>USER</c> as written (<c>name[:group]</c>, ids allowed); null or empty is root.</summary>
+    public string? User { get; init; }
+
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Null: the first 12 hex digits of the container id, as docker does.</summary>
+    public string? Hostname { get; init; }
+
+    public NetworkMode Network { get; init; } = NetworkMode.Host;
+}

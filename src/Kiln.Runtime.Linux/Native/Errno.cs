@@ -1,0 +1,22 @@
+using System.Runtime.InteropServices;
+
+namespace Kiln.Runtime.Linux.Native;
+
+/// <summary>errno values the sandbox reacts to (asm-generic/errno-base.h), and the one way a failed call becomes an exception.</summary>
+/// <remarks>https://man7.org/linux/man-pages/man3/errno.3.html</remarks>
+internal static class Errno
+{
+    public const int ENOENT = 2;
+    public const int EINTR = 4;
+    public const int EAGAIN = 11;
+    public const int EBUSY = 16;
+    public const int EINVAL = 22;
+    public const int ERANGE = 34;
+    public const int ENODATA = 61;
+    public const int ENOTSUP = 95;
+
+    public static IOException Last(string operation, string subject) => From(Marshal.GetLastPInvokeError(), operation, subject);
+
+    public static IOException From(int errno, string operation, string subject) =>
+        new($"{operation} {subject}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
+}

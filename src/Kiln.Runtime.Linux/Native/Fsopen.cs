@@ -1,0 +1,12 @@
+using System.Runtime.InteropServices;
+
+namespace Kiln.Runtime.Linux.Native;
+
+internal static partial class Libc
+{
+    public const int FsopenCloexec = 1;
+
+    // https://man7.org/linux/man-pages/man2/fsopen.2.html (glibc >= 2.36)
+    [LibraryImport("libc", EntryPoint = "fsopen", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Fsopen(string filesystemName, int flags);
+}

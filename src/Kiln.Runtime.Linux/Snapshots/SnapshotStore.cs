@@ -1,0 +1,254 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Kiln.Content.Compression;
+using Kiln.Content.Layers;
+using Kiln.Content.Store;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Locking;
+
+namespace Kiln.Runtime.Linux.Snapshots;
+
+/// <summary>
+/// Base layers unpacked once per diffID under <c>&lt;root&gt;/snapshots/layers/&lt;hex&gt;</c>, with overlay-style
+/// whiteouts (0/0 character devices, <c>trusted.overlay.opaque=y</c>) so that each directory is an overlay lower
+/// directory as it is, shared by every image and every step that has the layer.
+/// </summary>
+/// <remarks>
+/// Concurrency (threads and kiln processes alike) rests on one lock file per diffID, <c>layers/&lt;hex&gt;.lock</c>:
+/// users hold it shared for as long as they use the directory; the one unpacking it and a sweep removing it hold it
+/// exclusively. A layer is extracted into <c>tmp/</c> and renamed into place, so a directory under
+/// <c>layers/</c> is always complete; an interrupted extraction leaves only <c>tmp/</c> litter, removed the next
+/// time the store is opened with nobody extracting. Nothing is reference-counted on disk: "in use" is "someone
+/// holds the lock", which a killed process cannot leave behind.
+/// </remarks>
+public sealed class SnapshotStore
+{
+    private SnapshotStore(string path)
+    {
+        Path = path;
+    }
+
+    /// <summary><c>&lt;root&gt;/snapshots</c>.</summary>
+    public string Path { get; }
+
+    public string LayersPath => System.IO.Path.Combine(Path, "layers");
+
+    /// <summary>Where per-container overlay mounts live (see <c>OverlayMount</c>).</summary>
+    public string MountsPath => System.IO.Path.Combine(Path, "mounts");
+
+    /// <summary>An empty directory: the lower layer of a scratch root (overlayfs needs at least one lower).</summary>
+    public string EmptyDirectory => System.IO.Path.Combine(Path, "empty");
+
+    private string TempPath => System.IO.Path.Combine(Path, "tmp");
+
+    private string TempLockPath => System.IO.Path.Combine(Path, "tmp.lock");
+
+    public static SnapshotStore Open(StoreRoot root)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var store = new SnapshotStore(System.IO.Path.Combine(root.Path, "snapshots"));
+        Directory.CreateDirectory(store.LayersPath);
+        Directory.CreateDirectory(store.MountsPath);
+        Directory.CreateDirectory(store.TempPath);
+        Directory.CreateDirectory(store.EmptyDirectory);
+        store.CleanTemp();
+        return store;
+    }
+
+    /// <summary>The directory a layer is (or would be) unpacked in.</summary>
+    public string LayerDirectory(Digest diffId) => System.IO.Path.Combine(LayersPath, CheckDiffId(diffId));
+
+    /// <summary>
+    /// Makes sure every layer of an image is unpacked and holds them in use. <paramref name="layers"/> are the
+    /// manifest's layer descriptors and <paramref name="diffIds"/> the config's, bottom first, pairwise. A layer is
+    /// checked against its diffID while it is unpacked.
+    /// </summary>
+    public async Task<SnapshotLease> AcquireAsync(ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (layers.Length != diffIds.Length)
+        {
+            throw new InvalidDataException($"the manifest has {layers.Length} layers but the config lists {diffIds.Length} diffIDs");
+        }
+
+        var held = new Dictionary<Digest, LockFile>();
+        var unpacked = 0;
+        try
+        {
+            for (var i = 0; i < layers.Length; i++)
+            {
+                if (held.ContainsKey(diffIds[i]))
+                {
+                    continue;
+                }
+
+                var (lockFile, fresh) = await HoldAsync(content, layers[i], diffIds[i], cancellationToken).ConfigureAwait(false);
+                held.Add(diffIds[i], lockFile);
+                unpacked += fresh ? 1 : 0;
+            }
+
+            var lowers = diffIds.Reverse().Select(LayerDirectory).ToImmutableArray();
+            return new SnapshotLease(lowers, diffIds, unpacked, [.. held.Values]);
+        }
+        catch
+        {
+            foreach (var lockFile in held.Values)
+            {
+                lockFile.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The diffIDs of unpacked layers that someone (this process or another) holds in use right now.</summary>
+    public ImmutableHashSet<Digest> InUse()
+    {
+        var result = ImmutableHashSet.CreateBuilder<Digest>();
+        foreach (var (diffId, directory) in Unpacked())
+        {
+            using var probe = LockFile.TryAcquire(directory + ".lock", exclusive: true);
+            if (probe is null)
+            {
+                result.Add(diffId);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// Removes unpacked layers nobody holds, except those in <paramref name="keep"/>; returns the diffIDs removed.
+    /// Removing is always safe: a layer is unpacked again from its blob the next time it is needed.
+    /// </summary>
+    public ImmutableArray<Digest> Sweep(IReadOnlySet<Digest>? keep)
+    {
+        var removed = ImmutableArray.CreateBuilder<Digest>();
+        foreach (var (diffId, directory) in Unpacked())
+        {
+            if (keep?.Contains(diffId) == true)
+            {
+                continue;
+            }
+
+            using var exclusive = LockFile.TryAcquire(directory + ".lock", exclusive: true);
+            if (exclusive is null)
+            {
+                continue;
+            }
+
+            // Out of layers/ first (a rename is atomic), then deleted at leisure: a crash in the middle of a big
+            // delete leaves temp litter, never a half layer under its diffID.
+            var doomed = System.IO.Path.Combine(TempPath, "rm-" + RandomName());
+            Directory.Move(directory, doomed);
+            Directory.Delete(doomed, recursive: true);
+            removed.Add(diffId);
+        }
+
+        return removed.ToImmutable();
+    }
+
+    private IEnumerable<(Digest DiffId, string Directory)> Unpacked()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(LayersPath))
+        {
+            if (Digest.TryParse("sha256:" + System.IO.Path.GetFileName(directory), out var diffId))
+            {
+                yield return (diffId, directory);
+            }
+        }
+    }
+
+    private async Task<(LockFile Lock, bool Fresh)> HoldAsync(ContentStore content, Descriptor layer, Digest diffId, CancellationToken cancellationToken)
+    {
+        var directory = LayerDirectory(diffId);
+        var lockPath = directory + ".lock";
+        var fresh = false;
+        while (true)
+        {
+            var shared = await LockFile.AcquireAsync(lockPath, exclusive: false, cancellationToken).ConfigureAwait(false);
+            if (Directory.Exists(directory))
+            {
+                return (shared, fresh);
+            }
+
+            shared.Dispose();
+            using (var exclusive = await LockFile.AcquireAsync(lockPath, exclusive: true, cancellationToken).ConfigureAwait(false))
+            {
+                if (!Directory.Exists(directory))
+                {
+                    await UnpackAsync(content, layer, diffId, directory, cancellationToken).ConfigureAwait(false);
+                    fresh = true;
+                }
+            }
+
+            // Taken again as shared in the loop: a sweep that slipped in between is noticed by the existence check.
+        }
+    }
+
+    private async Task UnpackAsync(ContentStore content, Descriptor layer, Digest diffId, string directory, CancellationToken cancellationToken)
+    {
+        // Held shared while extracting, so that CleanTemp in another process leaves this temp directory alone.
+        using var tempLease = await LockFile.AcquireAsync(TempLockPath, exclusive: false, cancellationToken).ConfigureAwait(false);
+        var temp = System.IO.Path.Combine(TempPath, "unpack-" + RandomName());
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var blob = await content.OpenReadAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
+            await using (blob.ConfigureAwait(false))
+            {
+                var tar = await LayerDecompression.OpenAsync(blob, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+                await using (tar.ConfigureAwait(false))
+                {
+                    var checking = new DiffIdCheckingStream(tar);
+                    await using (checking.ConfigureAwait(false))
+                    {
+                        var options = new ExtractOptions { Whiteouts = WhiteoutMode.Overlay, Privileged = true };
+                        await LayerExtractor.ExtractAsync(checking, temp, options, cancellationToken).ConfigureAwait(false);
+                        await checking.VerifyAsync(diffId, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                // The blob's own digest is checked when its stream reaches the end: read what the decompressor left.
+                await blob.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+
+            Directory.Move(temp, directory);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private void CleanTemp()
+    {
+        using var exclusive = LockFile.TryAcquire(TempLockPath, exclusive: true);
+        if (exclusive is null)
+        {
+            return; // someone is extracting right now; the next open cleans up
+        }
+
+        foreach (var entry in Directory.EnumerateDirectories(TempPath))
+        {
+            TryDelete(entry);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string CheckDiffId(Digest diffId) =>
+        diffId.Algorithm == "sha256" ? diffId.Encoded : throw new InvalidDataException($"diffID {diffId}: only sha256 diffIDs are supported");
+
+    private static string RandomName() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+
+namespace Kiln.Runtime.Linux.Spec;
+
+/// <summary>What a container should run and how: the input of <see cref="RuntimeSpec.Create"/>.</summary>
+public sealed record SandboxSpec
+{
+    public required string RootPath { get; init; }
+
+    public required ImmutableArray<string> Args { get; init; }
+
+    /// <summary><c>KEY=VALUE</c>, final (defaults such as PATH already applied, see <see cref="RuntimeSpec.DefaultEnvironment"/>).</summary>
+    public ImmutableArray<string> Env { get; init; } = [];
+
+    public string Cwd { get; init; } = "/";
+
+    public uint Uid { get; init; }
+
+    public uint Gid { get; init; }
+
+    public ImmutableArray<uint> AdditionalGids { get; init; } = [];
+
+    public string Hostname { get; init; } = "kiln";
+
+    /// <summary>RLIMIT_NOFILE, soft and hard.</summary>
+    public ulong NoFileLimit { get; init; } = RuntimeSpec.NoFileLimit;
+
+    public NetworkMode Network { get; init; } = NetworkMode.Host;
+
+    /// <summary>A file bind-mounted read-only as <c>/etc/hosts</c>; none when null.</summary>
+    public string? HostsFile { get; init; }
+
+    /// <summary>A file bind-mounted read-only as <c>/etc/resolv.conf</c>; none when null.</summary>
+    public string? ResolvConfFile { get; init; }
+}

@@ -1,0 +1,69 @@
+using Kiln.Runtime.Linux.Users;
+
+namespace Kiln.Runtime.Linux.Tests;
+
+public sealed class UserResolverTests
+{
+    private const string Passwd = "root:x:0:0:root:/root:/bin/sh\n# comment\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\nbroken line\nbob:x:1001:100::/nonexistent:/bin/sh\n";
+    private const string Group = "root:x:0:\nwheel:x:10:alice\nusers:x:100:alice,bob\nalice:x:1000:\n";
+
+    [Theory]
+    [InlineData(null, 0u, 0u, "", "/root")]
+    [InlineData("", 0u, 0u, "", "/root")]
+    [InlineData("alice", 1000u, 1000u, "10,100", "/home/alice")]
+    [InlineData("1000", 1000u, 1000u, "10,100", "/home/alice")]
+    [InlineData("bob", 1001u, 100u, "", "/nonexistent")]
+    [InlineData("alice:users", 1000u, 100u, "", "/home/alice")]
+    [InlineData("alice:4242", 1000u, 4242u, "", "/home/alice")]
+    [InlineData("4242", 4242u, 0u, "", null)]
+    [InlineData("4242:10", 4242u, 10u, "", null)]
+    [InlineData("4242:wheel", 4242u, 10u, "", null)]
+    [InlineData(":wheel", 0u, 10u, "", "/root")]
+    public void Follows_dockers_rules(string? user, uint uid, uint gid, string additional, string? home)
+    {
+        var resolved = UserResolver.Resolve(user, Passwd, Group);
+
+        Assert.Equal(uid, resolved.Uid);
+        Assert.Equal(gid, resolved.Gid);
+        Assert.Equal(additional, string.Join(',', resolved.AdditionalGids));
+        Assert.Equal(home, resolved.Home);
+    }
+
+    [Theory]
+    [InlineData("mallory")]
+    [InlineData("alice:nogroup")]
+    [InlineData("4242:nogroup")]
+    public void Unknown_names_are_errors(string user) =>
+        Assert.Throws<UserNotFoundException>(() => UserResolver.Resolve(user, Passwd, Group));
+
+    [Fact]
+    public void An_image_without_passwd_takes_numbers_only()
+    {
+        Assert.Equal(5u, UserResolver.Resolve("5:6", null, null).Uid);
+        Assert.Throws<UserNotFoundException>(() => UserResolver.Resolve("root", null, null));
+    }
+
+    [Fact]
+    public async Task Passwd_is_read_inside_the_root_even_through_an_absolute_symlink()
+    {
+        var root = Directory.CreateTempSubdirectory("kiln-rt-users-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "etc"));
+            Directory.CreateDirectory(Path.Combine(root, "data"));
+            File.WriteAllText(Path.Combine(root, "data", "passwd"), "eve:x:7:8::/e:/bin/sh\n");
+
+            // "/data/passwd" means the image's file, never the host's /data.
+            File.CreateSymbolicLink(Path.Combine(root, "etc", "passwd"), "/data/passwd");
+
+            var resolved = await UserResolver.ResolveAsync(root, "eve", CancellationToken.None);
+
+            Assert.Equal((7u, 8u), (resolved.Uid, resolved.Gid));
+            await Assert.ThrowsAsync<UserNotFoundException>(() => UserResolver.ResolveAsync(root, "root", CancellationToken.None));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
