@@ -14,6 +14,8 @@ using Kiln.Dockerfile.Ignore;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Oci;
 using Kiln.Registry;
+using Kiln.Runtime.Linux.Containers;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Cli.Commands;
 
@@ -253,11 +255,13 @@ internal static class BuildCommand
         var registryOptions = new RegistryOptions();
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
         var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;
+        var snapshots = SnapshotStore.Open(content.Root);
+        var executor = CreateExecutor(settings.Runtime);
         var ports = new BuildPorts(
             new StoreImageSource(store, Registries),
-            null,
-            null,
-            null,
+            new SandboxSnapshotter(snapshots, content),
+            executor,
+            new SandboxDiffer(content),
             new ContextFileOperations(context, digestCache, options.SourceDateEpoch),
             new ConfigBuilderConfigurator(options.BuildArgs),
             new StoreBuildCache(cache),
@@ -287,6 +291,22 @@ internal static class BuildCommand
             BuildFailureRenderer.Render(error, source.DisplayName, source.Text, e);
             return ExitCodes.UserError;
         }
+    }
+
+    /// <summary>crun, else runc, or what <c>--runtime</c> names; with none installed RUN is refused ("not supported yet") and the rest still builds.</summary>
+    private static SandboxExecutor? CreateExecutor(string? requested)
+    {
+        OciRuntime runtime;
+        try
+        {
+            runtime = OciRuntime.Locate(requested);
+        }
+        catch (FileNotFoundException) when (requested is null)
+        {
+            return null;
+        }
+
+        return new SandboxExecutor(new ContainerRunner(runtime));
     }
 
     private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);
