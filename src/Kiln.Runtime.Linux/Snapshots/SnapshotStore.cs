@@ -87,7 +87,10 @@ public sealed class SnapshotStore
                 unpacked += fresh ? 1 : 0;
             }
 
-            var lowers = diffIds.Reverse().Select(LayerDirectory).ToImmutableArray();
+            // overlayfs refuses a lower directory given twice (ELOOP), and images repeat layers (every step that
+            // changed nothing makes the same empty one). Only the topmost copy matters: it re-applies the same files
+            // and whiteouts over the layers between, so Distinct on the top-first order keeps exactly that one.
+            var lowers = diffIds.Reverse().Distinct().Select(LayerDirectory).ToImmutableArray();
             return new SnapshotLease(lowers, diffIds, unpacked, [.. held.Values]);
         }
         catch
