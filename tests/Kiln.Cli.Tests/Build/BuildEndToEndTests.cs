@@ -153,10 +153,9 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         // Each makes the same empty layer: overlayfs must not get that lower directory twice.
         using var w = Workspace("FROM localhost/busybox:latest\nRUN true 1\nRUN true 2\nRUN true 3\nRUN echo ok > /ok\n");
 
-        w.Build("-t", "empty:1", "-o", $"type=local,dest={w.PathOf("out")}");
+        w.Build("-t", "empty:1");
 
-        // TODO(runtime): kiln run of this image fails the same way until SnapshotStore gives each lower only once.
-        Assert.Equal("ok\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "ok")));
+        Assert.Equal("ok\n", w.Kiln("run", "--rm", "empty:1", "cat", "/ok").Output);
     }
 
     [Fact]
