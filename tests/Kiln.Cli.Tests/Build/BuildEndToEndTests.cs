@@ -25,12 +25,14 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         ENTRYPOINT ["/bin/sh", "-c", "cat /app/out.txt; id -u"]
         """;
 
-    [Fact]
-    public void A_two_stage_build_copies_from_the_builder_and_runs_as_its_user()
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void A_two_stage_build_copies_from_the_builder_and_runs_as_its_user(string runtime)
     {
         using var w = Workspace(TwoStages);
 
-        w.Build("-t", "app:1");
+        w.Build("--runtime", runtime, "-t", "app:1");
         var run = w.Kiln("run", "--rm", "app:1");
 
         Assert.True(run.ExitCode == 0, run.Error);
@@ -190,6 +192,17 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         w.Build("-o", $"type=local,dest={w.PathOf("out")}");
 
         Assert.Equal("nobody:nogroup 700\na.txt\nb.txt\nfrom the tarball\nx\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "report")));
+    }
+
+    [Fact]
+    public void The_network_flag_and_run_network_none_leave_only_loopback()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");
+
+        w.Build("--network", "none", "-o", $"type=local,dest={w.PathOf("out")}");
+
+        Assert.Equal("lo\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "own")));
+        Assert.Equal("lo\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "build")));
     }
 
     [Fact]
