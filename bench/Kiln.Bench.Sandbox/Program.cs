@@ -52,6 +52,14 @@ try
     foreach (var name in new[] { "crun", "runc" })
     {
         var runner = new ContainerRunner(OciRuntime.Locate(name));
+        Report($"{name}: runtime only (prepared bundle)", Measure(iterations, async () =>
+        {
+            var exit = await runner.RunAsync("kiln-bench-raw", "/tmp/rt-exp/bundle", io, CancellationToken.None);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"exit {exit}");
+            }
+        }));
         using (var sandbox = await Sandbox.CreateAsync(snapshots, content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, CancellationToken.None))
         {
             await sandbox.RunAsync(runner, run, io, CancellationToken.None); // warm-up
