@@ -9,9 +9,9 @@ internal static class KilnApp
     public static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
     {
         var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
-        root.Subcommands.Add(BuildCommand.Create(output, error));
-        root.Subcommands.Add(DebugCommand.Create(output, error));
         var global = new GlobalOptions();
+        root.Subcommands.Add(BuildCommand.Create(global, output, error));
+        root.Subcommands.Add(DebugCommand.Create(output, error));
         root.Options.Add(global.Root);
         root.Subcommands.Add(ImagesCommand.Create(global, output, error));
         root.Subcommands.Add(InspectCommand.Create(global, output, error));
@@ -22,6 +22,10 @@ internal static class KilnApp
         root.Subcommands.Add(ImportCommand.Create(global, output, error));
         root.Subcommands.Add(SaveCommand.Create(global, output, error));
         root.Subcommands.Add(LoadCommand.Create(global, output, error));
+        root.Subcommands.Add(PullCommand.Create(global, output, error));
+        root.Subcommands.Add(PushCommand.Create(global, output, error));
+        root.Subcommands.Add(LoginCommand.Create(global, output, error));
+        root.Subcommands.Add(LogoutCommand.Create(global, output, error));
         root.Subcommands.Add(RunCommand.Create(global, output, error));
         root.Subcommands.Add(CpCommand.Create(global, output, error));
         return root;

@@ -67,7 +67,7 @@ public sealed class BuildCheckTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\n");
 
-        var run = CliRun.Of("build", _context);
+        var run = CliRun.Of("build", "--root", Path.Combine(_context, "store"), _context);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("not supported yet", run.Error, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using Kiln.Content.Layers;
+using Kiln.Content.Compression;
+using Kiln.Content.Tar;
 using Kiln.Runtime.Linux.Overlay;
 
 namespace Kiln.Runtime.Linux.Tests;
@@ -27,8 +28,8 @@ public sealed class OverlayTests
             [
                 "bin/ D", "bin/.wh.cat F", "bin/.wh.ls F", "etc/ D", "etc/motd F", "new.txt F", "opaque/ D", "opaque/.wh..wh..opq F", "opaque/c F",
             ],
-            entries.Select(e => $"{e.Name} {(e.Type == TarEntryType.Directory ? 'D' : e.Type == TarEntryType.RegularFile ? 'F' : '?')}"));
-        Assert.All(entries.Where(e => e.Name.Contains(".wh.", StringComparison.Ordinal)), e => Assert.Equal(0, e.Size));
+            entries.Select(e => $"{e.NameText} {(e.Kind == TarEntryKind.Directory ? 'D' : e.Kind == TarEntryKind.RegularFile ? 'F' : '?')}"));
+        Assert.All(entries.Where(e => e.NameText.Contains(".wh.", StringComparison.Ordinal)), e => Assert.Equal(0, e.Size));
         Assert.DoesNotContain(entries, e => e.Xattrs.Any(x => x.Name.StartsWith("trusted.", StringComparison.Ordinal)));
 
         // GNU tar reads it too, and sees the same names.

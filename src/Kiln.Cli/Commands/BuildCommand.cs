@@ -1,19 +1,33 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using Kiln.Build.Ports;
+using Kiln.Build.Ports.Adapters;
+using Kiln.Build.Solver;
 using Kiln.Cli.Rendering;
+using Kiln.Content.Images;
+using Kiln.Content.Tar;
 using Kiln.Dockerfile;
 using Kiln.Dockerfile.Ignore;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Oci;
 
 namespace Kiln.Cli.Commands;
 
-/// <summary><c>kiln build</c>, with <c>docker build</c>'s habits. For now only <c>--check</c> runs.</summary>
+/// <summary><c>kiln build</c>, with <c>docker build</c>'s habits; <c>--check</c> only parses and binds.</summary>
 internal static class BuildCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    private static readonly string[] OutputTypes = ["image", "local", "tar", "oci", "docker"];
+
+    public static Command Create(GlobalOptions global, TextWriter output, TextWriter error)
     {
         var check = new Option<bool>("--check")
         {
             Description = "Parse and bind the Dockerfile without building: exit 0 if it is valid, 1 with diagnostics otherwise",
+        };
+        var tags = new Option<string[]>("--tag", "-t")
+        {
+            Description = "Name the image NAME[:TAG] in the local store (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
         };
         var file = new Option<string?>("--file", "-f")
         {
@@ -25,27 +39,313 @@ internal static class BuildCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var target = new Option<string?>("--target") { Description = "Build the named stage and only what it needs" };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not use the cache (results are still cached for later builds)" };
+        var pull = new Option<bool>("--pull") { Description = "Always ask the registry for newer base images" };
+        var platform = new Option<string?>("--platform") { Description = "The platform to build for (only this machine's is supported)" };
+        var labels = new Option<string[]>("--label")
+        {
+            Description = "Set a label K=V on the image (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var network = new Option<string>("--network")
+        {
+            Description = "The network of RUN steps: default (the host's), none or host",
+            DefaultValueFactory = _ => "default",
+        };
+        network.AcceptOnlyFromAmong("default", "none", "host");
+        var iidFile = new Option<string?>("--iidfile") { Description = "Write the image id to FILE" };
+        var progress = new Option<string>("--progress")
+        {
+            Description = "Progress output: auto (tty on a terminal, else plain), plain or tty",
+            DefaultValueFactory = _ => "auto",
+        };
+        progress.AcceptOnlyFromAmong("auto", "plain", "tty");
+        var outputs = new Option<string[]>("--output", "-o")
+        {
+            Description = "Output: type=image|local|tar|oci|docker[,dest=PATH][,name=REF][,push=true]; a bare DIR means type=local,dest=DIR (default: the local image store)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
 
-        var command = new Command("build", "Build an image from a Dockerfile") { check, file, buildArgs, target, context };
-        command.SetAction(parse =>
+        var command = new Command("build", "Build an image from a Dockerfile")
         {
-            if (!parse.GetValue(check))
-            {
-                error.WriteLine("ERROR: kiln build: building images is not supported yet; use --check to validate a Dockerfile");
-                return ExitCodes.UserError;
-            }
-
+            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, progress, outputs, runtime, context,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
             var args = ParseBuildArgs(parse.GetValue(buildArgs) ?? [], error);
             if (args is null)
             {
                 return ExitCodes.UserError;
             }
 
-            var request = new CheckRequest(parse.GetValue(context)!, parse.GetValue(file), args, parse.GetValue(target));
-            return RunCheck(request, output, error);
+            if (parse.GetValue(check))
+            {
+                var checkRequest = new CheckRequest(parse.GetValue(context)!, parse.GetValue(file), args, parse.GetValue(target));
+                return RunCheck(checkRequest, output, error);
+            }
+
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, network);
+            if (options is null)
+            {
+                return ExitCodes.UserError;
+            }
+
+            var settings = new BuildSettings(
+                parse.GetValue(context)!,
+                parse.GetValue(file),
+                parse.GetValue(target),
+                parse.GetValue(noCache),
+                parse.GetValue(pull),
+                parse.GetValue(iidFile),
+                parse.GetValue(progress) ?? "auto",
+                parse.GetValue(runtime));
+            return await global.RunWithStoreAsync(parse, "build", error, store => RunBuildAsync(settings, options, store, output, error, cancellationToken)).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The validated options of one build that are not plain flags.</summary>
+    private sealed record BuildOptions(
+        ImmutableDictionary<string, string> BuildArgs,
+        ImmutableArray<ImageReference> Tags,
+        ImmutableSortedDictionary<string, string> Labels,
+        ImmutableArray<OutputSpec> Outputs,
+        RunNetwork Network,
+        DateTimeOffset? SourceDateEpoch);
+
+    private sealed record BuildSettings(
+        string ContextPath,
+        string? DockerfilePath,
+        string? Target,
+        bool NoCache,
+        bool Pull,
+        string? IidFile,
+        string Progress,
+        string? Runtime);
+
+    /// <summary>
+    /// One <c>--output</c>, parsed as docker does (CSV of key=value; a bare value is a local directory).
+    /// TODO(export part): use Kiln.Build.Export's parser once it lands, so there is one grammar.
+    /// </summary>
+    private sealed record OutputSpec(string Type, string? Dest, string? Name, bool Push)
+    {
+        public static OutputSpec? Parse(string text, out string? problem)
+        {
+            problem = null;
+            if (!text.Contains('=', StringComparison.Ordinal))
+            {
+                return new OutputSpec("local", text, null, false);
+            }
+
+            string? type = null, dest = null, name = null;
+            var push = false;
+            foreach (var field in text.Split(','))
+            {
+                var equals = field.IndexOf('=', StringComparison.Ordinal);
+                var key = (equals < 0 ? field : field[..equals]).Trim().ToLowerInvariant();
+                var value = equals < 0 ? string.Empty : field[(equals + 1)..];
+                switch (key)
+                {
+                    case "type":
+                        type = value;
+                        break;
+                    case "dest":
+                        dest = value;
+                        break;
+                    case "name":
+                        name = value;
+                        break;
+                    case "push":
+                        if (!bool.TryParse(value, out push))
+                        {
+                            problem = $"push must be true or false, not '{value}'";
+                            return null;
+                        }
+
+                        break;
+                    default:
+                        problem = $"unknown key '{key}'";
+                        return null;
+                }
+            }
+
+            if (type is null || !OutputTypes.Contains(type, StringComparer.Ordinal))
+            {
+                problem = $"type must be one of {string.Join(", ", OutputTypes)}";
+                return null;
+            }
+
+            if (type is not "image" && string.IsNullOrEmpty(dest))
+            {
+                problem = $"type={type} needs dest=PATH";
+                return null;
+            }
+
+            if (push && type != "image")
+            {
+                problem = "push=true goes with type=image";
+                return null;
+            }
+
+            return new OutputSpec(type, dest, name, push);
+        }
+    }
+
+    private static BuildOptions? ParseOptions(
+        ParseResult parse,
+        TextWriter error,
+        ImmutableDictionary<string, string> args,
+        Option<string[]> tags,
+        Option<string[]> labels,
+        Option<string?> platform,
+        Option<string[]> outputs,
+        Option<string> network)
+    {
+        var references = ImmutableArray.CreateBuilder<ImageReference>();
+        foreach (var tag in parse.GetValue(tags) ?? [])
+        {
+            if (!ImageReference.TryParse(tag, out var reference, out var problem) || reference.Digest is not null)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid tag '{tag}': {problem ?? "a tag cannot have a digest"}");
+                return null;
+            }
+
+            references.Add(reference);
+        }
+
+        var labelValues = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var label in parse.GetValue(labels) ?? [])
+        {
+            var equals = label.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --label '{label}': expected KEY=VALUE");
+                return null;
+            }
+
+            labelValues[label[..equals]] = label[(equals + 1)..];
+        }
+
+        if (parse.GetValue(platform) is { } specifier)
+        {
+            if (!OciPlatform.TryParse(specifier, out var requested, out var platformError))
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --platform '{specifier}': {platformError}");
+                return null;
+            }
+
+            if (requested != OciPlatform.Host)
+            {
+                error.WriteLine($"ERROR: kiln build: --platform {requested} is not supported yet: only this machine's platform ({OciPlatform.Host}) is built");
+                return null;
+            }
+        }
+
+        var specs = ImmutableArray.CreateBuilder<OutputSpec>();
+        foreach (var text in parse.GetValue(outputs) ?? [])
+        {
+            if (OutputSpec.Parse(text, out var problem) is not { } spec)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --output '{text}': {problem}");
+                return null;
+            }
+
+            specs.Add(spec);
+        }
+
+        DateTimeOffset? epoch;
+        try
+        {
+            epoch = args.TryGetValue(SourceDateEpoch.VariableName, out var fromArg) ? SourceDateEpoch.Parse(fromArg) : SourceDateEpoch.FromEnvironment();
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine($"ERROR: kiln build: invalid {SourceDateEpoch.VariableName}: {e.Message}");
+            return null;
+        }
+
+        var runNetwork = parse.GetValue(network) switch
+        {
+            "none" => RunNetwork.None,
+            "host" => RunNetwork.Host,
+            _ => RunNetwork.Default,
+        };
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), specs.ToImmutable(), runNetwork, epoch);
+    }
+
+    private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (settings.ContextPath == "-")
+        {
+            await error.WriteLineAsync("ERROR: kiln build: a context read from standard input is not supported yet").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        if (!Directory.Exists(settings.ContextPath))
+        {
+            await error.WriteLineAsync($"ERROR: kiln build: context directory {settings.ContextPath} does not exist").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        var source = DockerfileSource.Read(settings.ContextPath, settings.DockerfilePath, error);
+        if (source is null)
+        {
+            return ExitCodes.UserError;
+        }
+
+        var unsupportedOutput = options.Outputs.FirstOrDefault(o => o.Push || o.Type != "image");
+        if (unsupportedOutput is not null)
+        {
+            await error.WriteLineAsync($"ERROR: kiln build: --output type={unsupportedOutput.Type}{(unsupportedOutput.Push ? ",push=true" : "")} is not supported yet: the exporters are not wired in").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        if (settings.Runtime is not null)
+        {
+            await error.WriteLineAsync("ERROR: kiln build: --runtime is not supported yet: the sandbox is not wired in").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        var request = new BuildRequest(
+            source.Text,
+            new FrontendOptions(options.BuildArgs, settings.Target),
+            settings.NoCache,
+            settings.Pull,
+            options.SourceDateEpoch,
+            options.Labels,
+            options.Network)
+        {
+            DockerfileName = source.DisplayName,
+        };
+
+        // The parts not listed here have not landed yet: the engine refuses what needs them ("not supported yet").
+        var ports = new BuildPorts(new StoreImageSource(store), null, null, null, null, null, null, null);
+        BuildResult result;
+        var renderer = ProgressRenderers.Create(settings.Progress, error);
+        try
+        {
+            await using (renderer.ConfigureAwait(false))
+            {
+                var engine = new BuildEngine(ports, renderer, TimeProvider.System);
+                result = await engine.BuildAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            await BuildSummary.WriteAsync(output, result).ConfigureAwait(false);
+            if (settings.IidFile is { } iidFile)
+            {
+                await File.WriteAllTextAsync(iidFile, result.Image.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (BuildFailedException e)
+        {
+            await error.WriteLineAsync().ConfigureAwait(false);
+            BuildFailureRenderer.Render(error, source.DisplayName, source.Text, e);
+            return ExitCodes.UserError;
+        }
     }
 
     private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);

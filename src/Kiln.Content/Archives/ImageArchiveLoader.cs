@@ -284,9 +284,9 @@ public static class ImageArchiveLoader
             (Stream Stream, LayerCompression Compression) opened;
             try
             {
-                opened = await ArchiveDecompression.OpenAsync(stream, leaveOpen: true, what, cancellationToken).ConfigureAwait(false);
+                opened = await LayerDecompression.OpenAsync(stream, leaveOpen: true, what, cancellationToken).ConfigureAwait(false);
             }
-            catch (ArchiveException e)
+            catch (NotSupportedException e)
             {
                 throw new ArchiveException($"{source.DisplayName}: {e.Message}", e);
             }

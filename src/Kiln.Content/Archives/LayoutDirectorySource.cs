@@ -1,18 +1,19 @@
+using System.Runtime.InteropServices;
 using Kiln.Content.Images;
+using Kiln.Content.Native;
+using Kiln.Content.Paths;
 using Kiln.Content.Store;
 using Kiln.Oci;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Archives;
 
 /// <summary>
 /// An OCI image layout directory. Every path comes from the layout's own documents, so it is joined lexically
-/// (<see cref="ArchivePath"/>) and then walked component by component, refusing symlinks: a layout cannot make
-/// kiln read a file outside its directory.
+/// (<see cref="ArchivePath"/>) and then opened through <see cref="RootDirectory"/> (openat with O_NOFOLLOW, one
+/// component at a time, from a descriptor of the layout directory), refusing symlinks: a layout cannot make kiln
+/// read a file outside its directory, even if its directories are swapped for links while it is read.
 /// </summary>
-/// <remarks>
-/// A symlink swapped in between the check and the open is not caught; the secure-join helper of
-/// <c>Kiln.Content.Paths</c> (openat with O_NOFOLLOW) should replace <see cref="OpenFile"/> when it lands.
-/// </remarks>
 internal sealed class LayoutDirectorySource(ContentStore content, string directory) : IArchiveSource
 {
     private readonly string _root = Path.GetFullPath(directory);
@@ -62,33 +63,55 @@ internal sealed class LayoutDirectorySource(ContentStore content, string directo
         }
     }
 
+    /// <summary>The regular file at <paramref name="path"/>, null if there is none; an error if a symlink is on the way.</summary>
     private FileStream? OpenFile(string path, string what)
     {
         var clean = ArchivePath.Normalize(path)
             ?? throw new ArchiveException($"{DisplayName}: {what} points at \"{path}\", which is outside the layout");
-        var current = _root;
-        var parts = clean.Split('/');
-        for (var i = 0; i < parts.Length; i++)
+        var components = clean.Split('/');
+        try
         {
-            current = Path.Join(current, parts[i]);
-            FileSystemInfo info = i == parts.Length - 1 ? new FileInfo(current) : new DirectoryInfo(current);
-            if (info.LinkTarget is not null)
+            using var root = RootDirectory.Open(_root);
+            using var location = root.Resolve(components, followFinal: false, createParents: false);
+
+            // The resolver follows links inside the root; a layout's own files never need one, so any detour is refused.
+            if (!location.Components.SequenceEqual(components, StringComparer.Ordinal))
             {
-                throw new ArchiveException($"{DisplayName}: {clean} goes through the symlink {current}; a layout's files must be its own");
+                throw SymlinkRefused(clean);
             }
 
-            if (!info.Exists)
+            if (location.Parent is null)
             {
                 return null;
             }
-        }
 
-        return new FileStream(current, new FileStreamOptions
+            var fd = Libc.Openat(location.Parent, location.Name, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.ONonBlock | LinuxFlags.OCloExec, 0);
+            if (fd < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                return errno switch
+                {
+                    LinuxErrno.ENOENT => null,
+                    LinuxErrno.ELOOP => throw SymlinkRefused(clean),
+                    _ => throw LinuxErrno.ToException(errno, "open", Path.Join(_root, clean)),
+                };
+            }
+
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            if (RootDirectory.StatMode(handle, string.Empty, LinuxFlags.AtEmptyPath) is not { } mode || (mode & LinuxFlags.SIfMt) != LinuxFlags.SIfReg)
+            {
+                handle.Dispose();
+                throw new ArchiveException($"{DisplayName}: {clean} is not a regular file");
+            }
+
+            return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        }
+        catch (IOException e)
         {
-            Mode = FileMode.Open,
-            Access = FileAccess.Read,
-            Share = FileShare.Read,
-            Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-        });
+            throw new ArchiveException($"{DisplayName}: cannot read {clean}: {e.Message}", e);
+        }
     }
+
+    private ArchiveException SymlinkRefused(string clean) =>
+        new($"{DisplayName}: {clean} goes through a symlink; a layout's files must be its own");
 }

@@ -1,5 +1,6 @@
 using Kiln.Content.Compression;
 using Kiln.Content.Images;
+using Kiln.Content.Tar;
 using Kiln.Oci;
 
 namespace Kiln.Content.Archives;
@@ -11,8 +12,6 @@ namespace Kiln.Content.Archives;
 /// </summary>
 public static class RootfsImporter
 {
-    private const int TarBlock = 512;
-
     public static async Task<ImportResult> ImportAsync(ImageStore images, Stream rootfs, ImportRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -22,7 +21,16 @@ public static class RootfsImporter
 
         // Held from the first blob to the name: a prune in another process must not sweep the blobs in between.
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
-        var (decompressed, _) = await ArchiveDecompression.OpenAsync(rootfs, leaveOpen: true, request.Source, cancellationToken).ConfigureAwait(false);
+        Stream decompressed;
+        try
+        {
+            (decompressed, _) = await LayerDecompression.OpenAsync(rootfs, leaveOpen: true, request.Source, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArchiveException(e.Message, e);
+        }
+
         LayerBlob layer;
         await using (decompressed.ConfigureAwait(false))
         {
@@ -79,46 +87,18 @@ public static class RootfsImporter
     /// </summary>
     private static async Task<Stream> CheckTarAsync(Stream tar, string source, CancellationToken cancellationToken)
     {
-        var header = new byte[TarBlock];
-        var read = await tar.ReadAtLeastAsync(header, TarBlock, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (read < TarBlock)
+        var header = new byte[TarFields.BlockSize];
+        var read = await tar.ReadAtLeastAsync(header, TarFields.BlockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (read < TarFields.BlockSize)
         {
             throw new ArchiveException($"{source} is not a tar archive: it has only {read} bytes");
         }
 
-        if (header.AsSpan().IndexOfAnyExcept((byte)0) >= 0 && !ChecksumHolds(header))
+        if (header.AsSpan().IndexOfAnyExcept((byte)0) >= 0 && !TarFields.ChecksumMatches(header))
         {
             throw new ArchiveException($"{source} is not a tar archive (or a gzip/zstd-compressed one): its first header has a bad checksum");
         }
 
         return new PrefixReplayStream(header, tar, leaveOpen: true);
-    }
-
-    private static bool ChecksumHolds(ReadOnlySpan<byte> header)
-    {
-        var field = header.Slice(148, 8);
-        var trimmed = field.Trim((byte)' ').TrimEnd((byte)0).Trim((byte)' ');
-        long stored = 0;
-        foreach (var b in trimmed)
-        {
-            if (b is < (byte)'0' or > (byte)'7')
-            {
-                return false;
-            }
-
-            stored = (stored * 8) + (b - '0');
-        }
-
-        long unsigned = 0;
-        long signed = 0;
-        for (var i = 0; i < TarBlock; i++)
-        {
-            var b = i is >= 148 and < 156 ? (byte)' ' : header[i];
-            unsigned += b;
-            signed += (sbyte)b;
-        }
-
-        // Some historic tars summed signed chars; GNU tar accepts either.
-        return trimmed.Length > 0 && (stored == unsigned || stored == signed);
     }
 }

@@ -1,6 +1,7 @@
-using System.Formats.Tar;
+using Kiln.Content.Compression;
 using Kiln.Content.Images;
 using Kiln.Content.Store;
+using Kiln.Content.Tar;
 using Kiln.Oci;
 
 namespace Kiln.Content.Archives;
@@ -11,8 +12,8 @@ namespace Kiln.Content.Archives;
 /// other big members (legacy <c>layer.tar</c> files) go into the store under whatever they hash to and are
 /// checked against the config's diffIDs later; the few small JSON files are kept in memory. Links are recorded
 /// as archive paths and followed only inside the archive. Nothing is extracted to disk.
-/// The outer archive is read with System.Formats.Tar: it holds plain files, and none of the cases that reader
-/// gets wrong (sparse files, binary xattrs) matter for it.
+/// The outer archive is read with the same <see cref="TarReader"/> as layers: one reader to audit, and GNU, PAX and
+/// sparse members are read right.
 /// </summary>
 internal sealed class TarArchiveSource : IArchiveSource
 {
@@ -35,7 +36,16 @@ internal sealed class TarArchiveSource : IArchiveSource
     public static async Task<TarArchiveSource> ScanAsync(ContentStore content, Stream archive, string displayName, CancellationToken cancellationToken)
     {
         var source = new TarArchiveSource(content, displayName);
-        var (stream, _) = await ArchiveDecompression.OpenAsync(archive, leaveOpen: true, displayName, cancellationToken).ConfigureAwait(false);
+        Stream stream;
+        try
+        {
+            (stream, _) = await LayerDecompression.OpenAsync(archive, leaveOpen: true, displayName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArchiveException(e.Message, e);
+        }
+
         await using (stream.ConfigureAwait(false))
         {
             var reader = new TarReader(stream, leaveOpen: true);
@@ -43,12 +53,12 @@ internal sealed class TarArchiveSource : IArchiveSource
             {
                 try
                 {
-                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    while (await reader.GetNextEntryAsync(cancellationToken).ConfigureAwait(false) is { } entry)
                     {
-                        await source.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+                        await source.AddAsync(reader, entry, cancellationToken).ConfigureAwait(false);
                     }
                 }
-                catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
+                catch (Exception e) when (e is TarFormatException or InvalidDataException)
                 {
                     throw new ArchiveException($"{displayName} is not a valid tar archive: {e.Message}", e);
                 }
@@ -138,17 +148,18 @@ internal sealed class TarArchiveSource : IArchiveSource
         return _blobs.ContainsKey(current) || _documents.ContainsKey(current) ? current : null;
     }
 
-    private async Task AddAsync(TarEntry entry, CancellationToken cancellationToken)
+    private async Task AddAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
         // GNU tar run as "tar -C dir -cf x.tar ." names the top directory "./".
-        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes || (entry.EntryType is TarEntryType.Directory && entry.Name is "." or "./"))
+        var member = entry.NameText;
+        if (entry.Kind is TarEntryKind.Directory && member is "." or "./")
         {
             return;
         }
 
-        var name = ArchivePath.Normalize(entry.Name)
-            ?? throw new ArchiveException($"{DisplayName}: member \"{entry.Name}\" has a name outside the archive");
-        if (entry.EntryType is TarEntryType.Directory)
+        var name = ArchivePath.Normalize(member)
+            ?? throw new ArchiveException($"{DisplayName}: member \"{member}\" has a name outside the archive");
+        if (entry.Kind is TarEntryKind.Directory)
         {
             _directories.Add(name);
             return;
@@ -159,35 +170,35 @@ internal sealed class TarArchiveSource : IArchiveSource
             throw new ArchiveException($"{DisplayName}: member {name} appears more than once");
         }
 
-        switch (entry.EntryType)
+        switch (entry.Kind)
         {
-            case TarEntryType.SymbolicLink or TarEntryType.HardLink:
-                var symbolic = entry.EntryType is TarEntryType.SymbolicLink;
-                _links[name] = ArchivePath.ResolveLink(name, entry.LinkName, symbolic)
-                    ?? throw new ArchiveException($"{DisplayName}: link {name} points at \"{entry.LinkName}\", outside the archive");
+            case TarEntryKind.SymbolicLink or TarEntryKind.HardLink:
+                var symbolic = entry.Kind is TarEntryKind.SymbolicLink;
+                _links[name] = ArchivePath.ResolveLink(name, entry.LinkNameText, symbolic)
+                    ?? throw new ArchiveException($"{DisplayName}: link {name} points at \"{entry.LinkNameText}\", outside the archive");
                 return;
-            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+            case TarEntryKind.RegularFile:
                 break;
             default:
-                throw new ArchiveException($"{DisplayName}: member {name} is a {entry.EntryType}; an image archive holds only files, directories and links");
+                throw new ArchiveException($"{DisplayName}: member {name} is a {entry.Kind}; an image archive holds only files, directories and links");
         }
 
-        var data = entry.DataStream ?? Stream.Null;
+        var data = reader.OpenData();
         if (IsDocument(name))
         {
-            if (entry.Length > ImageStore.MaxDocumentSize)
+            if (entry.Size > ImageStore.MaxDocumentSize)
             {
-                throw new ArchiveException($"{DisplayName}: {name} has {entry.Length} bytes, more than the {ImageStore.MaxDocumentSize} allowed for it");
+                throw new ArchiveException($"{DisplayName}: {name} has {entry.Size} bytes, more than the {ImageStore.MaxDocumentSize} allowed for it");
             }
 
-            var bytes = new byte[entry.Length];
+            var bytes = new byte[entry.Size];
             await data.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
             _documents[name] = bytes;
             return;
         }
 
         Digest? named = BlobDigest(name);
-        if (named is { } digest && _content.Info(digest) is { } present && present.Size == entry.Length)
+        if (named is { } digest && _content.Info(digest) is { } present && present.Size == entry.Size)
         {
             // The store has these bytes already (a second load, a shared base layer): nothing to copy.
             _blobs[name] = present;
@@ -196,7 +207,7 @@ internal sealed class TarArchiveSource : IArchiveSource
 
         try
         {
-            _blobs[name] = await _content.WriteAsync(data, named, named is null ? null : entry.Length, cancellationToken).ConfigureAwait(false);
+            _blobs[name] = await _content.WriteAsync(data, named, named is null ? null : entry.Size, cancellationToken).ConfigureAwait(false);
         }
         catch (DigestMismatchException e)
         {

@@ -218,7 +218,7 @@ public static class LayerWriter
             CheckLevel(options.Level ?? LayerWriterOptions.DefaultZstdLevel, 1, 22),
             bufferSize: 0,
             leaveOpen: true),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Compression, "unknown layer compression"),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Compression, "layers are written uncompressed, gzip- or zstd-compressed"),
     };
 
     private static int CheckLevel(int level, int min, int max) =>

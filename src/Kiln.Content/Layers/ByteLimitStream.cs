@@ -1,3 +1,5 @@
+using Kiln.Content.Tar;
+
 namespace Kiln.Content.Layers;
 
 /// <summary>

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
+using Kiln.Content.Compression;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
+using Kiln.Content.Tar;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Layers;
@@ -72,16 +73,16 @@ public sealed class LayerExtractor
         return new ExtractResult(count, extractor._warnings.ToImmutable());
     }
 
-    private static string Describe(TarEntry entry) => $"entry \"{entry.Name}\"";
+    private static string Describe(TarEntry entry) => $"entry \"{entry.NameText}\"";
 
     private async Task ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
-        if (!SecureJoin.TryClean(entry.Name, out var components))
+        if (!SecureJoin.TryClean(entry.NameText, out var components))
         {
             throw new UnsafePathException($"{Describe(entry)} climbs out of the root with \"..\"");
         }
 
-        if (Encoding.UTF8.GetByteCount(entry.Name) >= PathMax)
+        if (entry.Name.Length >= PathMax)
         {
             throw new UnsafePathException($"{Describe(entry)} is longer than {PathMax - 1} bytes (PATH_MAX)");
         }
@@ -95,7 +96,7 @@ public sealed class LayerExtractor
         if (components.Length == 0)
         {
             // "./" or "/": the root belongs to the caller; its mode and owner are not the layer's to change.
-            if (entry.Type != TarEntryType.Directory)
+            if (entry.Kind != TarEntryKind.Directory)
             {
                 throw new UnsafePathException($"{Describe(entry)} would replace the extraction root");
             }
@@ -112,7 +113,7 @@ public sealed class LayerExtractor
         ResolvedLocation? linkTarget = null;
         try
         {
-            if (entry.Type == TarEntryType.HardLink)
+            if (entry.Kind == TarEntryKind.HardLink)
             {
                 linkTarget = ResolveHardLinkTarget(entry);
             }
@@ -120,18 +121,18 @@ public sealed class LayerExtractor
             if (existing is { } mode)
             {
                 var isDirectory = (mode & LinuxFlags.SIfMt) == LinuxFlags.SIfDir;
-                if (!(isDirectory && entry.Type == TarEntryType.Directory))
+                if (!(isDirectory && entry.Kind == TarEntryKind.Directory))
                 {
                     Remove(parent, name, location.RelativePath, isDirectory);
                 }
             }
 
-            switch (entry.Type)
+            switch (entry.Kind)
             {
-                case TarEntryType.RegularFile:
+                case TarEntryKind.RegularFile:
                     await WriteFileAsync(reader, entry, location, cancellationToken).ConfigureAwait(false);
                     break;
-                case TarEntryType.Directory:
+                case TarEntryKind.Directory:
                     if (existing is null || (existing.Value & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
                     {
                         Check(Libc.Mkdirat(parent, name, 0x1ED /* 0755 until the end */), "mkdir", location);
@@ -141,29 +142,29 @@ public sealed class LayerExtractor
                     SetXattrs(entry, location);
                     _directories.Add((location.Components, entry.Mode, entry.ModificationTime));
                     break;
-                case TarEntryType.SymbolicLink:
-                    Check(Libc.Symlinkat(entry.LinkName, parent, name), "symlink", location);
+                case TarEntryKind.SymbolicLink:
+                    Check(Libc.Symlinkat(entry.LinkNameText, parent, name), "symlink", location);
                     Chown(entry, location);
                     SetXattrs(entry, location);
                     SetTimes(parent, name, entry.ModificationTime, location);
                     break;
-                case TarEntryType.HardLink:
+                case TarEntryKind.HardLink:
                     Check(Libc.Linkat(linkTarget!.Parent!, linkTarget.Name, parent, name, 0), "link", location);
                     break;
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                    if (entry.Type != TarEntryType.Fifo && !_privileged)
+                case TarEntryKind.CharacterDevice or TarEntryKind.BlockDevice or TarEntryKind.Fifo:
+                    if (entry.Kind != TarEntryKind.Fifo && !_privileged)
                     {
                         _warnings.Add($"skipped device node /{location.RelativePath}: creating devices needs root");
                         return;
                     }
 
-                    var kind = entry.Type switch
+                    var kind = entry.Kind switch
                     {
-                        TarEntryType.CharacterDevice => LinuxFlags.SIfChr,
-                        TarEntryType.BlockDevice => LinuxFlags.SIfBlk,
+                        TarEntryKind.CharacterDevice => LinuxFlags.SIfChr,
+                        TarEntryKind.BlockDevice => LinuxFlags.SIfBlk,
                         _ => LinuxFlags.SIfIfo,
                     };
-                    var device = entry.Type == TarEntryType.Fifo ? 0 : LinuxFlags.MakeDevice(entry.DeviceMajor, entry.DeviceMinor);
+                    var device = entry.Kind == TarEntryKind.Fifo ? 0 : LinuxFlags.MakeDevice(entry.DeviceMajor, entry.DeviceMinor);
                     Check(Libc.Mknodat(parent, name, kind | 0x180 /* 0600 until chmod */, device), "mknod", location);
                     Chown(entry, location);
                     ChmodNoFollow(parent, name, entry.Mode, kind, location);
@@ -171,7 +172,7 @@ public sealed class LayerExtractor
                     SetTimes(parent, name, entry.ModificationTime, location);
                     break;
                 default:
-                    throw new TarFormatException($"{Describe(entry)} has an unsupported type {entry.Type}");
+                    throw new TarFormatException($"{Describe(entry)} has an unsupported type {entry.Kind}");
             }
 
             _written.Add(location.RelativePath);
@@ -184,9 +185,9 @@ public sealed class LayerExtractor
 
     private ResolvedLocation ResolveHardLinkTarget(TarEntry entry)
     {
-        if (!SecureJoin.TryClean(entry.LinkName, out var target) || target.Length == 0)
+        if (!SecureJoin.TryClean(entry.LinkNameText, out var target) || target.Length == 0)
         {
-            throw new UnsafePathException($"hardlink {Describe(entry)} points outside the root (\"{entry.LinkName}\")");
+            throw new UnsafePathException($"hardlink {Describe(entry)} points outside the root (\"{entry.LinkNameText}\")");
         }
 
         var location = _root.Resolve(target, followFinal: false, createParents: false);
@@ -194,7 +195,7 @@ public sealed class LayerExtractor
         if (mode is null)
         {
             location.Dispose();
-            throw new UnsafePathException($"hardlink {Describe(entry)} points at \"{entry.LinkName}\", which does not exist in the root");
+            throw new UnsafePathException($"hardlink {Describe(entry)} points at \"{entry.LinkNameText}\", which does not exist in the root");
         }
 
         if ((mode.Value & LinuxFlags.SIfMt) == LinuxFlags.SIfDir)

@@ -4,10 +4,6 @@ namespace Kiln.Content.Native;
 
 internal static partial class Libc
 {
-    public const int LockShared = 1;
-    public const int LockExclusive = 2;
-    public const int LockNonBlocking = 4;
-
     // https://man7.org/linux/man-pages/man2/flock.2.html
     // Advisory whole-file locks owned by the open file description: two kiln processes sharing a store root see
     // each other's locks, and a process that dies drops its locks with its descriptors.

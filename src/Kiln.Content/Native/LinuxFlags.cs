@@ -1,31 +1,48 @@
+using System.Runtime.InteropServices;
+
 namespace Kiln.Content.Native;
 
-// Flag values from the kernel's uapi headers (asm-generic); the architecture-dependent ones come from Libc.
+// Flag and mode values for the calls in this folder, from the kernel's uapi headers (asm-generic). A few open(2)
+// flags differ between architectures (x86 vs asm-generic, which arm64 uses): those are chosen at run time.
+// https://man7.org/linux/man-pages/man2/open.2.html, https://man7.org/linux/man-pages/man7/inode.7.html
 internal static class LinuxFlags
 {
-    internal const int AtFdCwd = Libc.AtFdCwd;
-    internal const int AtSymlinkNoFollow = Libc.AtSymlinkNoFollow;
+    internal const int AtFdCwd = -100;
+    internal const int AtSymlinkNoFollow = 0x100;
     internal const int AtRemoveDir = 0x200;
     internal const int AtEmptyPath = 0x1000;
 
+    internal const int ORdOnly = 0;
     internal const int OWrOnly = 1;
-    internal const int OCreat = Libc.OCreat;
+    internal const int ORdWr = 2;
+    internal const int OCreat = 0x40;
     internal const int OExcl = 0x80;
-    internal const int OCloExec = Libc.OCloExec;
+    internal const int ONonBlock = 0x800;
+    internal const int OCloExec = 0x80000;
     internal const int OPath = 0x200000;
-    internal static int ODirectory => Libc.ODirectory;
-    internal static int ONoFollow => Libc.ONoFollow;
+
+    internal static readonly int ODirectory = IsArm ? 0x4000 : 0x10000;
+    internal static readonly int ONoFollow = IsArm ? 0x8000 : 0x20000;
 
     internal const uint SIfMt = 0xF000;
-    internal const uint SIfDir = 0x4000;
-    internal const uint SIfReg = 0x8000;
+    internal const uint SIfSock = 0xC000;
     internal const uint SIfLnk = 0xA000;
-    internal const uint SIfChr = 0x2000;
+    internal const uint SIfReg = 0x8000;
     internal const uint SIfBlk = 0x6000;
+    internal const uint SIfDir = 0x4000;
+    internal const uint SIfChr = 0x2000;
     internal const uint SIfIfo = 0x1000;
 
     internal const uint StatxType = 0x1;
     internal const uint StatxMode = 0x2;
+    internal const uint StatxBasicStats = 0x7ff;
+
+    // flock(2) operations.
+    internal const int LockShared = 1;
+    internal const int LockExclusive = 2;
+    internal const int LockNonBlocking = 4;
+
+    private static bool IsArm => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
 
     // glibc's gnu_dev_makedev: https://man7.org/linux/man-pages/man3/makedev.3.html
     internal static ulong MakeDevice(long major, long minor)

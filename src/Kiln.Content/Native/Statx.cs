@@ -4,10 +4,6 @@ namespace Kiln.Content.Native;
 
 internal static unsafe partial class Libc
 {
-    public const int AtFdCwd = -100;
-    public const int AtSymlinkNoFollow = 0x100;
-    public const uint StatxBasicStats = 0x7ff;
-
     // https://man7.org/linux/man-pages/man2/statx.2.html
     // With AT_SYMLINK_NOFOLLOW this is lstat: a symlink is described, never followed.
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]

@@ -270,7 +270,7 @@ public sealed class ContentStore
     {
         try
         {
-            using var descriptor = RawFile.Open(path, Libc.ORdonly | Libc.ONoFollow);
+            using var descriptor = RawFile.Open(path, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow);
             return !StoreLock.TryLock(RawFile.Fd(descriptor), exclusive: true, path);
         }
         catch (IOException)

@@ -17,11 +17,11 @@ internal static class RawFile
         int fd;
         fixed (byte* p = pathZ)
         {
-            fd = Libc.Open(p, flags | Libc.OCloExec, mode);
+            fd = Libc.Open(p, flags | LinuxFlags.OCloExec, mode);
         }
 
         return fd < 0
-            ? throw NativeError.Exception("open", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError())
+            ? throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "open", pathZ.AsSpan(0, pathZ.Length - 1))
             : new SafeFileHandle(fd, ownsHandle: true);
     }
 
@@ -29,7 +29,7 @@ internal static class RawFile
 
     public static void SyncDirectory(string path)
     {
-        using var directory = Open(path, Libc.ORdonly | Libc.ODirectory);
+        using var directory = Open(path, LinuxFlags.ORdOnly | LinuxFlags.ODirectory);
         if (Libc.Fsync(Fd(directory)) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();

@@ -48,7 +48,7 @@ public sealed class StoreLock : IDisposable
     /// <summary>The lock if it is free now, else null.</summary>
     internal static StoreLock? TryAcquire(string path, bool exclusive)
     {
-        SafeFileHandle? descriptor = RawFile.Open(path, Libc.ORdWr | Libc.OCreat | Libc.ONoFollow, 0x1A4 /* 0644 */);
+        SafeFileHandle? descriptor = RawFile.Open(path, LinuxFlags.ORdWr | LinuxFlags.OCreat | LinuxFlags.ONoFollow, 0x1A4 /* 0644 */);
         try
         {
             if (TryLock(RawFile.Fd(descriptor), exclusive, path))
@@ -69,7 +69,7 @@ public sealed class StoreLock : IDisposable
     /// <summary>True when the flock was taken, false when another holder has it; other errors throw.</summary>
     internal static bool TryLock(int fd, bool exclusive, string path)
     {
-        var operation = (exclusive ? Libc.LockExclusive : Libc.LockShared) | Libc.LockNonBlocking;
+        var operation = (exclusive ? LinuxFlags.LockExclusive : LinuxFlags.LockShared) | LinuxFlags.LockNonBlocking;
         while (Libc.Flock(fd, operation) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -79,7 +79,7 @@ public sealed class StoreLock : IDisposable
                 return false;
             }
 
-            if (errno != NativeError.EIntr)
+            if (errno != LinuxErrno.EINTR)
             {
                 throw new IOException($"cannot lock {path}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
             }

@@ -51,10 +51,10 @@ public sealed class DeterministicTarWriter : IDisposable
 
     /// <summary>
     /// Writes one entry. For a regular file, <paramref name="content"/> must yield exactly
-    /// <see cref="TarEntryHeader.Size"/> bytes: fewer, or more, is an error (a file that changed while it was
+    /// <see cref="TarEntry.Size"/> bytes: fewer, or more, is an error (a file that changed while it was
     /// being archived), never a silently wrong layer.
     /// </summary>
-    public async ValueTask WriteEntryAsync(TarEntryHeader entry, Stream? content, CancellationToken cancellationToken)
+    public async ValueTask WriteEntryAsync(TarEntry entry, Stream? content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ObjectDisposedException.ThrowIf(_buffer is null, this);
@@ -81,7 +81,7 @@ public sealed class DeterministicTarWriter : IDisposable
     }
 
     /// <summary>Fills <see cref="_header"/> and, when ustar cannot hold everything, <see cref="_paxHeader"/>; returns the PAX records or null.</summary>
-    private byte[]? BuildHeaders(TarEntryHeader entry)
+    private byte[]? BuildHeaders(TarEntry entry)
     {
         var name = entry.Kind == TarEntryKind.Directory && entry.Name[^1] != (byte)'/'
             ? entry.Name.Add((byte)'/').AsSpan()
@@ -175,7 +175,7 @@ public sealed class DeterministicTarWriter : IDisposable
         }
     }
 
-    private static void Validate(TarEntryHeader entry, Stream? content)
+    private static void Validate(TarEntry entry, Stream? content)
     {
         var name = entry.Name.IsDefault ? default : entry.Name.AsSpan();
         if (name.IsEmpty)
@@ -225,6 +225,11 @@ public sealed class DeterministicTarWriter : IDisposable
             throw new ArgumentException($"{Describe(entry.Name)}: only regular files have content", nameof(entry));
         }
 
+        if (entry.IsSparse)
+        {
+            throw new ArgumentException($"{Describe(entry.Name)}: sparse entries are not written (a layer stores files whole)", nameof(entry));
+        }
+
         if (entry.Kind == TarEntryKind.RegularFile && entry.Size > 0 && content is null)
         {
             throw new ArgumentException($"{Describe(entry.Name)}: a regular file of {entry.Size} bytes needs its content", nameof(content));
@@ -232,7 +237,7 @@ public sealed class DeterministicTarWriter : IDisposable
 
         // Linux device numbers are 12 bits major and 20 bits minor, well inside the 7 octal digits; PAX has no
         // key for them.
-        if (entry.DeviceMajor is < 0 or > (int)MaxOctal7 || entry.DeviceMinor is < 0 or > (int)MaxOctal7)
+        if (entry.DeviceMajor is < 0 or > MaxOctal7 || entry.DeviceMinor is < 0 or > MaxOctal7)
         {
             throw new ArgumentException($"{Describe(entry.Name)}: device numbers must be between 0 and {MaxOctal7}", nameof(entry));
         }
@@ -439,7 +444,7 @@ public sealed class DeterministicTarWriter : IDisposable
     private static string Describe(ImmutableArray<byte> name) =>
         name.IsDefaultOrEmpty ? "(unnamed entry)" : Encoding.UTF8.GetString(name.AsSpan());
 
-    private async ValueTask CopyContentAsync(TarEntryHeader entry, Stream content, CancellationToken cancellationToken)
+    private async ValueTask CopyContentAsync(TarEntry entry, Stream content, CancellationToken cancellationToken)
     {
         var remaining = entry.Size;
         while (remaining > 0)

@@ -9,4 +9,4 @@ namespace Kiln.Content.Tar;
 /// links); a directory's children are walked either way. The overlay differ turns whiteout devices and opaque
 /// directories into OCI whiteout files with it.
 /// </summary>
-public delegate ImmutableArray<TarEntryHeader>? DirectoryEntryRewriter(TarEntryHeader entry, ReadOnlySpan<byte> path);
+public delegate ImmutableArray<TarEntry>? DirectoryEntryRewriter(TarEntry entry, ReadOnlySpan<byte> path);

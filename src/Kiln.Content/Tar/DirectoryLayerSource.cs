@@ -16,16 +16,6 @@ namespace Kiln.Content.Tar;
 /// </summary>
 public sealed class DirectoryLayerSource
 {
-    private const int SIfmt = 0xF000;
-    private const int SIfsock = 0xC000;
-    private const int SIflnk = 0xA000;
-    private const int SIfreg = 0x8000;
-    private const int SIfblk = 0x6000;
-    private const int SIfdir = 0x4000;
-    private const int SIfchr = 0x2000;
-    private const int SIfifo = 0x1000;
-    private const int ONonBlock = 0x800;
-
     private readonly byte[] _root;
     private readonly DirectoryLayerOptions _options;
 
@@ -50,7 +40,7 @@ public sealed class DirectoryLayerSource
     {
         ArgumentNullException.ThrowIfNull(writer);
         var rootStat = Lstat(Terminated(_root));
-        if ((rootStat.Mode & SIfmt) != SIfdir)
+        if ((rootStat.Mode & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
         {
             throw new IOException($"{Encoding.UTF8.GetString(_root)}: a layer source must be a directory (symlinks are not followed)");
         }
@@ -75,23 +65,23 @@ public sealed class DirectoryLayerSource
             byte[] relative = [.. relativeDirectory, .. name];
             var pathZ = Terminated(path);
             var stat = Lstat(pathZ);
-            var type = stat.Mode & SIfmt;
-            if (type == SIfsock)
+            var type = stat.Mode & LinuxFlags.SIfMt;
+            if (type == LinuxFlags.SIfSock)
             {
                 continue;
             }
 
             var relativeName = ImmutableCollectionsMarshal.AsImmutableArray(relative);
-            var entry = new TarEntryHeader
+            var entry = new TarEntry
             {
                 Kind = type switch
                 {
-                    SIfreg => TarEntryKind.RegularFile,
-                    SIfdir => TarEntryKind.Directory,
-                    SIflnk => TarEntryKind.SymbolicLink,
-                    SIfchr => TarEntryKind.CharacterDevice,
-                    SIfblk => TarEntryKind.BlockDevice,
-                    SIfifo => TarEntryKind.Fifo,
+                    LinuxFlags.SIfReg => TarEntryKind.RegularFile,
+                    LinuxFlags.SIfDir => TarEntryKind.Directory,
+                    LinuxFlags.SIfLnk => TarEntryKind.SymbolicLink,
+                    LinuxFlags.SIfChr => TarEntryKind.CharacterDevice,
+                    LinuxFlags.SIfBlk => TarEntryKind.BlockDevice,
+                    LinuxFlags.SIfIfo => TarEntryKind.Fifo,
                     _ => throw new IOException($"{Encoding.UTF8.GetString(path)}: unknown file type {type:x}"),
                 },
                 Name = relativeName,
@@ -104,9 +94,9 @@ public sealed class DirectoryLayerSource
 
             entry = type switch
             {
-                SIfreg => entry with { Size = checked((long)stat.Size) },
-                SIflnk => entry with { LinkName = ReadLink(pathZ) },
-                SIfchr or SIfblk => entry with { DeviceMajor = (int)stat.RdevMajor, DeviceMinor = (int)stat.RdevMinor },
+                LinuxFlags.SIfReg => entry with { Size = checked((long)stat.Size) },
+                LinuxFlags.SIfLnk => entry with { LinkName = ReadLink(pathZ) },
+                LinuxFlags.SIfChr or LinuxFlags.SIfBlk => entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor },
                 _ => entry,
             };
 
@@ -124,7 +114,7 @@ public sealed class DirectoryLayerSource
                     await writer.WriteEntryAsync(written, null, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (type == SIfdir)
+                if (type == LinuxFlags.SIfDir)
                 {
                     await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
                 }
@@ -132,7 +122,7 @@ public sealed class DirectoryLayerSource
                 continue;
             }
 
-            if (type != SIfdir && stat.Nlink > 1)
+            if (type != LinuxFlags.SIfDir && stat.Nlink > 1)
             {
                 var key = (stat.DevMajor, stat.DevMinor, stat.Ino);
                 if (links.TryGetValue(key, out var first))
@@ -146,10 +136,10 @@ public sealed class DirectoryLayerSource
 
             switch (type)
             {
-                case SIfreg:
+                case LinuxFlags.SIfReg:
                     await WriteFileAsync(writer, entry, pathZ, cancellationToken).ConfigureAwait(false);
                     break;
-                case SIfdir:
+                case LinuxFlags.SIfDir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
                     await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
                     break;
@@ -160,7 +150,7 @@ public sealed class DirectoryLayerSource
         }
     }
 
-    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntryHeader entry, byte[] pathZ, CancellationToken cancellationToken)
+    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntry entry, byte[] pathZ, CancellationToken cancellationToken)
     {
         if (entry.Size == 0)
         {
@@ -194,9 +184,9 @@ public sealed class DirectoryLayerSource
         StatxBuffer buffer;
         fixed (byte* path = pathZ)
         {
-            if (Libc.Statx(Libc.AtFdCwd, path, Libc.AtSymlinkNoFollow, Libc.StatxBasicStats, &buffer) != 0)
+            if (Libc.Statx(LinuxFlags.AtFdCwd, path, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, &buffer) != 0)
             {
-                throw NativeError.Exception("lstat", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError());
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "lstat", pathZ.AsSpan(0, pathZ.Length - 1));
             }
         }
 
@@ -215,7 +205,7 @@ public sealed class DirectoryLayerSource
 
         if (dir == 0)
         {
-            throw NativeError.Exception("opendir", directory, Marshal.GetLastPInvokeError());
+            throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "opendir", directory);
         }
 
         try
@@ -228,7 +218,7 @@ public sealed class DirectoryLayerSource
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno != 0)
                     {
-                        throw NativeError.Exception("readdir", directory, errno);
+                        throw LinuxErrno.ToException(errno, "readdir", directory);
                     }
 
                     return names;
@@ -261,7 +251,7 @@ public sealed class DirectoryLayerSource
 
             if (length < 0)
             {
-                throw NativeError.Exception("readlink", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError());
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "readlink", pathZ.AsSpan(0, pathZ.Length - 1));
             }
 
             // A result that fills the buffer may have been truncated.
@@ -284,9 +274,9 @@ public sealed class DirectoryLayerSource
                 if (length <= 0)
                 {
                     var errno = length < 0 ? Marshal.GetLastPInvokeError() : 0;
-                    return errno is 0 or NativeError.ENotSup
+                    return errno is 0 or LinuxErrno.EOPNOTSUPP
                         ? []
-                        : throw NativeError.Exception("llistxattr", pathZ.AsSpan(0, pathZ.Length - 1), errno);
+                        : throw LinuxErrno.ToException(errno, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
 
                 list = new byte[length];
@@ -302,9 +292,9 @@ public sealed class DirectoryLayerSource
                 }
 
                 var error = Marshal.GetLastPInvokeError();
-                if (error != NativeError.ERange)
+                if (error != LinuxErrno.ERANGE)
                 {
-                    throw NativeError.Exception("llistxattr", pathZ.AsSpan(0, pathZ.Length - 1), error);
+                    throw LinuxErrno.ToException(error, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
             }
         }
@@ -357,14 +347,14 @@ public sealed class DirectoryLayerSource
                 }
 
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == NativeError.ENoData)
+                if (errno == LinuxErrno.ENODATA)
                 {
                     return null; // removed since it was listed
                 }
 
-                if (errno != NativeError.ERange)
+                if (errno != LinuxErrno.ERANGE)
                 {
-                    throw NativeError.Exception("lgetxattr", pathZ.AsSpan(0, pathZ.Length - 1), errno);
+                    throw LinuxErrno.ToException(errno, "lgetxattr", pathZ.AsSpan(0, pathZ.Length - 1));
                 }
             }
         }
@@ -377,11 +367,11 @@ public sealed class DirectoryLayerSource
         int fd;
         fixed (byte* path = pathZ)
         {
-            fd = Libc.Open(path, Libc.ORdonly | Libc.ONoFollow | Libc.OCloExec | ONonBlock, 0);
+            fd = Libc.Open(path, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.OCloExec | LinuxFlags.ONonBlock, 0);
         }
 
         return fd < 0
-            ? throw NativeError.Exception("open", pathZ.AsSpan(0, pathZ.Length - 1), Marshal.GetLastPInvokeError())
+            ? throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "open", pathZ.AsSpan(0, pathZ.Length - 1))
             : new SafeFileHandle(fd, ownsHandle: true);
     }
 }

@@ -46,7 +46,7 @@ public static class OverlayDiffer
     }
 
     /// <summary>The translation itself, separate so that it can be tested entry by entry.</summary>
-    internal static ImmutableArray<TarEntryHeader>? Rewrite(TarEntryHeader entry, ReadOnlySpan<byte> path)
+    internal static ImmutableArray<TarEntry>? Rewrite(TarEntry entry, ReadOnlySpan<byte> path)
     {
         switch (entry.Kind)
         {
@@ -73,7 +73,7 @@ public static class OverlayDiffer
         }
     }
 
-    private static TarEntryHeader Whiteout(TarEntryHeader deleted)
+    private static TarEntry Whiteout(TarEntry deleted)
     {
         var name = deleted.Name.AsSpan();
         var slash = name.LastIndexOf((byte)'/');
@@ -82,7 +82,7 @@ public static class OverlayDiffer
     }
 
     /// <summary>An empty regular file owned by root with mode 0, as containerd and BuildKit write whiteouts.</summary>
-    private static TarEntryHeader Marker(TarEntryHeader from, byte[] name) => new()
+    private static TarEntry Marker(TarEntry from, byte[] name) => new()
     {
         Kind = TarEntryKind.RegularFile,
         Name = [.. name],
@@ -90,5 +90,5 @@ public static class OverlayDiffer
         ModificationTime = from.ModificationTime,
     };
 
-    private static string Display(TarEntryHeader entry) => Encoding.UTF8.GetString(entry.Name.AsSpan());
+    private static string Display(TarEntry entry) => Encoding.UTF8.GetString(entry.Name.AsSpan());
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using Kiln.Content.Compression;
 using Kiln.Content.Layers;
 using Kiln.Content.Store;
 using Kiln.Oci;

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Kiln.Content.Archives;
 using Kiln.Content.Images;
 using Kiln.Content.Store;
+using Kiln.Content.Tests.Support;
 using Kiln.Oci;
 
 namespace Kiln.Content.Tests.Archives;
@@ -9,12 +9,9 @@ namespace Kiln.Content.Tests.Archives;
 /// <summary>A temp directory with store roots in it, the real tools the archive tests check against, and a busybox rootfs.</summary>
 internal sealed class ArchiveWorkspace : IDisposable
 {
-    public ArchiveWorkspace()
-    {
-        Path = Directory.CreateTempSubdirectory("kiln-archives-").FullName;
-    }
+    private readonly TempDirectory _directory = new("kiln-archives-");
 
-    public string Path { get; }
+    public string Path => _directory.Path;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
@@ -60,52 +57,8 @@ internal sealed class ArchiveWorkspace : IDisposable
         return await ImageArchiveLoader.LoadTarAsync(store, input, file, CancellationToken.None);
     }
 
-    /// <summary>Runs a real tool (installed here and in CI: a missing one fails the test) and returns its standard output.</summary>
-    public string Run(string tool, params string[] args)
-    {
-        var start = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+    /// <summary>Runs a real tool in the workspace (a missing one fails the test) and returns its standard output.</summary>
+    public string Run(string tool, params string[] args) => Tool.RunIn(Path, tool, args);
 
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Assert.Fail($"{tool} is required for this test: {e.Message}");
-            throw;
-        }
-
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr}");
-            return stdout.Result;
-        }
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }

@@ -145,6 +145,36 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Contains("bzip2", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("directory")]
+    [InlineData("file")]
+    public async Task Layout_directory_reached_through_a_symlink_is_refused(string kind)
+    {
+        var manifest = """{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}"""u8.ToArray();
+        var hex = Convert.ToHexStringLower(SHA256.HashData(manifest));
+        var outside = _work.File("outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllBytesAsync(Path.Combine(outside, hex), manifest);
+        var layout = _work.File("layout");
+        Directory.CreateDirectory(Path.Combine(layout, "blobs"));
+        await File.WriteAllTextAsync(Path.Combine(layout, "oci-layout"), """{"imageLayoutVersion":"1.0.0"}""");
+        await File.WriteAllTextAsync(
+            Path.Combine(layout, "index.json"),
+            $$"""{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:{{hex}}","size":{{manifest.Length}}}]}""");
+        if (kind == "directory")
+        {
+            Directory.CreateSymbolicLink(Path.Combine(layout, "blobs", "sha256"), outside);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.Combine(layout, "blobs", "sha256"));
+            File.CreateSymbolicLink(Path.Combine(layout, "blobs", "sha256", hex), Path.Combine(outside, hex));
+        }
+
+        var error = await Assert.ThrowsAsync<ArchiveException>(() => ImageArchiveLoader.LoadDirectoryAsync(_work.Store("root"), layout, CancellationToken.None));
+        Assert.Contains("symlink", error.Message, StringComparison.Ordinal);
+    }
+
     private static byte[] LayerBytes()
     {
         using var buffer = new MemoryStream();

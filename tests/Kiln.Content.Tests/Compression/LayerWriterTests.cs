@@ -2,6 +2,7 @@ using Kiln.Content.Compression;
 using Kiln.Content.Tar;
 using Kiln.Content.Tests.Tar;
 using Kiln.Oci;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Compression;
 
@@ -15,10 +16,10 @@ public sealed class LayerWriterTests
     [InlineData(LayerCompression.Zstd, 19, MediaTypes.OciLayerZstd)]
     public async Task Command_line_tools_decompress_the_blob_to_the_tar_and_agree_on_both_digests(LayerCompression compression, int? level, string mediaType)
     {
-        if (!TestEnvironment.RequireTool("gzip") || !TestEnvironment.RequireTool("zstd") || !TestEnvironment.RequireTool("sha256sum") || !TestEnvironment.RequireTool("setfattr"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("gzip");
+        Prerequisites.RequireTool("zstd");
+        Prerequisites.RequireTool("sha256sum");
+        Prerequisites.RequireTool("setfattr");
 
         using var temp = new TempDirectory();
         var tree = temp.Combine("tree");
@@ -42,8 +43,8 @@ public sealed class LayerWriterTests
 
         var decompressed = compression switch
         {
-            LayerCompression.Gzip => TestEnvironment.RunBytes("gzip", ["-dc", blobPath]).Bytes,
-            LayerCompression.Zstd => TestEnvironment.RunBytes("zstd", ["-dcq", blobPath]).Bytes,
+            LayerCompression.Gzip => Tool.RunBytes("gzip", ["-dc", blobPath]).Bytes,
+            LayerCompression.Zstd => Tool.RunBytes("zstd", ["-dcq", blobPath]).Bytes,
             _ => await File.ReadAllBytesAsync(blobPath),
         };
         Assert.Equal(await File.ReadAllBytesAsync(tarPath), decompressed);
@@ -59,7 +60,7 @@ public sealed class LayerWriterTests
 
         if (compression == LayerCompression.Gzip)
         {
-            TestEnvironment.Run("gzip", "-tq", blobPath);
+            Tool.Run("gzip", "-tq", blobPath);
         }
     }
 
@@ -164,7 +165,7 @@ public sealed class LayerWriterTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
             LayerWriter.WriteAsync(new MemoryStream([1]), Stream.Null, new LayerWriterOptions { Compression = compression, Level = level }, CancellationToken.None));
 
-    private static string Sha256Sum(string path) => TestEnvironment.Run("sha256sum", path).Split(' ')[0];
+    private static string Sha256Sum(string path) => Tool.Run("sha256sum", path).Split(' ')[0];
 
     /// <summary>Returns the data in reads of random length.</summary>
     private sealed class RaggedStream(byte[] data, int seed) : MemoryStream(data)

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text;
 using Kiln.Content.Layers;
+using Kiln.Content.Tar;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Hostile;
 

@@ -1,7 +1,7 @@
 using Kiln.Content.Images;
 using Kiln.Content.Store;
-using Kiln.Content.Tests.Store;
 using Kiln.Oci;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Images;
 

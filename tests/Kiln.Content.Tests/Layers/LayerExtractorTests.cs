@@ -1,6 +1,7 @@
 using System.Text;
 using Kiln.Content.Layers;
-using Kiln.Content.Tests.Hostile;
+using Kiln.Content.Tar;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Layers;
 
@@ -103,7 +104,7 @@ public sealed class LayerExtractorTests : IDisposable
 
         // Read back through GNU tar, an independent reader of the kernel's xattrs.
         var archive = Path.Join(_sandbox.Path, "check.tar");
-        Tool.Run(Root, "tar", "--format=pax", "--xattrs", "--xattrs-include=user.*", "-cf", archive, "f");
+        Tool.RunIn(Root, "tar", "--format=pax", "--xattrs", "--xattrs-include=user.*", "-cf", archive, "f");
         await using var reader = new TarReader(File.OpenRead(archive));
         var entry = await reader.GetNextEntryAsync(CancellationToken.None);
         Assert.Equal(value, Assert.Single(entry!.Xattrs, x => x.Name == "user.kiln").Value.ToArray());
@@ -128,7 +129,7 @@ public sealed class LayerExtractorTests : IDisposable
     [Fact]
     public async Task Ownership_and_devices_as_root()
     {
-        RequireRoot();
+        Prerequisites.RequireRoot();
         await ApplyAsync(new RawTar()
             .Entry("owned", '0', "x"u8.ToArray(), uid: 1234, gid: 5678, mode: 0x9ED)
             .Device("null", '3', 1, 3)
@@ -143,7 +144,7 @@ public sealed class LayerExtractorTests : IDisposable
     [Fact]
     public async Task Overlay_style_output_writes_whiteout_devices_and_opaque_xattr()
     {
-        RequireRoot();
+        Prerequisites.RequireRoot();
         var result = await ApplyAsync(
             new RawTar().Dir("d").File("d/.wh..wh..opq", string.Empty).File(".wh.gone", string.Empty).File("d/new", "n").Build(),
             new ExtractOptions { Whiteouts = WhiteoutMode.Overlay });
@@ -152,7 +153,7 @@ public sealed class LayerExtractorTests : IDisposable
         Assert.Equal("character special file 0:0", Stat("%F %t:%T", "gone"));
         Assert.Equal(["new"], Names("d"));
         var archive = Path.Join(_sandbox.Path, "check.tar");
-        Tool.Run(Root, "tar", "--format=pax", "--xattrs", "--xattrs-include=trusted.*", "--no-recursion", "-cf", archive, "d");
+        Tool.RunIn(Root, "tar", "--format=pax", "--xattrs", "--xattrs-include=trusted.*", "--no-recursion", "-cf", archive, "d");
         await using var reader = new TarReader(File.OpenRead(archive));
         var entry = await reader.GetNextEntryAsync(CancellationToken.None);
         Assert.Equal("y"u8.ToArray(), Assert.Single(entry!.Xattrs, x => x.Name == "trusted.overlay.opaque").Value.ToArray());
@@ -173,7 +174,7 @@ public sealed class LayerExtractorTests : IDisposable
         }
 
         var archive = Path.Join(_sandbox.Path, "layer.tar");
-        Tool.Run(source, "tar", "--format=pax", "--sparse", compression, "-cf", archive, ".");
+        Tool.RunIn(source, "tar", "--format=pax", "--sparse", compression, "-cf", archive, ".");
         await using (var layer = File.OpenRead(archive))
         {
             await LayerExtractor.ExtractAsync(layer, Root, ExtractOptions.Default, CancellationToken.None);
@@ -195,15 +196,6 @@ public sealed class LayerExtractorTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    private static void RequireRoot()
-    {
-        if (!Environment.IsPrivilegedProcess)
-        {
-            // A laptop run may lack root; CI must not: there the test fails instead of passing vacuously.
-            Assert.Fail("this test needs root (CI runs as root)" + (Environment.GetEnvironmentVariable("CI") == "true" ? string.Empty : "; run it with sudo"));
-        }
-    }
-
     private async Task<ExtractResult> ApplyAsync(byte[] layer, ExtractOptions? options = null) =>
         await LayerExtractor.ExtractAsync(new MemoryStream(layer), Root, options ?? ExtractOptions.Default, CancellationToken.None);
 
@@ -212,5 +204,5 @@ public sealed class LayerExtractorTests : IDisposable
     private string[] Names(string relative) =>
         [.. Directory.GetFileSystemEntries(At(relative)).Select(Path.GetFileName).Order(StringComparer.Ordinal).OfType<string>()];
 
-    private string Stat(string format, string relative) => Tool.Run(Root, "stat", "-c", format, relative).Trim();
+    private string Stat(string format, string relative) => Tool.RunIn(Root, "stat", "-c", format, relative).Trim();
 }

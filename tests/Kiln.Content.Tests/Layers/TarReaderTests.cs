@@ -1,6 +1,7 @@
 using System.Text;
-using Kiln.Content.Layers;
-using Kiln.Content.Tests.Hostile;
+using Kiln.Content.Compression;
+using Kiln.Content.Tar;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Layers;
 
@@ -11,11 +12,11 @@ public sealed class TarReaderTests : IDisposable
     private static readonly string LongDirectory = string.Join('/', Enumerable.Range(0, 4).Select(i => new string((char)('a' + i), 60)));
     private static readonly string LongFile = LongDirectory + "/" + new string('f', 150) + ".txt";
 
-    private readonly string _work = Directory.CreateTempSubdirectory("kiln-tarreader-").FullName;
+    private readonly TempDirectory _temp = new("kiln-tarreader-");
 
     public TarReaderTests()
     {
-        var src = Path.Join(_work, "src");
+        var src = Path.Join(Work, "src");
         Directory.CreateDirectory(src);
         Write("hello.txt", "hello, world\n");
         Write("héllo-ünïcode.txt", "unicode");
@@ -23,13 +24,13 @@ public sealed class TarReaderTests : IDisposable
         Write("setuid", "#!/bin/sh\n");
         Directory.CreateDirectory(Path.Join(src, "empty-dir"));
         File.CreateSymbolicLink(Path.Join(src, "link"), "hello.txt");
-        Tool.Run(src, "ln", "hello.txt", "hard");
+        Tool.RunIn(src, "ln", "hello.txt", "hard");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Path.Join(src, "setuid"), (UnixFileMode)0x9ED /* 04755 */);
         }
 
-        Tool.Run(src, "touch", "-h", "-d", "@1500000000", "hello.txt", "link", "empty-dir");
+        Tool.RunIn(src, "touch", "-h", "-d", "@1500000000", "hello.txt", "link", "empty-dir");
     }
 
     public static TheoryData<string> Formats => ["gnu", "pax"];
@@ -52,19 +53,19 @@ public sealed class TarReaderTests : IDisposable
 
         // Sorted by name, "./hard" comes first and carries the data; "./hello.txt" is the hardlink to it.
         var hard = entries["./hard"];
-        Assert.Equal(TarEntryType.RegularFile, hard.Entry.Type);
+        Assert.Equal(TarEntryKind.RegularFile, hard.Entry.Kind);
         Assert.Equal("hello, world\n", hard.Content);
         Assert.Equal(FixedTime, hard.Entry.ModificationTime);
         Assert.Equal(3000000, hard.Entry.Uid); // needs base-256 (gnu) or a PAX record (pax); ustar cannot
         Assert.Equal(3000001, hard.Entry.Gid);
-        Assert.Equal(TarEntryType.HardLink, entries["./hello.txt"].Entry.Type);
-        Assert.Equal("./hard", entries["./hello.txt"].Entry.LinkName);
+        Assert.Equal(TarEntryKind.HardLink, entries["./hello.txt"].Entry.Kind);
+        Assert.Equal("./hard", entries["./hello.txt"].Entry.LinkNameText);
         Assert.Equal("unicode", entries["./héllo-ünïcode.txt"].Content);
         Assert.Equal(string.Empty, entries["./empty.txt"].Content);
         Assert.Equal(0x9ED, entries["./setuid"].Entry.Mode);
-        Assert.Equal(TarEntryType.Directory, entries["./empty-dir/"].Entry.Type);
-        Assert.Equal("hello.txt", entries["./link"].Entry.LinkName);
-        Assert.Equal(TarEntryType.SymbolicLink, entries["./link"].Entry.Type);
+        Assert.Equal(TarEntryKind.Directory, entries["./empty-dir/"].Entry.Kind);
+        Assert.Equal("hello.txt", entries["./link"].Entry.LinkNameText);
+        Assert.Equal(TarEntryKind.SymbolicLink, entries["./link"].Entry.Kind);
         Assert.Equal("deep", entries["./" + LongFile].Content);
     }
 
@@ -80,7 +81,7 @@ public sealed class TarReaderTests : IDisposable
     [MemberData(nameof(SparseFormats))]
     public async Task Reads_GNU_sparse_files(string[] format)
     {
-        var path = Path.Join(_work, "src", "sparse.bin");
+        var path = Path.Join(Work, "src", "sparse.bin");
         await using (var file = new FileStream(path, FileMode.Create))
         {
             file.Write(Enumerable.Repeat((byte)'A', 4096).ToArray());
@@ -100,7 +101,7 @@ public sealed class TarReaderTests : IDisposable
     [Fact]
     public async Task Reads_binary_xattr_values_byte_for_byte()
     {
-        var path = Path.Join(_work, "src", "empty.txt");
+        var path = Path.Join(Work, "src", "empty.txt");
         byte[] value = [0, 1, 2, 0xff, (byte)'\n', 0x80, (byte)'=', 0];
         Xattr.Set(path, "user.kiln.binary", value);
 
@@ -151,10 +152,9 @@ public sealed class TarReaderTests : IDisposable
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1234567890500), entries["b"].Entry.ModificationTime);
     }
 
-    public void Dispose()
-    {
-        Directory.Delete(_work, recursive: true);
-    }
+    private string Work => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     private static async Task<Dictionary<string, (TarEntry Entry, string Content)>> ReadAllAsync(byte[] archive) =>
         await ReadAllAsync(new MemoryStream(archive));
@@ -167,7 +167,7 @@ public sealed class TarReaderTests : IDisposable
         {
             using var content = new MemoryStream();
             await reader.OpenData().CopyToAsync(content);
-            result[entry.Name] = (entry, Encoding.Latin1.GetString(content.ToArray()));
+            result[entry.NameText] = (entry, Encoding.Latin1.GetString(content.ToArray()));
         }
 
         return result;
@@ -175,15 +175,15 @@ public sealed class TarReaderTests : IDisposable
 
     private byte[] Tar(params string[] arguments)
     {
-        var output = Path.Join(_work, "out.tar");
+        var output = Path.Join(Work, "out.tar");
         File.Delete(output);
-        Tool.Run(Path.Join(_work, "src"), "tar", ["-cf", output, "--sort=name", .. arguments]);
+        Tool.RunIn(Path.Join(Work, "src"), "tar", ["-cf", output, "--sort=name", .. arguments]);
         return File.ReadAllBytes(output);
     }
 
     private void Write(string relative, string content)
     {
-        var path = Path.Join(_work, "src", relative);
+        var path = Path.Join(Work, "src", relative);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
         File.SetLastWriteTimeUtc(path, FixedTime.UtcDateTime);

@@ -1,5 +1,5 @@
 using Kiln.Content.Paths;
-using Kiln.Content.Tests.Hostile;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Paths;
 

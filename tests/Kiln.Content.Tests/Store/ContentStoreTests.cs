@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Kiln.Content.Store;
 using Kiln.Oci;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Store;
 

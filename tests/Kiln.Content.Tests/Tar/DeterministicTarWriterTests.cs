@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
-using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
 using Kiln.Content.Tar;
+using DotnetTarReader = System.Formats.Tar.TarReader;
+using PosixTarEntry = System.Formats.Tar.PosixTarEntry;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -11,12 +13,12 @@ public sealed class DeterministicTarWriterTests
     private static readonly DateTimeOffset Time = DateTimeOffset.FromUnixTimeSeconds(TestTree.FixedTime);
 
     /// <summary>A fixed list of entries covering every header form; its bytes are pinned below.</summary>
-    private static IEnumerable<(TarEntryHeader Entry, byte[]? Content)> GoldenEntries()
+    private static IEnumerable<(TarEntry Entry, byte[]? Content)> GoldenEntries()
     {
         yield return (Entry(TarEntryKind.Directory, "bin", 0x1ED), null);
         yield return (Entry(TarEntryKind.RegularFile, "bin/sh", 0x9ED) with { Size = 6 }, "#!sh\n\n"u8.ToArray());
-        yield return (Entry(TarEntryKind.SymbolicLink, "bin/busybox", 0x1FF) with { LinkName = TarEntryHeader.Utf8("sh") }, null);
-        yield return (Entry(TarEntryKind.HardLink, "bin/ash", 0x9ED) with { LinkName = TarEntryHeader.Utf8("bin/sh") }, null);
+        yield return (Entry(TarEntryKind.SymbolicLink, "bin/busybox", 0x1FF) with { LinkName = TarEntry.Utf8("sh") }, null);
+        yield return (Entry(TarEntryKind.HardLink, "bin/ash", 0x9ED) with { LinkName = TarEntry.Utf8("bin/sh") }, null);
         yield return (Entry(TarEntryKind.CharacterDevice, "dev/null", 0x1B6) with { DeviceMajor = 1, DeviceMinor = 3 }, null);
         yield return (Entry(TarEntryKind.BlockDevice, "dev/loop0", 0x1B0) with { DeviceMajor = 7 }, null);
         yield return (Entry(TarEntryKind.Fifo, "run/fifo", 0x1A4), null);
@@ -69,7 +71,7 @@ public sealed class DeterministicTarWriterTests
             await writer.FinishAsync(CancellationToken.None);
         }
 
-        using var reader = new TarReader(new MemoryStream(stream.ToArray()));
+        using var reader = new DotnetTarReader(new MemoryStream(stream.ToArray()));
         foreach (var (entry, _) in expected)
         {
             var read = reader.GetNextEntry();
@@ -97,15 +99,12 @@ public sealed class DeterministicTarWriterTests
     [Fact]
     public async Task Golden_entries_list_with_gnu_tar()
     {
-        if (!TestEnvironment.RequireTool("tar"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("tar");
 
         using var temp = new TempDirectory();
         var path = temp.Combine("golden.tar");
         await File.WriteAllBytesAsync(path, await WriteGoldenAsync());
-        var listing = TestEnvironment.RunBytes("tar", ["--numeric-owner", "--xattrs", "-tvf", path], environment: new Dictionary<string, string> { ["TZ"] = "UTC" }).Output;
+        var listing = Tool.RunBytes("tar", ["--numeric-owner", "--xattrs", "-tvf", path], environment: new Dictionary<string, string> { ["TZ"] = "UTC" }).Output;
         var expectedPath = GoldenPath("golden.tar.txt");
         if (Environment.GetEnvironmentVariable("KILN_UPDATE_GOLDEN") == "1")
         {
@@ -181,7 +180,7 @@ public sealed class DeterministicTarWriterTests
         }
 
         stream.Position = 0;
-        using var reader = new TarReader(stream);
+        using var reader = new DotnetTarReader(stream);
         Assert.Equal(epoch, reader.GetNextEntry()!.ModificationTime);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(epoch.ToUnixTimeSeconds() - (3 * 86400)), reader.GetNextEntry()!.ModificationTime);
         Assert.Equal(Convert.ToString(epoch.ToUnixTimeSeconds(), 8).PadLeft(11, '0') + "\0", Encoding.ASCII.GetString(stream.ToArray(), 136, 12));
@@ -208,10 +207,10 @@ public sealed class DeterministicTarWriterTests
     {
         var stream = new MemoryStream();
         using var writer = new DeterministicTarWriter(stream);
-        TarEntryHeader[] bad =
+        TarEntry[] bad =
         [
             Entry(TarEntryKind.Directory, "d", 0x1ED) with { Size = 1 },
-            Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { LinkName = TarEntryHeader.Utf8("x") },
+            Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { LinkName = TarEntry.Utf8("x") },
             Entry(TarEntryKind.SymbolicLink, "l", 0x1FF),
             Entry(TarEntryKind.RegularFile, "f", 0x81A4),
             Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { Uid = -1 },
@@ -266,15 +265,15 @@ public sealed class DeterministicTarWriterTests
     private static string GoldenPath(string name, [System.Runtime.CompilerServices.CallerFilePath] string source = "") =>
         Path.Combine(Path.GetDirectoryName(source)!, "Golden", name);
 
-    private static TarEntryHeader Entry(TarEntryKind kind, string name, int mode) => new()
+    private static TarEntry Entry(TarEntryKind kind, string name, int mode) => new()
     {
         Kind = kind,
-        Name = TarEntryHeader.Utf8(name),
+        Name = TarEntry.Utf8(name),
         Mode = mode,
         ModificationTime = Time,
     };
 
-    private static async Task<byte[]> WriteAsync(params TarEntryHeader[] entries)
+    private static async Task<byte[]> WriteAsync(params TarEntry[] entries)
     {
         var stream = new MemoryStream();
         using var writer = new DeterministicTarWriter(stream);

@@ -1,8 +1,11 @@
-using System.Formats.Tar;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Kiln.Content.Compression;
 using Kiln.Content.Tar;
+using DotnetTarReader = System.Formats.Tar.TarReader;
+using DotnetTarEntryType = System.Formats.Tar.TarEntryType;
+using PosixTarEntry = System.Formats.Tar.PosixTarEntry;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -40,7 +43,7 @@ public sealed class DirectoryLayerSourceTests
         var entries = await ReadEntriesAsync(root);
 
         Assert.Equal(["dir-link", "file-link"], entries.Select(e => e.Name));
-        Assert.All(entries, e => Assert.Equal(TarEntryType.SymbolicLink, e.EntryType));
+        Assert.All(entries, e => Assert.Equal(DotnetTarEntryType.SymbolicLink, e.EntryType));
         Assert.Equal(Path.Combine(outside, "secret"), entries[1].LinkName);
     }
 
@@ -57,24 +60,21 @@ public sealed class DirectoryLayerSourceTests
     [Fact]
     public async Task Later_names_of_a_file_become_hard_links_to_the_first()
     {
-        if (!TestEnvironment.RequireTool("ln"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("ln");
 
         using var temp = new TempDirectory();
         await File.WriteAllTextAsync(temp.Combine("m"), "content");
         Directory.CreateDirectory(temp.Combine("d"));
-        TestEnvironment.Run("ln", temp.Combine("m"), temp.Combine("d", "x"));
-        TestEnvironment.Run("ln", temp.Combine("m"), temp.Combine("z"));
+        Tool.Run("ln", temp.Combine("m"), temp.Combine("d", "x"));
+        Tool.Run("ln", temp.Combine("m"), temp.Combine("z"));
 
         var entries = await ReadEntriesAsync(temp.Path);
 
         Assert.Equal(["d/", "d/x", "m", "z"], entries.Select(e => e.Name));
-        Assert.Equal(TarEntryType.RegularFile, entries[1].EntryType);
+        Assert.Equal(DotnetTarEntryType.RegularFile, entries[1].EntryType);
         Assert.Equal(7, entries[1].Length);
-        Assert.Equal((TarEntryType.HardLink, "d/x", 0L), (entries[2].EntryType, entries[2].LinkName, entries[2].Length));
-        Assert.Equal((TarEntryType.HardLink, "d/x"), (entries[3].EntryType, entries[3].LinkName));
+        Assert.Equal((DotnetTarEntryType.HardLink, "d/x", 0L), (entries[2].EntryType, entries[2].LinkName, entries[2].Length));
+        Assert.Equal((DotnetTarEntryType.HardLink, "d/x"), (entries[3].EntryType, entries[3].LinkName));
     }
 
     [Fact]
@@ -119,10 +119,7 @@ public sealed class DirectoryLayerSourceTests
     [Fact]
     public async Task Same_directory_gives_same_bytes_twice_in_one_process()
     {
-        if (!TestEnvironment.RequireTool("setfattr"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("setfattr");
 
         using var temp = new TempDirectory();
         TestTree.CreateUnprivileged(temp.Path);
@@ -134,10 +131,8 @@ public sealed class DirectoryLayerSourceTests
     [Fact]
     public async Task Same_directory_gives_same_digests_in_two_other_processes()
     {
-        if (!TestEnvironment.RequireTool("dotnet") || !TestEnvironment.RequireTool("setfattr"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("dotnet");
+        Prerequisites.RequireTool("setfattr");
 
         using var temp = new TempDirectory();
         var tree = temp.Combine("tree");
@@ -148,7 +143,7 @@ public sealed class DirectoryLayerSourceTests
         foreach (var compression in new[] { "none", "gzip", "zstd" })
         {
             var outputs = Enumerable.Range(0, 2)
-                .Select(_ => TestEnvironment.RunBytes("dotnet", ["exec", helper, "digest", tree, compression]).Output.Trim())
+                .Select(_ => Tool.RunBytes("dotnet", ["exec", helper, "digest", tree, compression]).Output.Trim())
                 .ToList();
             Assert.Equal(outputs[0], outputs[1]);
             var blob = await LayerWriter.WriteAsync(
@@ -168,7 +163,7 @@ public sealed class DirectoryLayerSourceTests
         var repository = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "../../.."));
         var project = Path.Combine(repository, "bench", "Kiln.Bench.Layers");
         var output = Path.Combine(Path.GetTempPath(), "kiln-bench-helper-" + Environment.ProcessId);
-        TestEnvironment.RunBytes("dotnet", ["build", project, "-c", "Release", "-o", output, "--nologo", "-v", "q"]);
+        Tool.RunBytes("dotnet", ["build", project, "-c", "Release", "-o", output, "--nologo", "-v", "q"]);
         return Path.Combine(output, "Kiln.Bench.Layers.dll");
     }
 
@@ -177,7 +172,7 @@ public sealed class DirectoryLayerSourceTests
         var stream = new MemoryStream();
         await new DirectoryLayerSource(directory, options).WriteAsync(stream, CancellationToken.None);
         stream.Position = 0;
-        using var reader = new TarReader(stream);
+        using var reader = new DotnetTarReader(stream);
         var entries = new List<PosixTarEntry>();
         while (reader.GetNextEntry(copyData: true) is PosixTarEntry entry)
         {

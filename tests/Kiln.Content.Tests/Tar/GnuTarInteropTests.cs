@@ -1,4 +1,5 @@
 using Kiln.Content.Tar;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -8,10 +9,8 @@ public sealed class GnuTarInteropTests
     [Fact]
     public async Task Gnu_tar_extracts_every_unprivileged_case_back_to_the_same_layer()
     {
-        if (!TestEnvironment.RequireTool("tar") || !TestEnvironment.RequireTool("setfattr"))
-        {
-            return;
-        }
+        Prerequisites.RequireTool("tar");
+        Prerequisites.RequireTool("setfattr");
 
         using var temp = new TempDirectory();
         var source = temp.Combine("source");
@@ -23,10 +22,9 @@ public sealed class GnuTarInteropTests
     [Fact]
     public async Task Gnu_tar_extracts_devices_big_ids_and_capabilities_back_to_the_same_layer()
     {
-        if (!TestEnvironment.RequireRoot() || !TestEnvironment.RequireTool("tar") || !TestEnvironment.RequireTool("setcap"))
-        {
-            return;
-        }
+        Prerequisites.RequireRoot();
+        Prerequisites.RequireTool("tar");
+        Prerequisites.RequireTool("setcap");
 
         using var temp = new TempDirectory();
         var source = temp.Combine("source");
@@ -38,7 +36,7 @@ public sealed class GnuTarInteropTests
         Assert.Contains("3000000/3000001", listing, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^crw-r--r-- 0/0 +1,3 .* dev/null$", listing);
         Assert.Matches(@"(?m)^brw-r--r-- 0/0 +7,0 .* dev/loop0$", listing);
-        var capabilities = TestEnvironment.Run("getcap", temp.Combine("extracted", "ping"));
+        var capabilities = Tool.Run("getcap", temp.Combine("extracted", "ping"));
         Assert.Contains("cap_net_bind_service,cap_net_raw=ep", capabilities, StringComparison.Ordinal);
     }
 
@@ -47,7 +45,7 @@ public sealed class GnuTarInteropTests
         var layer = temp.Combine("layer.tar");
         await WriteLayerAsync(source, layer);
 
-        var listing = TestEnvironment.Run("tar", "--numeric-owner", "-tvf", layer);
+        var listing = Tool.Run("tar", "--numeric-owner", "-tvf", layer);
         Assert.Contains(TestTree.LongSplittable, listing, StringComparison.Ordinal);
         Assert.Contains(TestTree.LongComponent, listing, StringComparison.Ordinal);
         Assert.Contains(TestTree.VeryLong, listing, StringComparison.Ordinal);
@@ -63,16 +61,16 @@ public sealed class GnuTarInteropTests
 
         var extracted = temp.Combine("extracted");
         Directory.CreateDirectory(extracted);
-        TestEnvironment.Run("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-xpf", layer, "-C", extracted);
+        Tool.Run("tar", "--xattrs", "--xattrs-include=*", "--numeric-owner", "-xpf", layer, "-C", extracted);
 
         Assert.Equal(TestTree.Sha256(Path.Combine(source, "big.bin")), TestTree.Sha256(Path.Combine(extracted, "big.bin")));
         Assert.Equal("tool", File.ResolveLinkTarget(Path.Combine(extracted, "bin/link"), returnFinalTarget: false)?.ToString() is { } t ? Path.GetFileName(t) : null);
-        var xattrs = TestEnvironment.Run("getfattr", "-d", "-e", "hex", Path.Combine(extracted, "xattr-file"));
+        var xattrs = Tool.Run("getfattr", "-d", "-e", "hex", Path.Combine(extracted, "xattr-file"));
         Assert.Contains("user.binary=0x00ff0a3d0000", xattrs, StringComparison.Ordinal);
         Assert.Contains("user.text=0x68656c6c6f", xattrs, StringComparison.Ordinal);
         Assert.Equal(
-            TestEnvironment.Run("stat", "-c", "%i", Path.Combine(extracted, "hard/a")),
-            TestEnvironment.Run("stat", "-c", "%i", Path.Combine(extracted, "hard/b")));
+            Tool.Run("stat", "-c", "%i", Path.Combine(extracted, "hard/a")),
+            Tool.Run("stat", "-c", "%i", Path.Combine(extracted, "hard/b")));
 
         // Everything the layer records (names, kinds, modes, owners, times, xattrs, contents, links, devices)
         // survived GNU tar's extraction exactly when the extracted tree gives the same layer.

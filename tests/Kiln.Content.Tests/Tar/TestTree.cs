@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Kiln.Content.Tests.Support;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -30,24 +31,24 @@ internal static class TestTree
         Write(root, LongComponent, "one long component\n");
         Write(root, VeryLong, "very long\n");
         Write(root, "ünïcødé/日本語.txt", "non-ASCII\n");
-        TestEnvironment.Run("bash", "-c", $"cd '{root}' && printf 'latin-1\\n' > $'caf\\xe9'");
+        Tool.Run("bash", "-c", $"cd '{root}' && printf 'latin-1\\n' > $'caf\\xe9'");
         File.CreateSymbolicLink(Path.Combine(root, "bin/link"), "tool");
         File.CreateSymbolicLink(Path.Combine(root, "absolute"), "/etc/passwd");
         File.CreateSymbolicLink(Path.Combine(root, "dangling"), "../nowhere");
         File.CreateSymbolicLink(Path.Combine(root, "long-link"), LongTarget);
         Write(root, "hard/a", "shared content\n");
-        TestEnvironment.Run("ln", Path.Combine(root, "hard/a"), Path.Combine(root, "hard/b"));
-        TestEnvironment.Run("ln", Path.Combine(root, "hard/a"), Path.Combine(root, "z-" + new string('h', 120)));
-        TestEnvironment.Run("mkfifo", Path.Combine(root, "fifo"));
+        Tool.Run("ln", Path.Combine(root, "hard/a"), Path.Combine(root, "hard/b"));
+        Tool.Run("ln", Path.Combine(root, "hard/a"), Path.Combine(root, "z-" + new string('h', 120)));
+        Tool.Run("mkfifo", Path.Combine(root, "fifo"));
         var big = new byte[(3 * 1024 * 1024) + 123];
         new Random(42).NextBytes(big);
         File.WriteAllBytes(Path.Combine(root, "big.bin"), big);
         Write(root, "xattr-file", "with attributes\n");
 
         // A binary value with NUL, newline and '=': PAX records are length-prefixed, so raw bytes survive.
-        TestEnvironment.Run("setfattr", "-n", "user.binary", "-v", "0x00ff0a3d0000", Path.Combine(root, "xattr-file"));
-        TestEnvironment.Run("setfattr", "-n", "user.text", "-v", "hello", Path.Combine(root, "xattr-file"));
-        TestEnvironment.Run("setfattr", "-n", "user.on-dir", "-v", "0x01", Path.Combine(root, "empty-dir"));
+        Tool.Run("setfattr", "-n", "user.binary", "-v", "0x00ff0a3d0000", Path.Combine(root, "xattr-file"));
+        Tool.Run("setfattr", "-n", "user.text", "-v", "hello", Path.Combine(root, "xattr-file"));
+        Tool.Run("setfattr", "-n", "user.on-dir", "-v", "0x01", Path.Combine(root, "empty-dir"));
         SetTimes(root);
     }
 
@@ -55,12 +56,12 @@ internal static class TestTree
     public static void CreatePrivileged(string root)
     {
         Write(root, "big-ids", "owned by 3000000:3000001\n");
-        TestEnvironment.Run("chown", "3000000:3000001", Path.Combine(root, "big-ids"));
+        Tool.Run("chown", "3000000:3000001", Path.Combine(root, "big-ids"));
         Directory.CreateDirectory(Path.Combine(root, "dev"));
-        TestEnvironment.Run("mknod", Path.Combine(root, "dev/null"), "c", "1", "3");
-        TestEnvironment.Run("mknod", Path.Combine(root, "dev/loop0"), "b", "7", "0");
+        Tool.Run("mknod", Path.Combine(root, "dev/null"), "c", "1", "3");
+        Tool.Run("mknod", Path.Combine(root, "dev/loop0"), "b", "7", "0");
         Write(root, "ping", "pretend binary\n");
-        TestEnvironment.Run("setcap", "cap_net_raw,cap_net_bind_service=+ep", Path.Combine(root, "ping"));
+        Tool.Run("setcap", "cap_net_raw,cap_net_bind_service=+ep", Path.Combine(root, "ping"));
         SetTimes(root);
     }
 
@@ -68,7 +69,7 @@ internal static class TestTree
 
     /// <summary>Fixed times, with -h so symlinks get their own; directories last, since creating entries changes them.</summary>
     public static void SetTimes(string root, long seconds = FixedTime) =>
-        TestEnvironment.Run("bash", "-c", $"cd '{root}' && find . -mindepth 1 ! -type d -exec touch -h -d @{seconds} {{}} + && find . -mindepth 1 -type d -exec touch -h -d @{seconds} {{}} +");
+        Tool.Run("bash", "-c", $"cd '{root}' && find . -mindepth 1 ! -type d -exec touch -h -d @{seconds} {{}} + && find . -mindepth 1 -type d -exec touch -h -d @{seconds} {{}} +");
 
     private static void Write(string root, string relative, string content)
     {
@@ -77,5 +78,5 @@ internal static class TestTree
         File.WriteAllText(path, content);
     }
 
-    private static void Mode(string root, string relative, string octal) => TestEnvironment.Run("chmod", octal, Path.Combine(root, relative));
+    private static void Mode(string root, string relative, string octal) => Tool.Run("chmod", octal, Path.Combine(root, relative));
 }

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Oci;
+
+namespace Kiln.Build.Cache;
+
+/// <summary>What a RUN's result depends on besides its parent.</summary>
+/// <param name="Command">The argv as run (shell form: after the SHELL).</param>
+/// <param name="Shell">The SHELL in effect (it can matter even for exec form through heredocs).</param>
+/// <param name="PrependShell">True for shell form.</param>
+/// <param name="Environment"><c>K=V</c> entries the command sees (image Env and build ARGs); order does not matter.</param>
+/// <param name="Heredocs">Heredoc bodies as <c>name</c>, content pairs, in order.</param>
+public sealed record RunKeyInput(
+    ImmutableArray<string> Command,
+    ImmutableArray<string> Shell,
+    bool PrependShell,
+    ImmutableArray<string> Environment,
+    string User,
+    string WorkingDir,
+    RunNetwork Network,
+    OciPlatform Platform)
+{
+    public ImmutableArray<(string Name, string Content)> Heredocs { get; init; } = [];
+}

@@ -1,0 +1,500 @@
+using System.Collections.Immutable;
+using System.Text;
+using Kiln.Dockerfile.Expansion;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Dockerfile.Stages;
+using Kiln.Oci;
+
+namespace Kiln.Build.Config;
+
+/// <summary>
+/// Builds one stage's image config and history the way BuildKit's dockerfile2llb and image exporter do: start
+/// from a base config (or BuildKit's scratch defaults), apply each bound step in order, then <see cref="Build"/>.
+/// The solver asks <see cref="MakesLayer"/> per step and passes the layer it made to <see cref="Apply"/>.
+/// Every rule here was checked against the BuildKit of docker 20.10 (captured configs under
+/// <c>tests/Kiln.Build.Tests/Config/TestData</c>). Not thread-safe: one builder per stage.
+/// </summary>
+public sealed class ImageConfigBuilder
+{
+    /// <summary>BuildKit's <c>system.DefaultPathEnv</c> for Linux, put into every config that has no PATH.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>The <c>comment</c> BuildKit puts on every history entry its Dockerfile frontend makes.</summary>
+    public const string HistoryComment = "buildkit.dockerfile.v0";
+
+    private static readonly ImmutableArray<string> DefaultShell = ["/bin/sh", "-c"];
+
+    private readonly List<HistoryEntry> _history;
+    private readonly List<Digest> _diffIds;
+    private readonly List<(string Name, string? Value)> _declaredArgs;
+
+    // BuildKit's LLB state environment: ENV and ARG both write it, the last one wins. It only feeds the
+    // "|N K=V" prefix of RUN history strings; the image config's Env is separate.
+    private readonly Dictionary<string, string> _stateEnv;
+    private readonly IReadOnlyDictionary<string, string> _buildArgs;
+    private ImageConfig _config;
+    private bool _cmdSet;
+
+    private ImageConfigBuilder(ImageConfig config, int baseHistoryCount, IReadOnlyDictionary<string, string>? buildArgs)
+    {
+        _config = config;
+        _history = config.History is { IsDefault: false } history ? [.. history] : [];
+        _diffIds = [.. config.RootFs.DiffIds.IsDefault ? [] : config.RootFs.DiffIds];
+        _declaredArgs = [];
+        _stateEnv = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in config.Config.Env ?? [])
+        {
+            var (name, value) = SplitEnv(entry);
+            _stateEnv[name] = value;
+        }
+
+        _buildArgs = buildArgs ?? ImmutableDictionary<string, string>.Empty;
+        BaseHistoryCount = baseHistoryCount;
+        OnBuildTriggers = [];
+    }
+
+    /// <summary>How many history entries came from the base image (kept as they are).</summary>
+    public int BaseHistoryCount { get; }
+
+    /// <summary>
+    /// The base image's ONBUILD triggers, in order: the solver parses them with <see cref="OnBuildParser"/>
+    /// and runs them right after FROM, before the stage's own steps. The new config does not
+    /// inherit them, as docker and BuildKit clear <c>OnBuild</c> once the triggers ran.
+    /// </summary>
+    public ImmutableArray<string> OnBuildTriggers { get; private init; }
+
+    /// <summary>The container config so far (Env, User, WorkingDir, Shell... as a RUN of the next step sees them).</summary>
+    public ContainerConfig Container => _config.Config;
+
+    /// <summary>The working directory a step runs in: <c>WorkingDir</c>, or <c>/</c> when unset.</summary>
+    public string WorkingDirectory => string.IsNullOrEmpty(_config.Config.WorkingDir) ? "/" : _config.Config.WorkingDir;
+
+    /// <summary>The SHELL that shell-form commands get, BuildKit's default <c>/bin/sh -c</c> when none was set.</summary>
+    public ImmutableArray<string> Shell => _config.Config.Shell is { IsDefaultOrEmpty: false } shell ? shell : DefaultShell;
+
+    /// <summary>
+    /// BuildKit's empty image for <c>FROM scratch</c>: the platform, <c>WorkingDir</c> <c>/</c>, the default PATH,
+    /// no layers.
+    /// </summary>
+    public static ImageConfigBuilder FromScratch(OciPlatform platform, IReadOnlyDictionary<string, string>? buildArgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        var config = new ImageConfig
+        {
+            Architecture = platform.Architecture,
+            Os = platform.Os,
+            Variant = platform.Variant,
+            OsVersion = platform.OsVersion,
+            OsFeatures = platform.OsFeatures,
+            Config = new ContainerConfig { WorkingDir = "/", Env = ["PATH=" + DefaultPath] },
+            RootFs = new RootFs { DiffIds = [] },
+        };
+        return new ImageConfigBuilder(config, 0, buildArgs);
+    }
+
+    /// <summary>
+    /// Starts from an image's config. Its <c>created</c> is dropped (the new image gets its own), its history and
+    /// layers are kept, its ONBUILD triggers move to <see cref="OnBuildTriggers"/>, and a config without PATH gets
+    /// BuildKit's default one ("make sure that PATH is always set").
+    /// </summary>
+    public static ImageConfigBuilder FromImage(ImageConfig baseConfig, IReadOnlyDictionary<string, string>? buildArgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseConfig);
+        var container = baseConfig.Config;
+        var env = container.Env ?? [];
+        if (!env.Any(e => SplitEnv(e).Name == "PATH"))
+        {
+            env = env.Add("PATH=" + DefaultPath);
+        }
+
+        var triggers = container.OnBuild ?? [];
+        var config = baseConfig with
+        {
+            Created = null,
+            Config = container with { Env = env, OnBuild = null },
+        };
+        var historyCount = baseConfig.History is { IsDefault: false } history ? history.Length : 0;
+        return new ImageConfigBuilder(config, historyCount, buildArgs) { OnBuildTriggers = triggers };
+    }
+
+    /// <summary>
+    /// <c>FROM stage</c>: continues from another stage's state (its new history included, still without times).
+    /// What is per stage in BuildKit starts over: whether CMD was set here, the declared ARGs; ONBUILD triggers of a
+    /// stage are not run, they stay in the config.
+    /// </summary>
+    public static ImageConfigBuilder FromStage(ImageConfigBuilder parent, IReadOnlyDictionary<string, string>? buildArgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        var snapshot = parent._config with { History = [.. parent._history], RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] } };
+        return new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
+    }
+
+    /// <summary>
+    /// True when the step makes a layer: RUN, COPY, ADD, and WORKDIR unless it resolves to <c>/</c> (BuildKit
+    /// makes the directory in a layer of its own).
+    /// </summary>
+    public bool MakesLayer(Instruction instruction) => instruction switch
+    {
+        RunInstruction or CopyInstruction or AddInstruction => true,
+        WorkdirInstruction workdir => ResolveWorkdir(workdir.Path) != "/",
+        _ => false,
+    };
+
+    /// <summary>
+    /// The directory a WORKDIR names: an absolute path as written, a relative one joined to the current one and
+    /// cleaned (Go's <c>path.Join("/", WorkingDir, path)</c>).
+    /// </summary>
+    public string ResolveWorkdir(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.StartsWith('/') ? path : CleanPath("/" + _config.Config.WorkingDir + "/" + path);
+    }
+
+    /// <summary>The argv a RUN (or shell-form CMD/ENTRYPOINT) runs: exec form as is, shell form after SHELL.</summary>
+    public ImmutableArray<string> CommandFor(CommandLine command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return command.PrependShell ? Shell.Add(string.Join(' ', command.Args)) : command.Args;
+    }
+
+    /// <summary>Applies one step. Steps that make a layer (<see cref="MakesLayer"/>) need it in <paramref name="layer"/>, others must not have one.</summary>
+    public void Apply(BoundStep step, LayerResult? layer = null)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        var instruction = step.Instruction;
+        var makesLayer = MakesLayer(instruction);
+        if (makesLayer != layer is not null)
+        {
+            throw new InvalidOperationException(makesLayer
+                ? $"{instruction.Keyword.ToUpperInvariant()} makes a layer: pass the layer it made"
+                : $"{instruction.Keyword.ToUpperInvariant()} makes no layer, but a layer was passed");
+        }
+
+        var container = _config.Config;
+        string? createdBy;
+        switch (instruction)
+        {
+            case EnvInstruction env:
+                var list = (container.Env ?? []).ToBuilder();
+                foreach (var variable in env.Variables)
+                {
+                    SetEnv(list, variable.Name, variable.Value);
+                    _stateEnv[variable.Name] = variable.Value;
+                }
+
+                container = container with { Env = list.ToImmutable() };
+                createdBy = "ENV " + string.Join(' ', env.Variables.Select(v => v.Name + "=" + v.Value));
+                break;
+
+            case LabelInstruction label:
+                var labels = (container.Labels ?? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)).ToBuilder();
+                foreach (var pair in label.Labels)
+                {
+                    labels[pair.Name] = pair.Value;
+                }
+
+                container = container with { Labels = labels.ToImmutable() };
+                createdBy = "LABEL " + string.Join(' ', label.Labels.Select(v => v.Name + "=" + v.Value));
+                break;
+
+            case ExposeInstruction expose:
+                var ports = expose.ExposedPorts.Select(p => p.ToString()).ToImmutableSortedSet(StringComparer.Ordinal);
+                container = container with { ExposedPorts = (container.ExposedPorts ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(ports) };
+
+                // fmt's %v of a map[string]struct{}: keys sorted, each followed by ":{}".
+                createdBy = "EXPOSE map[" + string.Join(' ', ports.Select(p => p + ":{}")) + "]";
+                break;
+
+            case VolumeInstruction volume:
+                container = container with { Volumes = (container.Volumes ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(volume.Volumes) };
+                createdBy = "VOLUME " + GoFormat.PlainSlice(volume.Volumes);
+                break;
+
+            case UserInstruction user:
+                container = container with { User = user.User };
+                createdBy = "USER " + user.User;
+                break;
+
+            case WorkdirInstruction workdir:
+                var directory = ResolveWorkdir(workdir.Path);
+                container = container with { WorkingDir = directory };
+                createdBy = "WORKDIR " + directory;
+                break;
+
+            case CmdInstruction cmd:
+                var cmdArgs = CommandFor(cmd.Command);
+                container = container with { Cmd = cmdArgs, ArgsEscaped = true };
+                _cmdSet = true;
+                createdBy = "CMD " + GoFormat.QuoteSlice(cmdArgs);
+                break;
+
+            case EntrypointInstruction entrypoint:
+                var entrypointArgs = CommandFor(entrypoint.Command);
+
+                // An ENTRYPOINT drops an inherited CMD, unless this stage set CMD itself (before it).
+                container = container with
+                {
+                    Entrypoint = entrypointArgs.IsEmpty ? null : entrypointArgs,
+                    Cmd = _cmdSet ? container.Cmd : null,
+                };
+                createdBy = "ENTRYPOINT " + GoFormat.QuoteSlice(entrypointArgs);
+                break;
+
+            case ShellInstruction shell:
+                container = container with { Shell = shell.Shell };
+                createdBy = "SHELL " + GoFormat.PlainSlice(shell.Shell);
+                break;
+
+            case StopSignalInstruction stop:
+                container = container with { StopSignal = stop.Signal };
+                createdBy = "STOPSIGNAL " + stop.Signal;
+                break;
+
+            case HealthcheckInstruction healthcheck:
+                var health = new HealthcheckConfig
+                {
+                    Test = healthcheck.Test,
+                    Interval = Nanoseconds(healthcheck.Interval),
+                    Timeout = Nanoseconds(healthcheck.Timeout),
+                    StartPeriod = Nanoseconds(healthcheck.StartPeriod),
+                    StartInterval = Nanoseconds(healthcheck.StartInterval),
+                    Retries = healthcheck.Retries,
+                };
+                container = container with { Healthcheck = health };
+                createdBy = "HEALTHCHECK " + HealthcheckText(health);
+                break;
+
+            case OnbuildInstruction onbuild:
+                // BuildKit stores the trigger and writes no history entry for it.
+                container = container with { OnBuild = (container.OnBuild ?? []).Add(onbuild.Expression) };
+                createdBy = null;
+                break;
+
+            case MaintainerInstruction maintainer:
+                _config = _config with { Author = maintainer.Maintainer };
+                createdBy = "MAINTAINER " + maintainer.Maintainer;
+                break;
+
+            case ArgInstruction arg:
+                createdBy = "ARG " + string.Join(' ', arg.Args.Select(a => a.DefaultValue is null ? a.Name : a.Name + "=" + ArgDefaultText(a, step)));
+                foreach (var declaration in arg.Args)
+                {
+                    var value = step.Args.TryGetValue(declaration.Name, out var bound) ? bound : null;
+                    _declaredArgs.Add((declaration.Name, value));
+                    if (value is not null)
+                    {
+                        _stateEnv[declaration.Name] = value;
+                    }
+                }
+
+                break;
+
+            case RunInstruction run:
+                createdBy = "RUN " + RunText(CommandFor(run.Command)) + " # buildkit";
+                break;
+
+            case CopyInstruction copy:
+                createdBy = CopyText("COPY", copy.Sources, copy.SourceContents, copy.Destination);
+                break;
+
+            case AddInstruction add:
+                createdBy = CopyText("ADD", add.Sources, add.SourceContents, add.Destination);
+                break;
+
+            default:
+                throw new NotSupportedException($"{instruction.Keyword.ToUpperInvariant()} is not a step of a stage");
+        }
+
+        _config = _config with { Config = container };
+        if (createdBy is not null)
+        {
+            _history.Add(new HistoryEntry
+            {
+                Created = layer?.Created,
+                CreatedBy = createdBy,
+                Comment = HistoryComment,
+                EmptyLayer = layer is null,
+            });
+        }
+
+        if (layer is not null)
+        {
+            _diffIds.Add(layer.DiffId);
+        }
+    }
+
+    /// <summary>
+    /// The finished config. <paramref name="labels"/> are <c>--label</c> values (they win over the Dockerfile's,
+    /// with no history entry). Without <paramref name="sourceDateEpoch"/>, entries without a time get one as
+    /// BuildKit's exporter gives it (see <see cref="HistoryTimes"/>) and <c>created</c> is the last history time;
+    /// with it, every new entry and <c>created</c> take the epoch, and the base image's history is left as it is.
+    /// </summary>
+    public ImageConfig Build(IReadOnlyDictionary<string, string>? labels = null, OciTimestamp? sourceDateEpoch = null)
+    {
+        var container = _config.Config;
+        if (labels is { Count: > 0 })
+        {
+            var merged = (container.Labels ?? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)).ToBuilder();
+            foreach (var (key, value) in labels)
+            {
+                merged[key] = value;
+            }
+
+            container = container with { Labels = merged.ToImmutable() };
+        }
+
+        var history = _history.ToArray();
+        OciTimestamp? created;
+        if (sourceDateEpoch is { } epoch)
+        {
+            for (var i = BaseHistoryCount; i < history.Length; i++)
+            {
+                history[i] = history[i] with { Created = epoch };
+            }
+
+            created = epoch;
+        }
+        else
+        {
+            HistoryTimes.Fill(history);
+            created = history.LastOrDefault(h => h.Created is not null)?.Created;
+        }
+
+        return _config with
+        {
+            Config = container,
+            Created = created,
+            History = [.. history],
+            RootFs = _config.RootFs with { DiffIds = [.. _diffIds] },
+        };
+    }
+
+    private string RunText(ImmutableArray<string> args)
+    {
+        // BuildKit's runCommandString: every ARG declared in the stage so far, "|N K=V ...", then the argv.
+        if (_declaredArgs.Count == 0)
+        {
+            return string.Join(' ', args);
+        }
+
+        var sb = new StringBuilder().Append('|').Append(_declaredArgs.Count);
+        foreach (var (name, value) in _declaredArgs)
+        {
+            var shown = _stateEnv.TryGetValue(name, out var fromEnv) ? fromEnv : value ?? string.Empty;
+            sb.Append(' ').Append(name).Append('=').Append(shown);
+        }
+
+        foreach (var arg in args)
+        {
+            sb.Append(' ').Append(arg);
+        }
+
+        return sb.ToString();
+    }
+
+    private string ArgDefaultText(ArgDeclaration declaration, BoundStep step)
+    {
+        var text = declaration.DefaultValue!;
+        if (!text.Contains('$', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        // BuildKit shows the default after expansion. Without a --build-arg for it, that is the value it took.
+        if (!_buildArgs.ContainsKey(declaration.Name) && step.Args.TryGetValue(declaration.Name, out var bound))
+        {
+            return bound;
+        }
+
+        var scope = new Dictionary<string, string>(_stateEnv, StringComparer.Ordinal);
+        var expansion = new ShellWordExpander().ExpandWord(text, scope);
+        return expansion.Succeeded ? expansion.Value ?? text : text;
+    }
+
+    private static string CopyText(string keyword, ImmutableArray<string> sources, ImmutableArray<HeredocSource> contents, string destination)
+    {
+        var sb = new StringBuilder(keyword);
+        foreach (var source in sources)
+        {
+            sb.Append(' ').Append(source);
+        }
+
+        foreach (var content in contents.IsDefault ? [] : contents)
+        {
+            sb.Append(" <<").Append(content.Path);
+        }
+
+        return sb.Append(' ').Append(destination).Append(" # buildkit").ToString();
+    }
+
+    /// <summary>
+    /// fmt's <c>%q</c> of a <c>*HealthConfig</c>: <c>&amp;{["CMD-SHELL" "true"] "5s" "0s" "0s" '\x00'}</c>. The
+    /// BuildKit of docker 20.10 has no StartInterval field; newer ones print it after StartPeriod, which is done here
+    /// only when it is set (the only case where no old BuildKit could have built the file).
+    /// </summary>
+    internal static string HealthcheckText(HealthcheckConfig health)
+    {
+        var sb = new StringBuilder("&{");
+        sb.Append(GoFormat.QuoteSlice(health.Test ?? []));
+        sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.Interval)));
+        sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.Timeout)));
+        sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.StartPeriod)));
+        if (health.StartInterval != 0)
+        {
+            sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.StartInterval)));
+        }
+
+        sb.Append(' ').Append(GoFormat.QuoteRune(health.Retries));
+        return sb.Append('}').ToString();
+    }
+
+    private static long Nanoseconds(TimeSpan value) => value.Ticks * 100;
+
+    private static void SetEnv(ImmutableArray<string>.Builder env, string name, string value)
+    {
+        // BuildKit's addEnv replaces a variable where it is, so the order of the base image's Env survives.
+        for (var i = 0; i < env.Count; i++)
+        {
+            if (SplitEnv(env[i]).Name == name)
+            {
+                env[i] = name + "=" + value;
+                return;
+            }
+        }
+
+        env.Add(name + "=" + value);
+    }
+
+    private static (string Name, string Value) SplitEnv(string entry)
+    {
+        var equals = entry.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? (entry, string.Empty) : (entry[..equals], entry[(equals + 1)..]);
+    }
+
+    /// <summary>Go's path.Clean for an absolute path.</summary>
+    private static string CleanPath(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+}

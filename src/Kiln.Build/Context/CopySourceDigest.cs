@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Kiln.Build.Copy;
+using Kiln.Content.Paths;
+using Kiln.Oci;
+
+namespace Kiln.Build.Context;
+
+/// <summary>
+/// The content checksum of a COPY/ADD's sources, for the build cache: what the step would copy, not when it was
+/// touched. Covers, per selected source in order, every entry's relative path, type, mode (after --chmod), owner
+/// (after --chown, or 0:0 for the context), symlink target, xattrs and file content; never mtimes. The same
+/// selection and walk as <see cref="CopyExecutor"/>, so the digest and the copy cannot disagree about what is in.
+/// </summary>
+/// <remarks>
+/// Encoding (version 1, pinned by a golden test): the UTF-8 tag <c>kiln.copy-sources.v1</c>, then a sequence of
+/// fields, each a 4-byte big-endian length followed by its bytes; numbers are 8-byte big-endian inside a field.
+/// Lengths make the encoding injective: no two different trees produce the same byte stream.
+/// </remarks>
+public static class CopySourceDigest
+{
+    public const string Version = "kiln.copy-sources.v1";
+
+    public static async Task<Digest> ComputeAsync(CopyRequest request, CopySourceRoot source, CopyDigestOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        request.EnsureSupported();
+        using var root = RootDirectory.Open(source.Path);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = new Encoder(hash);
+        encoder.Text(Version);
+        encoder.Text(request.Keyword);
+        encoder.Number(request.IsAdd && request.Unpack != false ? 1 : 0);
+        var visitor = new DigestVisitor(encoder, source, request, options);
+        foreach (var text in request.Sources)
+        {
+            encoder.Text("source");
+            encoder.Text(text);
+            foreach (var selected in SourceSelector.Select(root, source, text))
+            {
+                encoder.Text("selected");
+                encoder.Text(selected.Name);
+                if (selected.Stat.IsDirectory)
+                {
+                    encoder.Text("directory-contents");
+                    await SourceWalker.WalkAsync(root, source, selected, visitor, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    using var parent = root.OpenDirectory(selected.Physical[..^1]);
+                    var entry = new SourceEntry(selected.Name, selected.Physical[^1], selected.Stat, parent, selected.PhysicalPath, null);
+                    await visitor.VisitAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var heredoc in request.Heredocs)
+        {
+            encoder.Text("heredoc");
+            encoder.Text(heredoc.Path);
+            encoder.Number(ModeApplier.Apply(request.Chmod, 0x1A4, isDirectory: false));
+            var owner = options.Owner ?? new CopyOwner(0, 0);
+            encoder.Number(owner.Uid);
+            encoder.Number(owner.Gid);
+            encoder.Bytes(SHA256.HashData(Encoding.UTF8.GetBytes(heredoc.Data)));
+        }
+
+        return Digest.FromSha256Hash(hash.GetHashAndReset());
+    }
+
+    /// <summary>Length-prefixed fields into the running hash.</summary>
+    private sealed class Encoder(IncrementalHash hash)
+    {
+        public void Text(string value) => Bytes(Encoding.UTF8.GetBytes(value));
+
+        public void Bytes(ReadOnlySpan<byte> value)
+        {
+            Span<byte> length = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32BigEndian(length, value.Length);
+            hash.AppendData(length);
+            hash.AppendData(value);
+        }
+
+        public void Number(long value)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+            Bytes(bytes);
+        }
+    }
+
+    private sealed class DigestVisitor(Encoder encoder, CopySourceRoot source, CopyRequest request, CopyDigestOptions options) : ISourceVisitor
+    {
+        public ValueTask EnterDirectoryAsync(SourceEntry directory, CancellationToken cancellationToken)
+        {
+            Header(directory);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask LeaveDirectoryAsync(SourceEntry directory, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public async ValueTask VisitAsync(SourceEntry entry, CancellationToken cancellationToken)
+        {
+            Header(entry);
+            var stat = entry.Stat;
+            if (stat.IsSymbolicLink)
+            {
+                encoder.Text(entry.LinkTarget ?? string.Empty);
+            }
+            else if (stat.IsRegularFile)
+            {
+                encoder.Bytes(await ContentHashAsync(entry, cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                encoder.Number(stat.DeviceMajor);
+                encoder.Number(stat.DeviceMinor);
+            }
+        }
+
+        private void Header(SourceEntry entry)
+        {
+            var stat = entry.Stat;
+            encoder.Text(entry.RelativePath);
+            encoder.Number(stat.Type);
+            encoder.Number(stat.IsSymbolicLink ? stat.Permissions : ModeApplier.Apply(request.Chmod, stat.Permissions, stat.IsDirectory));
+            var owner = options.Owner ?? (source.ResetOwnership ? new CopyOwner(0, 0) : new CopyOwner(stat.Uid, stat.Gid));
+            encoder.Number(owner.Uid);
+            encoder.Number(owner.Gid);
+            var xattrs = Xattrs.Read(entry.ProcPath);
+            encoder.Number(xattrs.Length);
+            foreach (var (name, value) in xattrs)
+            {
+                encoder.Text(name);
+                encoder.Bytes(value);
+            }
+        }
+
+        private async Task<byte[]> ContentHashAsync(SourceEntry entry, CancellationToken cancellationToken)
+        {
+            var key = source.Path + "/" + entry.PhysicalPath;
+            if (options.Cache is { } cache && cache.TryGet(key, entry.Stat, out var cached))
+            {
+                return cached;
+            }
+
+            options.OnContentRead?.Invoke(entry.PhysicalPath);
+            var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+            using var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath);
+            var opened = FileStat.OfHandle(handle);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
+            try
+            {
+                await using var file = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+                int read;
+                while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            var result = hash.GetHashAndReset();
+
+            // Cache under the stat of the file we actually read; if it changed meanwhile the next build re-reads it.
+            if (options.Cache is { } target && opened.Inode == entry.Stat.Inode && opened.Size == entry.Stat.Size
+                && opened.ModifiedNanoseconds == entry.Stat.ModifiedNanoseconds)
+            {
+                target.Set(key, opened, result, now);
+            }
+
+            return result;
+        }
+    }
+}

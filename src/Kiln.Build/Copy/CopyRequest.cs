@@ -1,0 +1,183 @@
+using System.Collections.Immutable;
+using Kiln.Dockerfile.Instructions;
+
+namespace Kiln.Build.Copy;
+
+/// <summary>
+/// A COPY or ADD after expansion, as the engine runs it: sources (paths in the source root, or heredocs), the
+/// destination (relative to <see cref="WorkingDirectory"/> unless absolute) and the flags.
+/// </summary>
+public sealed record CopyRequest
+{
+    /// <summary>"COPY" or "ADD", for messages.</summary>
+    public string Keyword => IsAdd ? "ADD" : "COPY";
+
+    public bool IsAdd { get; init; }
+
+    public ImmutableArray<string> Sources { get; init; } = [];
+
+    public ImmutableArray<HeredocSource> Heredocs { get; init; } = [];
+
+    public required string Destination { get; init; }
+
+    /// <summary>The stage's WORKDIR at this instruction (absolute).</summary>
+    public string WorkingDirectory { get; init; } = "/";
+
+    public string? Chown { get; init; }
+
+    public Chmod? Chmod { get; init; }
+
+    /// <summary>The --chmod text when it could not be validated (then <see cref="Chmod"/> is null): an error at run time.</summary>
+    public string? ChmodText { get; init; }
+
+    /// <summary>ADD --unpack; null means BuildKit's default (unpack local archives).</summary>
+    public bool? Unpack { get; init; }
+
+    public bool Link { get; init; }
+
+    public bool Parents { get; init; }
+
+    public ImmutableArray<string> Excludes { get; init; } = [];
+
+    public string? Checksum { get; init; }
+
+    public bool KeepGitDir { get; init; }
+
+    public static CopyRequest FromInstruction(CopyInstruction instruction, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(instruction);
+        return new CopyRequest
+        {
+            Sources = instruction.Sources,
+            Heredocs = instruction.SourceContents,
+            Destination = instruction.Destination,
+            WorkingDirectory = workingDirectory,
+            Chown = instruction.Chown,
+            Chmod = instruction.Chmod,
+            ChmodText = instruction.ChmodText,
+            Link = instruction.Link,
+            Parents = instruction.Parents,
+            Excludes = instruction.Excludes,
+        };
+    }
+
+    public static CopyRequest FromInstruction(AddInstruction instruction, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(instruction);
+        return new CopyRequest
+        {
+            IsAdd = true,
+            Sources = instruction.Sources,
+            Heredocs = instruction.SourceContents,
+            Destination = instruction.Destination,
+            WorkingDirectory = workingDirectory,
+            Chown = instruction.Chown,
+            Chmod = instruction.Chmod,
+            ChmodText = instruction.ChmodText,
+            Unpack = instruction.Unpack,
+            Link = instruction.Link,
+            Excludes = instruction.Excludes,
+            Checksum = instruction.Checksum,
+            KeepGitDir = instruction.KeepGitDir,
+        };
+    }
+
+    /// <summary>Refuses what the engine does not run yet, so that nothing is silently ignored.</summary>
+    internal void EnsureSupported()
+    {
+        if (Link)
+        {
+            throw NotYet("--link");
+        }
+
+        if (Parents)
+        {
+            throw NotYet("--parents");
+        }
+
+        if (!Excludes.IsDefaultOrEmpty)
+        {
+            throw NotYet("--exclude");
+        }
+
+        if (Checksum is not null)
+        {
+            throw NotYet("--checksum");
+        }
+
+        if (KeepGitDir)
+        {
+            throw NotYet("--keep-git-dir");
+        }
+
+        if (ChmodText is not null && Chmod is null)
+        {
+            throw new CopyException($"{Keyword}: invalid --chmod value '{ChmodText}'");
+        }
+
+        foreach (var source in Sources)
+        {
+            if (IsUrl(source))
+            {
+                throw IsAdd
+                    ? new CopyException($"ADD of a URL ({source}) is not supported yet")
+                    : new CopyException($"source can't be a URL for COPY ({source})");
+            }
+
+            if (IsGit(source))
+            {
+                throw IsAdd
+                    ? new CopyException($"ADD of a git repository ({source}) is not supported yet")
+                    : new CopyException($"source can't be a git ref for COPY ({source})");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The destination inside the target root, cleaned (".." stops at the root, as BuildKit's RootPath does), and
+    /// whether it names a directory: a trailing "/", or "." / "/." (BuildKit keeps those as directories).
+    /// </summary>
+    internal (ImmutableArray<string> Components, bool IsDirectory) ResolveDestination()
+    {
+        var destination = Destination;
+        if (destination.Length == 0)
+        {
+            throw new CopyException($"{Keyword} has an empty destination");
+        }
+
+        var isDirectory = destination.EndsWith('/') || destination == "." || destination.EndsWith("/.", StringComparison.Ordinal);
+        var full = destination.StartsWith('/') ? destination : WorkingDirectory.TrimEnd('/') + "/" + destination;
+        var components = ImmutableArray.CreateBuilder<string>();
+        foreach (var part in full.Split('/'))
+        {
+            if (part.Length == 0 || part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (components.Count > 0)
+                {
+                    components.RemoveAt(components.Count - 1);
+                }
+
+                continue;
+            }
+
+            components.Add(part);
+        }
+
+        return (components.ToImmutable(), isDirectory || components.Count == 0);
+    }
+
+    private CopyException NotYet(string flag) => new($"{Keyword} {flag} is not supported yet");
+
+    private static bool IsUrl(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsGit(string source) =>
+        source.StartsWith("git@", StringComparison.Ordinal)
+        || source.StartsWith("git://", StringComparison.Ordinal)
+        || source.StartsWith("ssh://", StringComparison.Ordinal);
+}

@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using Kiln.Dockerfile.Instructions;
+
+namespace Kiln.Build.Ports;
+
+/// <summary>One RUN, as the OCI runtime is to start it.</summary>
+/// <param name="Args">The process's argv, the shell already put in front for the shell form.</param>
+/// <param name="Env">KEY=VALUE, the stage's ENV then the build ARGs in scope that ENV does not set.</param>
+/// <param name="WorkingDir">Absolute, inside the root.</param>
+/// <param name="User">The USER value as written (<c>name[:group]</c> or ids), resolved by the executor in the root; empty = root.</param>
+/// <param name="Network">The step's network: <see cref="RunNetwork.Default"/> has already been replaced by the build's.</param>
+public sealed record ExecRequest(
+    IRootfsMount Root,
+    ImmutableArray<string> Args,
+    ImmutableArray<string> Env,
+    string WorkingDir,
+    string User,
+    RunNetwork Network,
+    string Hostname);

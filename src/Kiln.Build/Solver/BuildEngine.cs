@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using Kiln.Build.Ports;
+using Kiln.Build.Progress;
+using Kiln.Dockerfile;
+using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Stages;
+using Kiln.Dockerfile.Text;
+using Kiln.Oci;
+
+namespace Kiln.Build.Solver;
+
+/// <summary>
+/// The build, start to end: bind the Dockerfile, resolve the base images (their Env feeds the binding), refuse
+/// what the engine cannot run, build the stages the target needs (independent ones in parallel), then export.
+/// </summary>
+public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimeProvider time)
+{
+    private readonly ProgressTracker _tracker = new(progress, time);
+
+    /// <exception cref="BuildFailedException">The Dockerfile, a base image or a step failed; the diagnostics say where.</exception>
+    public async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var created = request.SourceDateEpoch ?? time.GetUtcNow();
+        var platform = OciPlatform.Host;
+
+        var load = _tracker.Start($"[internal] load build definition from {request.DockerfileName}");
+        var check = DockerfileFrontend.Check(request.DockerfileText, request.Options);
+        if (check.Definition is null)
+        {
+            load.Fail("the Dockerfile has errors");
+            throw new BuildFailedException(check.Diagnostics);
+        }
+
+        load.Complete();
+
+        // Base references are expanded with the global ARGs only, so the check pass already knows them all.
+        var images = await ResolveImagesAsync(check.Definition, request, platform, cancellationToken).ConfigureAwait(false);
+        var bound = DockerfileFrontend.Load(request.DockerfileText, request.Options, (reference, _) => EnvironmentOf(images, reference));
+        if (bound.Definition is null)
+        {
+            throw new BuildFailedException(bound.Diagnostics);
+        }
+
+        var definition = bound.Definition;
+        var unsupported = UnsupportedFeatures.Find(definition, ports);
+        if (!unsupported.IsEmpty)
+        {
+            throw new BuildFailedException(unsupported);
+        }
+
+        var session = new BuildSession(ports, request, _tracker, images, platform, created, NameUnnamedStages: definition.Stages.Length > 1);
+        var builder = new StageBuilder(session);
+        ImmutableDictionary<int, StageResult> results;
+        using (var scheduler = new StageScheduler(definition.BuildOrder, request.Parallelism, builder.BuildAsync))
+        {
+            results = await scheduler.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var target = results[definition.Target.Index];
+        var export = await ExportAsync(target, request, created, cancellationToken).ConfigureAwait(false);
+        var sizes = definition.BuildOrder.Select(s => new StageSize(s.DisplayName, results[s.Index].Size)).ToImmutableArray();
+        return new BuildResult(export, sizes);
+    }
+
+    private async Task<ImmutableDictionary<string, BaseImage>> ResolveImagesAsync(
+        BuildDefinition definition,
+        BuildRequest request,
+        OciPlatform platform,
+        CancellationToken cancellationToken)
+    {
+        var references = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+        foreach (var stage in definition.BuildOrder)
+        {
+            if (stage.Base is StageBase.Image image)
+            {
+                references.TryAdd(image.Reference, stage.From.Span);
+            }
+
+            foreach (var step in stage.Steps)
+            {
+                foreach (var stepSource in step.Sources.IsDefault ? [] : step.Sources)
+                {
+                    if (stepSource is StageSource.Image sourceImage)
+                    {
+                        references.TryAdd(sourceImage.Reference, step.Instruction.Span);
+                    }
+                }
+            }
+        }
+
+        if (references.Count == 0)
+        {
+            return ImmutableDictionary<string, BaseImage>.Empty;
+        }
+
+        if (ports.Images is not { } source)
+        {
+            var first = references.First();
+            throw BuildFailedException.At(
+                BuildErrorCodes.NotSupportedYet,
+                $"loading base images is not supported yet: the image source is not wired in ({first.Key})",
+                first.Value);
+        }
+
+        var tasks = references.Select(async pair =>
+        {
+            var vertex = _tracker.Start($"[internal] load metadata for {Normalized(pair.Key)}");
+            try
+            {
+                var image = await source.ResolveAsync(pair.Key, platform, request.Pull, cancellationToken).ConfigureAwait(false);
+                vertex.Complete();
+                return KeyValuePair.Create(pair.Key, image);
+            }
+            catch (OperationCanceledException)
+            {
+                vertex.Cancel();
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                vertex.Fail(e.Message);
+                throw BuildFailedException.At(BuildErrorCodes.BaseImage, $"failed to resolve {pair.Key}: {e.Message}", pair.Value, innerException: e);
+            }
+        }).ToArray();
+        var resolved = await Task.WhenAll(tasks).ConfigureAwait(false);
+        return resolved.ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    private static string Normalized(string reference) =>
+        ImageReference.TryParse(reference, out var parsed, out _) ? parsed.ToString() : reference;
+
+    private static Dictionary<string, string> EnvironmentOf(ImmutableDictionary<string, BaseImage> images, string reference)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (images.TryGetValue(reference, out var image))
+        {
+            foreach (var entry in image.Config.Config.Env ?? [])
+            {
+                var equals = entry.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0)
+                {
+                    env[entry[..equals]] = entry[(equals + 1)..];
+                }
+            }
+        }
+
+        return env;
+    }
+
+    private async Task<ExportResult> ExportAsync(StageResult target, BuildRequest request, DateTimeOffset created, CancellationToken cancellationToken)
+    {
+        var config = target.Config;
+        if (!request.Labels.IsEmpty)
+        {
+            var labels = (config.Config.Labels ?? ImmutableSortedDictionary<string, string>.Empty).SetItems(request.Labels);
+            config = config with { Config = config.Config with { Labels = labels } };
+        }
+
+        config = config with
+        {
+            RootFs = new RootFs { DiffIds = [.. target.Layers.Select(l => l.DiffId)] },
+            Created = new OciTimestamp(created),
+        };
+        var exporter = ports.Exporter ?? throw new InvalidOperationException("no exporter");
+        var vertex = _tracker.Start("exporting to image");
+        try
+        {
+            var result = await exporter.ExportAsync(new BuiltImage(config, target.Layers, created), cancellationToken).ConfigureAwait(false);
+            vertex.Log($"writing image {result.ImageId} done");
+            vertex.Complete();
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            vertex.Cancel();
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not BuildFailedException)
+        {
+            vertex.Fail(e.Message);
+            throw BuildFailedException.At(BuildErrorCodes.StepFailed, $"exporting the image failed: {e.Message}", SourceSpan.None, "exporting to image", innerException: e);
+        }
+    }
+}

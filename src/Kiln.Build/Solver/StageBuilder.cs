@@ -1,0 +1,281 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Kiln.Build.Ports;
+using Kiln.Build.Progress;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Dockerfile.Stages;
+
+namespace Kiln.Build.Solver;
+
+/// <summary>
+/// Builds one stage, step by step: metadata instructions only change the config; RUN, COPY, ADD and WORKDIR are
+/// looked up in the cache by key and, on a miss, run on a fresh overlay whose changes become a layer.
+/// </summary>
+internal sealed class StageBuilder(BuildSession session)
+{
+    private const int TailLines = 10;
+
+    /// <summary>BuildKit's RUN hostname.</summary>
+    private const string Hostname = "buildkitsandbox";
+
+    public async Task<StageResult> BuildAsync(BoundStage stage, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var operations = 1 + stage.Steps.Count(s => IsFilesystemStep(s.Instruction));
+        var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
+        var operation = 1;
+        foreach (var step in stage.Steps)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsFilesystemStep(step.Instruction))
+            {
+                operation++;
+                var name = VertexName(stage, operation, operations, step.Instruction.Original);
+                state = await FilesystemStepAsync(state, step, name, resultOf, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                state = state with { Config = session.Configurator.Apply(state.Config, step, layerAdded: false, session.Created) };
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that touch the filesystem.</summary>
+    private static bool IsFilesystemStep(Instruction instruction) =>
+        instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
+
+    private string VertexName(BoundStage stage, int operation, int operations, string text)
+    {
+        var prefix = stage.Name ?? (session.NameUnnamedStages ? stage.DisplayName : null);
+        var position = string.Create(CultureInfo.InvariantCulture, $"{operation}/{operations}");
+        return prefix is null ? $"[{position}] {text}" : $"[{prefix} {position}] {text}";
+    }
+
+    private async Task<StageResult> StartAsync(BoundStage stage, int operations, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var cache = session.Ports.Cache;
+        switch (stage.Base)
+        {
+            case StageBase.Stage parent:
+                // The same state as the parent's end: BuildKit shows no vertex for it.
+                return await resultOf(parent.Index).ConfigureAwait(false);
+            case StageBase.Image image:
+                var resolved = session.Images[image.Reference];
+                var vertex = session.Progress.Start(VertexName(stage, 1, operations, $"FROM {Pinned(resolved)}"));
+                if (resolved.Config.Config.OnBuild is { IsDefaultOrEmpty: false })
+                {
+                    const string message = "running the ONBUILD triggers of a base image is not supported yet";
+                    vertex.Fail(message);
+                    throw BuildFailedException.At(BuildErrorCodes.NotSupportedYet, $"{message} ({resolved.Reference})", stage.From.Span);
+                }
+
+                vertex.Complete();
+                return new StageResult(
+                    session.Configurator.Start(resolved, session.Platform),
+                    resolved.Layers,
+                    cache?.BaseKey(resolved, session.Platform) ?? default);
+            default:
+                return new StageResult(session.Configurator.Start(null, session.Platform), [], cache?.BaseKey(null, session.Platform) ?? default);
+        }
+    }
+
+    private static string Pinned(BaseImage image) =>
+        image.Reference.Contains('@', StringComparison.Ordinal) ? image.Reference : $"{image.Reference}@{image.ManifestDigest}";
+
+    private async Task<StageResult> FilesystemStepAsync(StageResult state, BoundStep step, string name, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var vertex = session.Progress.Start(name);
+        try
+        {
+            var result = step.Instruction switch
+            {
+                RunInstruction run => await RunAsync(state, step, run, vertex, name, cancellationToken).ConfigureAwait(false),
+                WorkdirInstruction workdir => await WorkdirAsync(state, step, workdir, vertex, cancellationToken).ConfigureAwait(false),
+                _ => await CopyAsync(state, step, vertex, resultOf, cancellationToken).ConfigureAwait(false),
+            };
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            vertex.Cancel();
+            throw;
+        }
+        catch (BuildFailedException e)
+        {
+            vertex.Fail(e.Message);
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A part failed (a missing COPY source, an I/O error): the user gets its message at the step's line.
+            vertex.Fail(e.Message);
+            throw BuildFailedException.At(BuildErrorCodes.StepFailed, e.Message, step.Instruction.Span, name, innerException: e);
+        }
+    }
+
+    private async Task<StageResult> RunAsync(StageResult state, BoundStep step, RunInstruction run, ProgressVertex vertex, string name, CancellationToken cancellationToken)
+    {
+        var args = RunArguments.Args(run, state.Config, out var unsupported)
+            ?? throw BuildFailedException.At(BuildErrorCodes.NotSupportedYet, $"{unsupported} is not supported yet", run.Span, name);
+        var env = RunArguments.Env(state.Config, step);
+        var network = run.Network != RunNetwork.Default ? run.Network
+            : session.Request.Network != RunNetwork.Default ? session.Request.Network
+            : RunNetwork.Host;
+        var config = state.Config.Config;
+        var key = new StepKeyInput(step, state.Config, env, null, session.Platform);
+        return await LayerStepAsync(state, step, key, vertex, async mount =>
+        {
+            var tail = new OutputTail(TailLines);
+            var request = new ExecRequest(
+                mount,
+                args,
+                env,
+                string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
+                config.User ?? string.Empty,
+                network,
+                Hostname);
+            var exitCode = await Port(session.Ports.Executor).RunAsync(
+                request,
+                line =>
+                {
+                    tail.Add(line);
+                    vertex.Log(line);
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0)
+            {
+                // BuildKit's wording, which users search for.
+                var message = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {exitCode}");
+                throw BuildFailedException.At(BuildErrorCodes.RunFailed, message, run.Span, name, tail.ToImmutableArray());
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
+    {
+        var path = ResolveWorkdir(state.Config.Config.WorkingDir, workdir.Path);
+        var user = state.Config.Config.User ?? string.Empty;
+        var key = new StepKeyInput(step, state.Config, [], null, session.Platform);
+        return await LayerStepAsync(
+            state,
+            step,
+            key,
+            vertex,
+            mount => Port(session.Ports.Files).CreateWorkdirAsync(mount.RootPath, path, user, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A relative WORKDIR continues the previous one (Dockerfile reference, WORKDIR).</summary>
+    internal static string ResolveWorkdir(string? current, string path)
+    {
+        var joined = path.StartsWith('/') ? path : $"{(string.IsNullOrEmpty(current) ? "/" : current)}/{path}";
+        var parts = new List<string>();
+        foreach (var part in joined.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+
+    private async Task<StageResult> CopyAsync(StageResult state, BoundStep step, ProgressVertex vertex, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var files = Port(session.Ports.Files);
+        IRootfsMount? sourceMount = null;
+        try
+        {
+            CopySource source = new CopySource.Context();
+            if (!step.Sources.IsDefaultOrEmpty)
+            {
+                var (layers, sourceName) = step.Sources[0] switch
+                {
+                    StageSource.Stage other => ((await resultOf(other.Index).ConfigureAwait(false)).Layers, $"stage {other.Index}"),
+                    StageSource.Image image => (session.Images[image.Reference].Layers, session.Images[image.Reference].Reference),
+                    _ => throw new InvalidOperationException("unknown COPY source"),
+                };
+                sourceMount = await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false);
+                source = new CopySource.Root(sourceMount.RootPath, sourceName);
+            }
+
+            var workingDir = string.IsNullOrEmpty(state.Config.Config.WorkingDir) ? "/" : state.Config.Config.WorkingDir;
+            var operation = new CopyOperation(step.Instruction, source, workingDir);
+            var digest = await files.DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false);
+            var key = new StepKeyInput(step, state.Config, [], digest, session.Platform);
+            return await LayerStepAsync(
+                state,
+                step,
+                key,
+                vertex,
+                mount => files.CopyAsync(operation, mount.RootPath, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (sourceMount is not null)
+            {
+                await sourceMount.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The shared shape of every layer step: key, lookup, and on a miss: mount, act, diff, remember.</summary>
+    private async Task<StageResult> LayerStepAsync(
+        StageResult state,
+        BoundStep step,
+        StepKeyInput keyInput,
+        ProgressVertex vertex,
+        Func<IRootfsMount, Task> action,
+        CancellationToken cancellationToken)
+    {
+        var cache = session.Ports.Cache;
+        var key = cache?.StepKey(state.CacheKey, keyInput) ?? default;
+        LayerRef? layer;
+        CachedStep? hit = null;
+        if (cache is not null && !session.Request.NoCache)
+        {
+            hit = await cache.LookupAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (hit is not null)
+        {
+            layer = hit.Layer;
+            vertex.Cached();
+        }
+        else
+        {
+            var mount = await Port(session.Ports.Snapshotter).MountAsync(state.Layers, writable: true, cancellationToken).ConfigureAwait(false);
+            await using (mount.ConfigureAwait(false))
+            {
+                await action(mount).ConfigureAwait(false);
+                layer = await Port(session.Ports.Differ).DiffAsync(mount, session.Request.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (cache is not null)
+            {
+                await cache.StoreAsync(key, new CachedStep(layer), cancellationToken).ConfigureAwait(false);
+            }
+
+            vertex.Complete();
+        }
+
+        var config = session.Configurator.Apply(state.Config, step, layer is not null, session.Created);
+        return new StageResult(config, layer is null ? state.Layers : state.Layers.Add(layer), key);
+    }
+
+    private static T Port<T>(T? port)
+        where T : class =>
+        port ?? throw new InvalidOperationException($"{typeof(T).Name} is not wired in");
+}

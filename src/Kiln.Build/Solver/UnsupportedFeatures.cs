@@ -1,0 +1,142 @@
+using System.Collections.Immutable;
+using Kiln.Build.Ports;
+using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Dockerfile.Stages;
+using Kiln.Dockerfile.Text;
+
+namespace Kiln.Build.Solver;
+
+/// <summary>
+/// Everything the frontend accepts but the engine cannot run (yet), found before anything runs: a build that
+/// would silently ignore a flag would make a wrong image, so each is an error naming the flag and the line.
+/// </summary>
+internal static class UnsupportedFeatures
+{
+    public static ImmutableArray<Diagnostic> Find(BuildDefinition definition, BuildPorts ports)
+    {
+        var found = ImmutableArray.CreateBuilder<Diagnostic>();
+        void Add(string message, SourceSpan span) => found.Add(Diagnostic.Error(BuildErrorCodes.NotSupportedYet, message + " is not supported yet", span));
+
+        if (ports.Configurator is null)
+        {
+            Add("building images (the image config writer is not wired in)", SourceSpan.None);
+        }
+
+        if (ports.Exporter is null)
+        {
+            Add("exporting images (the exporter is not wired in)", SourceSpan.None);
+        }
+
+        foreach (var stage in definition.BuildOrder)
+        {
+            if (stage.Platform is { } platform && platform != Platform.Host)
+            {
+                Add($"FROM --platform={platform} (only the host platform, {Platform.Host}, is built)", stage.From.Span);
+            }
+
+            if (stage.Base is StageBase.Image && ports.Images is null)
+            {
+                Add("FROM an image (base images cannot be loaded: the image source is not wired in)", stage.From.Span);
+            }
+
+            foreach (var step in stage.Steps)
+            {
+                CheckStep(step, ports, Add);
+            }
+        }
+
+        return found.ToImmutable();
+    }
+
+    private static void CheckStep(BoundStep step, BuildPorts ports, Action<string, SourceSpan> add)
+    {
+        var span = step.Instruction.Span;
+        var filesystemPorts = ports.Snapshotter is not null && ports.Differ is not null;
+        switch (step.Instruction)
+        {
+            case RunInstruction run:
+                if (!run.Mounts.IsDefaultOrEmpty)
+                {
+                    add("RUN --mount", span);
+                }
+
+                if (run.Security == RunSecurity.Insecure)
+                {
+                    add("RUN --security=insecure", span);
+                }
+
+                if (!run.Devices.IsDefaultOrEmpty)
+                {
+                    add("RUN --device", span);
+                }
+
+                if (ports.Executor is null || !filesystemPorts)
+                {
+                    add("RUN (the sandbox is not wired in)", span);
+                }
+
+                break;
+            case CopyInstruction copy:
+                if (copy.Link)
+                {
+                    add("COPY --link", span);
+                }
+
+                if (copy.Parents)
+                {
+                    add("COPY --parents", span);
+                }
+
+                if (!copy.Excludes.IsDefaultOrEmpty)
+                {
+                    add("COPY --exclude", span);
+                }
+
+                if (step.Sources.Any(s => s is StageSource.Image) && ports.Images is null)
+                {
+                    add("COPY --from an image (the image source is not wired in)", span);
+                }
+
+                if (ports.Files is null || !filesystemPorts)
+                {
+                    add("COPY (the copier is not wired in)", span);
+                }
+
+                break;
+            case AddInstruction addInstruction:
+                foreach (var source in addInstruction.Sources.Where(IsRemote))
+                {
+                    add($"ADD of a URL or git repository ({source})", span);
+                }
+
+                if (addInstruction.Link)
+                {
+                    add("ADD --link", span);
+                }
+
+                if (!addInstruction.Excludes.IsDefaultOrEmpty)
+                {
+                    add("ADD --exclude", span);
+                }
+
+                if (ports.Files is null || !filesystemPorts)
+                {
+                    add("ADD (the copier is not wired in)", span);
+                }
+
+                break;
+            case WorkdirInstruction when ports.Files is null || !filesystemPorts:
+                add("WORKDIR (creating the directory needs the copier and the snapshotter, not wired in)", span);
+                break;
+        }
+    }
+
+    // BuildKit's rule (dockerfile2llb isHTTPSource/isGitSource): a scheme or a git@ address makes a source remote.
+    private static bool IsRemote(string source) =>
+        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+        || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        || source.StartsWith("git@", StringComparison.Ordinal)
+        || source.StartsWith("git://", StringComparison.Ordinal)
+        || source.StartsWith("ssh://", StringComparison.Ordinal);
+}

@@ -1,4 +1,0 @@
-namespace Kiln.Content.Layers;
-
-/// <summary>A stretch of a sparse file that has data; everything between regions is a hole (reads as zeros).</summary>
-public readonly record struct SparseRegion(long Offset, long Length);

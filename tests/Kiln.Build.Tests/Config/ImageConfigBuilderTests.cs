@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using Kiln.Build.Config;
+using Kiln.Dockerfile;
+using Kiln.Dockerfile.Stages;
+using Kiln.Oci;
+
+namespace Kiln.Build.Tests.Config;
+
+public sealed class ImageConfigBuilderTests
+{
+    private static readonly OciTimestamp LayerTime = OciTimestamp.Parse("2026-01-02T03:04:05.123456789Z");
+
+    [Theory]
+    [InlineData(0L, "0s")]
+    [InlineData(2L, "2ns")]
+    [InlineData(1_500L, "1.5\u00b5s")]
+    [InlineData(500_000_000L, "500ms")]
+    [InlineData(1_500_000_000L, "1.5s")]
+    [InlineData(90_000_000_000L, "1m30s")]
+    [InlineData(3_600_000_000_000L, "1h0m0s")]
+    [InlineData(-5_000_000_000L, "-5s")]
+    public void Durations_print_as_Go_does(long nanoseconds, string expected) => Assert.Equal(expected, GoFormat.Duration(nanoseconds));
+
+    [Theory]
+    [InlineData(0L, "'\\x00'")]
+    [InlineData(3L, "'\\x03'")]
+    [InlineData(10L, "'\\n'")]
+    [InlineData(39L, "'\\''")]
+    [InlineData(65L, "'A'")]
+    [InlineData(0x7FL, "'\\x7f'")]
+    [InlineData(0xE9L, "'\u00e9'")]
+    [InlineData(0x2028L, "'\\u2028'")]
+    public void Retries_print_as_a_Go_rune(long value, string expected) => Assert.Equal(expected, GoFormat.QuoteRune(value));
+
+    [Fact]
+    public void Quoted_slices_use_Go_escapes_not_JSON() =>
+        Assert.Equal("[\"/bin/sh\" \"-c\" \"echo \\\"a\\tb\\\"\"]", GoFormat.QuoteSlice(["/bin/sh", "-c", "echo \"a\tb\""]));
+
+    [Fact]
+    public void Source_date_epoch_dates_new_history_and_created_and_keeps_the_base_history()
+    {
+        var baseTime = OciTimestamp.Parse("2020-05-05T05:05:05.5Z");
+        var baseConfig = new ImageConfig
+        {
+            Architecture = "amd64",
+            Os = "linux",
+            History = [new HistoryEntry { Created = baseTime, CreatedBy = "base" }],
+            RootFs = new RootFs { DiffIds = [Digest.Sha256Of("base"u8)] },
+        };
+        var builder = ImageConfigBuilder.FromImage(baseConfig);
+        foreach (var step in Steps("FROM base\nENV A=1\nRUN true\nLABEL x=y\n"))
+        {
+            builder.Apply(step, builder.MakesLayer(step.Instruction) ? new LayerResult(Digest.Sha256Of("l"u8), LayerTime) : null);
+        }
+
+        var epoch = OciTimestamp.FromUnixSeconds(1_700_000_000);
+        var config = builder.Build(sourceDateEpoch: epoch);
+        Assert.Equal(epoch, config.Created);
+        Assert.Equal([baseTime, epoch, epoch, epoch], config.History!.Value.Select(h => h.Created!.Value));
+        Assert.Equal("PATH=" + ImageConfigBuilder.DefaultPath + "|A=1", string.Join("|", config.Config.Env!.Value));
+
+        // Without the epoch, metadata steps take the layer's time, as BuildKit's exporter dates them.
+        var undated = builder.Build();
+        Assert.Equal([baseTime, LayerTime, LayerTime, LayerTime], undated.History!.Value.Select(h => h.Created!.Value));
+        Assert.Equal(LayerTime, undated.Created);
+    }
+
+    [Fact]
+    public void A_layer_step_needs_its_layer_and_a_metadata_step_refuses_one()
+    {
+        var builder = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        var steps = Steps("FROM scratch\nRUN true\nENV A=1\nWORKDIR /\nWORKDIR /x\n");
+        Assert.Throws<InvalidOperationException>(() => builder.Apply(steps[0]));
+        Assert.Throws<InvalidOperationException>(() => builder.Apply(steps[1], new LayerResult(Digest.Sha256Of("x"u8), LayerTime)));
+        Assert.False(builder.MakesLayer(steps[2].Instruction));
+        Assert.True(builder.MakesLayer(steps[3].Instruction));
+    }
+
+    [Fact]
+    public void Labels_from_the_command_line_win_without_history()
+    {
+        var builder = ImageConfigBuilder.FromScratch(new OciPlatform("arm64", "linux") { Variant = "v8" });
+        foreach (var step in Steps("FROM scratch\nLABEL a=dockerfile b=kept\n"))
+        {
+            builder.Apply(step);
+        }
+
+        var config = builder.Build(new Dictionary<string, string> { ["a"] = "cli" });
+        Assert.Equal("cli", config.Config.Labels!["a"]);
+        Assert.Equal("kept", config.Config.Labels!["b"]);
+        Assert.Single(config.History!.Value);
+        Assert.Equal(("arm64", "v8"), (config.Architecture, config.Variant));
+        Assert.Empty(config.RootFs.DiffIds);
+    }
+
+    [Fact]
+    public void A_trigger_that_does_not_parse_gives_diagnostics_not_an_exception()
+    {
+        var (steps, diagnostics) = OnBuildParser.Parse(["RUN echo ok", "NOPE x"], new ImageConfig(), FrontendOptions.Default);
+        Assert.True(steps.IsEmpty);
+        Assert.Contains(diagnostics, d => d.IsError);
+    }
+
+    private static ImmutableArray<BoundStep> Steps(string dockerfile)
+    {
+        var result = DockerfileFrontend.Load(dockerfile, FrontendOptions.Default, (_, _) => ImmutableDictionary<string, string>.Empty);
+        Assert.False(result.HasErrors, string.Join('\n', result.Diagnostics));
+        return result.Definition!.Target.Steps;
+    }
+}

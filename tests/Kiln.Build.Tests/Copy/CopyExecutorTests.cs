@@ -1,0 +1,406 @@
+using Kiln.Build.Context;
+using Kiln.Build.Copy;
+using Kiln.Dockerfile.Instructions;
+using static Kiln.Build.Tests.Copy.CopyWorkspace;
+
+namespace Kiln.Build.Tests.Copy;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class CopyExecutorTests
+{
+    [Fact]
+    public async Task File_to_file_takes_the_destination_name()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        await w.RunAsync(CopyOf("/b.txt", "a.txt"));
+        Assert.Equal(["/b.txt f 0644 =A"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task File_to_directory_with_trailing_slash_creates_it_and_keeps_the_name()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A", 0x1ED);
+        await w.RunAsync(CopyOf("/dir/sub/", "a.txt"));
+        Assert.Equal(["/dir d 0755", "/dir/sub d 0755", "/dir/sub/a.txt f 0755 =A"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task File_to_an_existing_directory_without_slash_goes_inside()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        Directory.CreateDirectory(Path.Join(w.Target, "existing"));
+        File.SetUnixFileMode(Path.Join(w.Target, "existing"), (UnixFileMode)0x1ED);
+        await w.RunAsync(CopyOf("/existing", "a.txt"));
+        Assert.Equal(["/existing d 0755", "/existing/a.txt f 0644 =A"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Relative_destination_is_under_workdir_and_dot_is_a_directory()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        w.File("b.txt", "B");
+        await w.RunAsync(CopyOf(".", "a.txt", "b.txt") with { WorkingDirectory = "/work" });
+        Assert.Equal(["/work d 0755", "/work/a.txt f 0644 =A", "/work/b.txt f 0644 =B"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Directory_source_copies_its_contents_with_modes_symlinks_and_mtimes()
+    {
+        using var w = new CopyWorkspace();
+        w.File("src/x.txt", "X");
+        w.File("src/sub/y.sh", "Y", 0x1ED);
+        w.Dir("src/sub", 0x1E8); // 0750
+        w.Symlink("src/sub/link", "../x.txt");
+        w.Symlink("src/etc-link", "/etc");
+        var mtime = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Join(w.Context, "src/x.txt"), mtime);
+        await w.RunAsync(CopyOf("/app", "src"));
+        Assert.Equal(
+            [
+                "/app d 0755",
+                "/app/etc-link l 0777 -> /etc",
+                "/app/sub d 0750",
+                "/app/sub/link l 0777 -> ../x.txt",
+                "/app/sub/y.sh f 0755 =Y",
+                "/app/x.txt f 0644 =X",
+            ],
+            w.Tree(owners: false));
+        Assert.Equal(mtime, File.GetLastWriteTimeUtc(Path.Join(w.Target, "app/x.txt")));
+    }
+
+    [Fact]
+    public async Task Wildcards_follow_go_filepath_match()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        w.File("b.txt", "B");
+        w.File("c.md", "C");
+        w.File("d/e.txt", "E");
+        w.File("*.lit", "L");
+        await w.RunAsync(CopyOf("/out/", "*.txt"));
+        await w.RunAsync(CopyOf("/cls/", "[!a].txt", "[^a].txt"));
+        await w.RunAsync(CopyOf("/nested/", "?/*.txt"));
+        await w.RunAsync(CopyOf("/escaped/", "\\*.l?t"));
+        var literal = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x/", "\\*.lit")));
+        Assert.Contains("not found", literal.Message, StringComparison.Ordinal); // no unescaped wildcard: a literal name, as in BuildKit
+        Assert.Equal(
+            [
+                "/cls d 0755",
+                "/cls/a.txt f 0644 =A", // Go classes negate with ^ only: [!a] is "! or a"
+                "/cls/b.txt f 0644 =B",
+                "/escaped d 0755",
+                "/escaped/*.lit f 0644 =L",
+                "/nested d 0755",
+                "/nested/e.txt f 0644 =E",
+                "/out d 0755",
+                "/out/a.txt f 0644 =A",
+                "/out/b.txt f 0644 =B",
+            ],
+            w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Wildcard_matching_nothing_copies_nothing_like_buildkit()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        var result = await w.RunAsync(CopyOf("/out/", "*.none"));
+        Assert.Equal(0, result.Entries);
+        Assert.Empty(w.Tree());
+        await w.RunAsync(CopyOf("/out/", "*.none", "a.txt"));
+        Assert.Equal(["/out d 0755", "/out/a.txt f 0644 =A"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Several_sources_need_a_directory_destination()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        w.File("b.txt", "B");
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/dest", "a.txt", "b.txt")));
+        Assert.Equal("When using COPY with more than one source file, the destination must be a directory and end with a /", error.Message);
+        error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(AddOf("/dest", "*.txt")));
+        Assert.StartsWith("When using ADD with more than one source file", error.Message, StringComparison.Ordinal);
+        Assert.Empty(w.Tree());
+    }
+
+    [Fact]
+    public async Task Missing_source_is_an_error_naming_it()
+    {
+        using var w = new CopyWorkspace();
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "missing.txt")));
+        Assert.Equal("\"/missing.txt\": not found", error.Message);
+        error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x/", "nodir/*.txt")));
+        Assert.Contains("\"/nodir\": not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../outside.txt")]
+    [InlineData("sub/../../outside.txt")]
+    [InlineData("/../outside.txt")]
+    public async Task Sources_climbing_out_of_the_context_are_forbidden(string source)
+    {
+        using var w = new CopyWorkspace();
+        w.File("sub/a.txt", "A");
+        File.WriteAllText(Path.Join(w.Root, "outside.txt"), "secret");
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", source)));
+        Assert.Equal($"forbidden path outside the build context: {source}", error.Message);
+        Assert.Empty(w.Tree());
+    }
+
+    [Fact]
+    public async Task A_context_symlink_to_etc_resolves_inside_the_context()
+    {
+        using var w = new CopyWorkspace();
+        w.Symlink("etclink", "/etc");
+        w.Symlink("up", "../../..");
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "etclink/passwd")));
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+        error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "up/outside.txt")));
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+
+        // Followed inside the context: "/etc" there is the context's own etc.
+        w.File("etc/passwd", "context-passwd");
+        await w.RunAsync(CopyOf("/copied", "etclink/passwd"));
+        Assert.Equal(["/copied f 0644 =context-passwd"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Destination_symlinks_cannot_write_outside_the_target()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        var outside = Path.Join(w.Root, "victim");
+        Directory.CreateDirectory(outside);
+        File.CreateSymbolicLink(Path.Join(w.Target, "escape"), outside);
+        File.CreateSymbolicLink(Path.Join(w.Target, "dots"), "../../victim");
+        await w.RunAsync(CopyOf("/escape/", "a.txt"));
+        await w.RunAsync(CopyOf("/dots/sub/", "a.txt"));
+        await w.RunAsync(CopyOf("/../../victim/b.txt", "a.txt"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+        Assert.True(File.Exists(Path.Join(w.Target, w.Root.TrimStart('/'), "victim/a.txt")) || File.Exists(Path.Join(w.Target, "victim/a.txt")));
+    }
+
+    [Fact]
+    public async Task Dockerignore_hides_files_and_exceptions_bring_them_back()
+    {
+        using var w = new CopyWorkspace();
+        w.File("app/main.go", "M");
+        w.File("app/x.log", "L");
+        w.File("app/keep.log", "K");
+        w.File("secret/key", "S");
+        w.File("docs/a.md", "D");
+        w.File("docs/api/b.md", "B");
+        string[] ignore = ["**/*.log", "!app/keep.log", "secret", "docs", "!docs/api"];
+        await w.RunAsync(CopyOf("/ctx", "."), ignore);
+        Assert.Equal(
+            [
+                "/ctx d 0755",
+                "/ctx/app d 0755",
+                "/ctx/app/keep.log f 0644 =K",
+                "/ctx/app/main.go f 0644 =M",
+                "/ctx/docs d 0755",
+                "/ctx/docs/api d 0755",
+                "/ctx/docs/api/b.md f 0644 =B",
+            ],
+            w.Tree(owners: false));
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/s", "secret/key"), ignore));
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+        await w.RunAsync(CopyOf("/logs/", "app/*.log"), ignore);
+        Assert.Contains("/logs/keep.log f 0644 =K", w.Tree(owners: false));
+        Assert.DoesNotContain("/logs/x.log f 0644 =L", w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Context_files_are_owned_by_root_without_chown()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        var path = w.File("a.txt", "A");
+        File.SetUnixFileMode(path, (UnixFileMode)0x1A4);
+        await Chown(path, 1234, 5678);
+        await w.RunAsync(CopyOf("/a.txt", "a.txt"));
+        Assert.Equal(["/a.txt f 0644 0:0 =A"], w.Tree());
+    }
+
+    [Fact]
+    public async Task Chown_by_name_and_id_resolves_in_the_target_root_and_owns_created_parents()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        w.TargetFile("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n# comment\napp:x:1000:1001:App:/home/app:/bin/sh\n");
+        w.TargetFile("etc/group", "root:x:0:\nstaff:x:50:app\n");
+        w.File("src/a.txt", "A");
+        await w.RunAsync(CopyOf("/home/app/", "src") with { Chown = "app" });
+        await w.RunAsync(CopyOf("/g/", "src/a.txt") with { Chown = "app:staff" });
+        await w.RunAsync(CopyOf("/n/", "src/a.txt") with { Chown = "1234" });
+        await w.RunAsync(CopyOf("/m/", "src/a.txt") with { Chown = "77:staff" });
+        Assert.Equal(
+            [
+                "/g d 0755 1000:50",
+                "/g/a.txt f 0644 1000:50 =A",
+                "/home d 0755 1000:1001",
+                "/home/app d 0755 1000:1001",
+                "/home/app/a.txt f 0644 1000:1001 =A",
+                "/m d 0755 77:50",
+                "/m/a.txt f 0644 77:50 =A",
+                "/n d 0755 1234:1234",
+                "/n/a.txt f 0644 1234:1234 =A",
+            ],
+            w.Tree());
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "src/a.txt") with { Chown = "nobody" }));
+        Assert.Equal("unable to find user nobody: no matching entries in passwd file", error.Message);
+        error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "src/a.txt") with { Chown = "app:wheel" }));
+        Assert.Equal("unable to find group wheel: no matching entries in group file", error.Message);
+    }
+
+    [Fact]
+    public async Task Chmod_octal_applies_to_files_and_directories()
+    {
+        using var w = new CopyWorkspace();
+        w.File("src/a.txt", "A");
+        w.File("src/sub/b.txt", "B");
+        await w.RunAsync(CopyOf("/o", "src") with { Chmod = Octal(0x1C0) }); // 0700
+        Assert.Equal(
+            ["/o d 0755", "/o/a.txt f 0700 =A", "/o/sub d 0700", "/o/sub/b.txt f 0700 =B"],
+            w.Tree(owners: false));
+    }
+
+    [Theory]
+    [InlineData("a+x", 0x1A4, false, 0x1ED)]          // 0644 -> 0755
+    [InlineData("go-w", 0x1FF, false, 0x1ED)]          // 0777 -> 0755
+    [InlineData("u=rwX,go=rX", 0x180, false, 0x1A4)]  // 0600 -> 0644 (no x anywhere)
+    [InlineData("u=rwX,go=rX", 0x1C0, false, 0x1ED)]  // 0700 -> 0755
+    [InlineData("u=rwX,go=rX", 0x180, true, 0x1ED)]   // a directory gets X
+    [InlineData("g=u", 0x1A0, false, 0x1B0)]           // 0640 -> 0660
+    [InlineData("u+s,+t", 0x1ED, false, 0xBED)]        // 0755 -> 05755
+    [InlineData("=r", 0x1FF, false, 0x124)]            // 0777 -> 0444
+    public void Symbolic_chmod_follows_setmode(string text, int before, bool directory, int after) =>
+        Assert.Equal((uint)after, ModeApplier.Apply(Symbolic(text), (uint)before, directory));
+
+    [Fact]
+    public async Task Chmod_symbolic_applies_per_entry()
+    {
+        using var w = new CopyWorkspace();
+        w.File("src/run.sh", "R", 0x1C0);
+        w.File("src/data", "D", 0x180);
+        await w.RunAsync(CopyOf("/s", "src") with { Chmod = Symbolic("u=rwX,go=rX") });
+        Assert.Equal(["/s d 0755", "/s/data f 0644 =D", "/s/run.sh f 0755 =R"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Hardlinks_inside_one_copy_stay_hardlinks()
+    {
+        using var w = new CopyWorkspace();
+        var first = w.File("src/a", "same");
+        Prerequisites.Run("ln", w.Context, first, Path.Join(w.Context, "src/b"));
+        await w.RunAsync(CopyOf("/h", "src"));
+        var a = FileStat.OfPath(Path.Join(w.Target, "h/a"))!.Value;
+        var b = FileStat.OfPath(Path.Join(w.Target, "h/b"))!.Value;
+        Assert.Equal(a.Inode, b.Inode);
+        Assert.Equal(2u, a.LinkCount);
+    }
+
+    [Fact]
+    public async Task Heredoc_source_is_a_0644_file()
+    {
+        using var w = new CopyWorkspace();
+        await w.RunAsync(new CopyRequest { Destination = "/etc2/", Heredocs = [new HeredocSource("EOF", "hello\n", true)] });
+        await w.RunAsync(new CopyRequest { Destination = "/conf", Heredocs = [new HeredocSource("EOF", "x", true)], Chmod = Octal(0x1C0) });
+        Assert.Equal(["/conf f 0700 =x", "/etc2 d 0755", "/etc2/EOF f 0644 =hello\n"], w.Tree(owners: false));
+    }
+
+    [Fact]
+    public async Task Sources_from_a_stage_root_keep_their_owners()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        var stage = Path.Join(w.Root, "stage");
+        Directory.CreateDirectory(Path.Join(stage, "out"));
+        File.WriteAllText(Path.Join(stage, "out/bin"), "B");
+        File.SetUnixFileMode(Path.Join(stage, "out/bin"), (UnixFileMode)0x1ED);
+        await Chown(Path.Join(stage, "out/bin"), 10001, 10002);
+        await CopyExecutor.ExecuteAsync(CopyOf("/manager", "/out/bin"), CopySourceRoot.FromDirectory(stage, "stage builder"), w.Target, CopyOptions.Default, CancellationToken.None);
+        Assert.Equal(["/manager f 0755 10001:10002 =B"], w.Tree());
+    }
+
+    [Fact]
+    public async Task Timestamp_option_sets_every_time()
+    {
+        using var w = new CopyWorkspace();
+        w.File("src/a", "A");
+        w.File("src/sub/b", "B");
+        var epoch = DateTimeOffset.FromUnixTimeSeconds(1_000_000_000);
+        await w.RunAsync(CopyOf("/t/new/", "src"), options: new CopyOptions { Timestamp = epoch });
+
+        // Created parents get it too, but then change as entries are added below them (as in BuildKit); the layer
+        // writer clamps those under SOURCE_DATE_EPOCH.
+        foreach (var path in new[] { "t/new/a", "t/new/sub", "t/new/sub/b" })
+        {
+            Assert.Equal(epoch.UtcDateTime, File.GetLastWriteTimeUtc(Path.Join(w.Target, path)));
+        }
+    }
+
+    [Fact]
+    public async Task Replacing_a_directory_with_a_file_is_an_error()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a", "A");
+        Directory.CreateDirectory(Path.Join(w.Target, "d/a"));
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/d/", "a")));
+        Assert.Equal("cannot replace to directory /d/a with file", error.Message);
+    }
+
+    [Theory]
+    [InlineData("link", "COPY --link is not supported yet")]
+    [InlineData("parents", "COPY --parents is not supported yet")]
+    [InlineData("exclude", "COPY --exclude is not supported yet")]
+    [InlineData("url", "ADD of a URL (https://example.com/x.tar) is not supported yet")]
+    [InlineData("git", "ADD of a git repository (git@github.com:a/b.git) is not supported yet")]
+    public async Task Features_not_run_yet_are_refused(string feature, string message)
+    {
+        using var w = new CopyWorkspace();
+        w.File("a", "A");
+        var request = feature switch
+        {
+            "link" => CopyOf("/x", "a") with { Link = true },
+            "parents" => CopyOf("/x", "a") with { Parents = true },
+            "exclude" => CopyOf("/x", "a") with { Excludes = ["*.md"] },
+            "url" => AddOf("/x", "https://example.com/x.tar"),
+            _ => AddOf("/x", "git@github.com:a/b.git"),
+        };
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(request));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Request_from_instructions_carries_the_flags()
+    {
+        var copy = new CopyInstruction(["a"], [], "/d", "builder", "1:2", null, null, true, false, []) { Span = default, Original = "COPY --link a /d" };
+        var request = CopyRequest.FromInstruction(copy, "/w");
+        Assert.True(request.Link);
+        Assert.Equal("1:2", request.Chown);
+        Assert.Equal("COPY", request.Keyword);
+        var add = new AddInstruction(["a.tar"], [], "/d", null, null, null, false, false, null, false, []) { Span = default, Original = "ADD --unpack=false a.tar /d" };
+        Assert.False(CopyRequest.FromInstruction(add, "/").Unpack);
+    }
+
+    internal static async Task Chown(string path, int uid, int gid) =>
+        await Task.Run(() => Prerequisites.Run("chown", "/", "-h", $"{uid}:{gid}", path));
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Kiln.Build.Ports;
+
+namespace Kiln.Build.Tests.Solver.Fakes;
+
+/// <summary>
+/// Runs nothing: the command's last argument says what to pretend. <c>sleep S</c> waits S seconds (and changes nothing),
+/// <c>fail N</c> prints two lines and exits N, anything else prints one line and changes the root.
+/// </summary>
+internal sealed class FakeExecutor : IExecutor
+{
+    public ConcurrentQueue<ExecRequest> Runs { get; } = new();
+
+    public ConcurrentQueue<string> Canceled { get; } = new();
+
+    public async Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
+    {
+        Runs.Enqueue(request);
+        var command = request.Args[^1];
+        var words = command.Split(' ');
+        var mount = (FakeMount)request.Root;
+        switch (words[0])
+        {
+            case "sleep":
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(double.Parse(words[1], CultureInfo.InvariantCulture)), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Canceled.Enqueue(command);
+                    throw;
+                }
+
+                return 0;
+            case "fail":
+                output("compiling...");
+                output("main.go:3: undefined: foo");
+                return int.Parse(words[1], CultureInfo.InvariantCulture);
+            default:
+                output($"ran {command}");
+                break;
+        }
+
+        mount.Changes.Enqueue($"run {command}");
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Kiln.Build.Ports;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Oci;
+
+namespace Kiln.Build.Tests.Solver.Fakes;
+
+/// <summary>A context of named "files" with contents; COPY records itself in the target mount.</summary>
+internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
+{
+    public ConcurrentDictionary<string, string> Context { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<CopyOperation> Copies { get; } = new();
+
+    public ConcurrentQueue<string> Workdirs { get; } = new();
+
+    public Task<Digest> DigestSourcesAsync(CopyOperation operation, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        foreach (var source in Sources(operation))
+        {
+            if (operation.Source is CopySource.Context)
+            {
+                if (!Context.TryGetValue(source, out var content))
+                {
+                    throw new FileNotFoundException($"failed to compute cache key: \"/{source}\": not found");
+                }
+
+                text.Append(source).Append('=').Append(content).Append('\n');
+            }
+            else
+            {
+                var root = snapshotter.ByRoot(((CopySource.Root)operation.Source).Path);
+                text.Append(source).Append('@').AppendJoin(',', root.Layers.Select(l => l.DiffId)).Append('\n');
+            }
+        }
+
+        return Task.FromResult(Digest.Sha256Of(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public Task CopyAsync(CopyOperation operation, string targetRoot, CancellationToken cancellationToken)
+    {
+        Copies.Enqueue(operation);
+        snapshotter.ByRoot(targetRoot).Changes.Enqueue($"copy {string.Join(' ', Sources(operation))} from {operation.Source}");
+        return Task.CompletedTask;
+    }
+
+    public Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken)
+    {
+        Workdirs.Enqueue(path);
+        snapshotter.ByRoot(targetRoot).Changes.Enqueue($"mkdir {path}");
+        return Task.CompletedTask;
+    }
+
+    private static System.Collections.Immutable.ImmutableArray<string> Sources(CopyOperation operation) => operation.Instruction switch
+    {
+        CopyInstruction copy => copy.Sources,
+        AddInstruction add => add.Sources,
+        _ => [],
+    };
+}

@@ -1,0 +1,89 @@
+using Kiln.Build.Solver;
+using Kiln.Build.Tests.Solver.Fakes;
+
+namespace Kiln.Build.Tests.Solver;
+
+public sealed class UnsupportedFeatureTests
+{
+    private readonly SolverHarness _harness = new();
+
+    [Theory]
+    [InlineData("RUN --mount=type=cache,target=/root/.cache go build", "RUN --mount is not supported yet")]
+    [InlineData("RUN --security=insecure id", "RUN --security=insecure is not supported yet")]
+    [InlineData("RUN --device=vendor.com/gpu=all nvidia-smi", "RUN --device is not supported yet")]
+    [InlineData("ADD https://example.com/a.tar.gz /", "ADD of a URL or git repository (https://example.com/a.tar.gz) is not supported yet")]
+    [InlineData("ADD git@github.com:moby/buildkit.git /src", "ADD of a URL or git repository (git@github.com:moby/buildkit.git) is not supported yet")]
+    [InlineData("COPY --link a /a", "COPY --link is not supported yet")]
+    [InlineData("COPY --parents a/b /", "COPY --parents is not supported yet")]
+    [InlineData("COPY --exclude=*.md . /", "COPY --exclude is not supported yet")]
+    [InlineData("RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF", "RUN with a heredoc script that starts with #! is not supported yet")]
+    public async Task A_flag_the_engine_does_not_run_fails_naming_it_and_its_line(string instruction, string message)
+    {
+        _harness.Files.Context["a"] = "a";
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync($"FROM scratch\nRUN ok\n{instruction}\n"));
+
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal(BuildErrorCodes.NotSupportedYet, diagnostic.Code);
+        Assert.Equal(message, diagnostic.Message);
+        Assert.Equal(3, diagnostic.Span.StartLine);
+        Assert.Empty(_harness.Exporter.Exported);
+    }
+
+    [Fact]
+    public async Task Flags_are_refused_before_anything_runs()
+    {
+        await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM scratch\nRUN ok\nRUN --mount=type=tmpfs,target=/t x\n"));
+
+        Assert.Empty(_harness.Executor.Runs);
+    }
+
+    [Fact]
+    public async Task A_stage_the_target_does_not_need_may_use_them()
+    {
+        await _harness.BuildAsync("FROM scratch AS other\nRUN --mount=type=cache,target=/c x\nFROM scratch\nRUN ok\n");
+
+        Assert.Single(_harness.Executor.Runs);
+    }
+
+    [Fact]
+    public async Task A_foreign_platform_is_refused()
+    {
+        var other = Oci.OciPlatform.Host.Architecture == "arm64" ? "linux/amd64" : "linux/arm64";
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync($"FROM --platform={other} scratch\nRUN x\n"));
+
+        Assert.Equal($"FROM --platform={other} (only the host platform, linux/{Oci.OciPlatform.Host.Architecture}, is built) is not supported yet", error.Diagnostics.Single().Message);
+    }
+
+    [Fact]
+    public async Task Onbuild_triggers_of_a_base_image_are_refused()
+    {
+        _harness.Images.Add("onbuild");
+        _harness.Images.SetOnBuild("onbuild", "RUN echo triggered");
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM onbuild\nRUN x\n"));
+
+        Assert.Contains("ONBUILD triggers", error.Diagnostics.Single().Message, StringComparison.Ordinal);
+        Assert.Equal(1, error.Diagnostics.Single().Span.StartLine);
+    }
+
+    [Fact]
+    public async Task A_missing_part_is_not_supported_yet_never_faked()
+    {
+        var ports = _harness.Ports with { Executor = null };
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync(SolverHarness.Request("FROM scratch\nCOPY a /a\nRUN x\n"), ports));
+
+        Assert.Equal("RUN (the sandbox is not wired in) is not supported yet", error.Diagnostics.Single().Message);
+        Assert.Empty(_harness.Files.Copies);
+    }
+
+    [Fact]
+    public async Task The_frontend_diagnostics_come_through()
+    {
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM scratch\nCOPY --form=x a b\n"));
+
+        Assert.Contains(error.Diagnostics, d => d.IsError && d.Span.StartLine == 2);
+    }
+}

@@ -1,0 +1,124 @@
+namespace Kiln.Cli.Tests.Build;
+
+public sealed class BuildOptionTests : IDisposable
+{
+    private readonly string _context = Directory.CreateTempSubdirectory("kiln-cli-build-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-cli-build-root-").FullName;
+
+    public BuildOptionTests() => File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nCOPY a /a\n");
+
+    public void Dispose()
+    {
+        Directory.Delete(_context, recursive: true);
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData("invalid tag 'Not/Valid'", "-t", "Not/Valid")]
+    [InlineData("invalid tag 'x@sha256:", "-t", "x@sha256:0000000000000000000000000000000000000000000000000000000000000000")]
+    [InlineData("invalid --label '=v'", "--label", "=v")]
+    [InlineData("invalid --label 'novalue'", "--label", "novalue")]
+    [InlineData("invalid --build-arg", "--build-arg", "=x")]
+    [InlineData("invalid --platform 'linux/'", "--platform", "linux/")]
+    [InlineData("invalid --output 'type=zip,dest=x': type must be one of image, local, tar, oci, docker", "--output", "type=zip,dest=x")]
+    [InlineData("invalid --output 'type=tar': type=tar needs dest=PATH", "--output", "type=tar")]
+    [InlineData("invalid --output 'type=oci,dest=x,push=true': push=true goes with type=image", "-o", "type=oci,dest=x,push=true")]
+    [InlineData("invalid --output 'type=image,push=maybe'", "-o", "type=image,push=maybe")]
+    [InlineData("invalid --output 'type=image,colour=red': unknown key 'colour'", "-o", "type=image,colour=red")]
+    [InlineData("invalid SOURCE_DATE_EPOCH", "--build-arg", "SOURCE_DATE_EPOCH=yesterday")]
+    public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
+    {
+        var run = CliRun.Of("build", "--root", _root, option, value, _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("ERROR: kiln build: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--network", "bridge")]
+    [InlineData("--progress", "fancy")]
+    public void A_value_outside_the_choices_is_refused(string option, string value)
+    {
+        var run = CliRun.Of("build", "--root", _root, option, value, _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(value, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_platform_is_not_supported_yet()
+    {
+        var other = Oci.OciPlatform.Host.Architecture == "arm64" ? "linux/amd64" : "linux/arm64";
+
+        var run = CliRun.Of("build", "--root", _root, "--platform", other, _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"--platform {other}", run.Error, StringComparison.Ordinal);
+        Assert.Contains("is not supported yet: only this machine's platform", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_host_platform_is_accepted()
+    {
+        var run = CliRun.Of("build", "--root", _root, "--platform", Oci.OciPlatform.Host.ToString(), "--check", _context);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+    }
+
+    [Theory]
+    [InlineData("type=tar,dest=out.tar", "--output type=tar is not supported yet")]
+    [InlineData("type=image,name=localhost:5000/x,push=true", "--output type=image,push=true is not supported yet")]
+    [InlineData("outdir", "--output type=local is not supported yet")]
+    public void Outputs_whose_exporter_is_not_wired_in_are_not_supported_yet(string output, string message)
+    {
+        var run = CliRun.Of("build", "--root", _root, "-o", output, _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_build_the_engine_cannot_run_yet_fails_clearly_with_plain_progress()
+    {
+        var run = CliRun.Of("build", "--root", _root, "--progress", "plain", "-t", "app:1", "--label", "a=b", "--network", "none", "--no-cache", "--pull", _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s", run.Error, StringComparison.Ordinal);
+        Assert.Contains("is not supported yet [KB1001]", run.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, run.Output);
+    }
+
+    [Fact]
+    public void A_missing_base_image_points_at_its_from_line()
+    {
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nFROM nosuchimage:1\nRUN x\n");
+
+        var run = CliRun.Of("build", "--root", _root, "--progress", "plain", _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("#2 [internal] load metadata for docker.io/library/nosuchimage:1", run.Error, StringComparison.Ordinal);
+        Assert.Contains(">>> FROM nosuchimage:1", run.Error, StringComparison.Ordinal);
+        Assert.Contains("[KB1004]", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_frontend_error_is_rendered_with_its_excerpt()
+    {
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nCOPY --form=x a b\n");
+
+        var run = CliRun.Of("build", "--root", _root, "--progress", "plain", _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(">>> COPY --form=x a b", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_still_works_with_every_option_given()
+    {
+        var run = CliRun.Of("build", "--check", "-t", "x", "--progress", "plain", "--no-cache", _context);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("Check complete, no warnings found.\n", run.Output);
+    }
+}
