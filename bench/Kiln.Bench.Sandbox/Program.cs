@@ -6,6 +6,7 @@ using Kiln.Content.Store;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Containers;
 using Kiln.Runtime.Linux.Snapshots;
+using Kiln.Runtime.Linux.Spec;
 
 // Usage: dotnet run -c Release --project bench/Kiln.Bench.Sandbox [iterations]
 // Measures, for crun and runc: (a) a RUN in an existing sandbox (bundle, config.json, runtime run, stub cleanup),
@@ -41,6 +42,11 @@ try
     var run = new SandboxRun { Args = ["/bin/true"], Hostname = "bench" };
     var io = new ContainerIo();
 
+    // A bundle over the plain rootfs directory, for the runtime's own share of a RUN.
+    var bundle = Path.Combine(work, "bundle");
+    Directory.CreateDirectory(bundle);
+    File.WriteAllBytes(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(RuntimeSpec.Create(new SandboxSpec { RootPath = rootfs, Args = ["/bin/true"], Hostname = "bench", NoFileLimit = ProcessLimits.ContainerNoFile })));
+
     Console.WriteLine($"iterations {iterations}, load average {File.ReadAllText("/proc/loadavg").Trim()}, cgroups {HostCgroups.Mode}");
     Report("busybox true, started directly", Measure(iterations, () =>
     {
@@ -62,6 +68,14 @@ try
         {
             using var sandbox = await Sandbox.CreateAsync(snapshots, content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, CancellationToken.None);
             var exit = await sandbox.RunAsync(runner, run, io, CancellationToken.None);
+            if (exit != 0)
+            {
+                throw new InvalidOperationException($"exit {exit}");
+            }
+        }));
+        Report($"{name}: runtime only (prepared bundle)", Measure(iterations, async () =>
+        {
+            var exit = await runner.RunAsync("kiln-bench-raw", bundle, new ContainerIo { OnLine = (_, line) => Console.Error.WriteLine(line) }, CancellationToken.None);
             if (exit != 0)
             {
                 throw new InvalidOperationException($"exit {exit}");

@@ -66,6 +66,33 @@ public sealed class ContainerRunner
         return process.ExitCode;
     }
 
+    /// <summary>
+    /// Force-deletes kiln's containers (ids starting with <paramref name="prefix"/>) for which
+    /// <paramref name="isStale"/> says the kiln that started them is gone: SIGKILL on kiln leaves the runtime and
+    /// the container running. Returns how many it removed.
+    /// </summary>
+    public async Task<int> RemoveStaleAsync(string prefix, Func<string, bool> isStale)
+    {
+        ArgumentNullException.ThrowIfNull(isStale);
+        if (!Directory.Exists(_stateDirectory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var directory in Directory.EnumerateDirectories(_stateDirectory, prefix + "*"))
+        {
+            var id = Path.GetFileName(directory);
+            if (isStale(id))
+            {
+                await RunQuietAsync(["delete", "--force", id]).ConfigureAwait(false);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Kills and deletes a container, retrying the kill until the runtime's foreground process is gone.</summary>
     private async Task KillAsync(string id, Process run)
     {

@@ -6,9 +6,10 @@ namespace Kiln.Runtime.Linux.Containers;
 /// <summary>
 /// The runtimes set a container's rlimits from inside it, after capabilities are dropped (CAP_SYS_RESOURCE is not in
 /// the default set), so a container cannot get a hard NOFILE limit above the one it inherits from kiln. Kiln raises
-/// its own hard limit once (it runs as root) and asks for no more than it got.
+/// its own hard limit once (root with CAP_SYS_RESOURCE; this machine drops that capability, so there kiln keeps its
+/// hard limit of 20000) and asks for no more than it got.
 /// </summary>
-internal static class ProcessLimits
+public static class ProcessLimits
 {
     private static readonly Lazy<ulong> NoFile = new(RaiseNoFile);
 

@@ -60,8 +60,11 @@ public sealed class Sandbox : IDisposable
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(io);
+        // Ids carry a tag of this store, so that the stale containers of one store are never taken for another's.
+        var prefix = $"kiln-{StoreTag()}-";
+        await runner.RemoveStaleAsync(prefix, id => IsStale(id[prefix.Length..])).ConfigureAwait(false);
         var number = Interlocked.Increment(ref _runs);
-        var id = $"kiln-{Mount.Id[..16]}-{number.ToString(CultureInfo.InvariantCulture)}";
+        var id = $"{prefix}{Mount.Id[..16]}-{number.ToString(CultureInfo.InvariantCulture)}";
         var hostname = run.Hostname ?? Mount.Id[..12];
         var user = await UserResolver.ResolveAsync(RootPath, run.User, cancellationToken).ConfigureAwait(false);
         var bundle = Path.Combine(Mount.Directory, "bundle-" + number.ToString(CultureInfo.InvariantCulture));
@@ -119,6 +122,29 @@ public sealed class Sandbox : IDisposable
             _lease.Dispose();
         }
     }
+
+    /// <summary>A container of ours is stale when the mount it was started in is gone or nobody holds its lock.</summary>
+    private bool IsStale(string mountAndRun)
+    {
+        var parts = mountAndRun.Split('-');
+        if (parts.Length != 2 || parts[0].Length != 16 || !parts[0].All(char.IsAsciiHexDigitLower))
+        {
+            return false;
+        }
+
+        var locks = Directory.GetFiles(MountsPath, parts[0] + "*.lock");
+        if (locks.Length == 0)
+        {
+            return true;
+        }
+
+        using var probe = Locking.LockFile.TryAcquire(locks[0], exclusive: true);
+        return probe is not null;
+    }
+
+    private string MountsPath => Path.GetDirectoryName(Mount.Directory)!;
+
+    private string StoreTag() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(MountsPath)))[..8];
 
     /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname.</summary>
     private static string HostsFile(string hostname) =>

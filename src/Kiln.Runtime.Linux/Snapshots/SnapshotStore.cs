@@ -167,25 +167,40 @@ public sealed class SnapshotStore
         var directory = LayerDirectory(diffId);
         var lockPath = directory + ".lock";
         var fresh = false;
+        var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            var shared = await LockFile.AcquireAsync(lockPath, exclusive: false, cancellationToken).ConfigureAwait(false);
-            if (Directory.Exists(directory))
-            {
-                return (shared, fresh);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
 
-            shared.Dispose();
-            using (var exclusive = await LockFile.AcquireAsync(lockPath, exclusive: true, cancellationToken).ConfigureAwait(false))
+            // Never wait for the exclusive lock while holding out for it could outlast the layer's appearance:
+            // users hold the shared lock for as long as they run, so a waiter for "exclusive" would wait for all
+            // of them (a deadlock when they wait for this one). Each round asks for "shared" first instead.
+            if (LockFile.TryAcquire(lockPath, exclusive: false) is { } shared)
             {
-                if (!Directory.Exists(directory))
+                if (Directory.Exists(directory))
                 {
-                    await UnpackAsync(content, layer, diffId, directory, cancellationToken).ConfigureAwait(false);
-                    fresh = true;
+                    return (shared, fresh);
+                }
+
+                shared.Dispose();
+                if (LockFile.TryAcquire(lockPath, exclusive: true) is { } exclusive)
+                {
+                    using (exclusive)
+                    {
+                        if (!Directory.Exists(directory))
+                        {
+                            await UnpackAsync(content, layer, diffId, directory, cancellationToken).ConfigureAwait(false);
+                            fresh = true;
+                        }
+                    }
+
+                    continue;
                 }
             }
 
-            // Taken again as shared in the loop: a sweep that slipped in between is noticed by the existence check.
+            // Someone is unpacking (or sweeping) it: look again shortly.
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = delay * 2 > TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : delay * 2;
         }
     }
 
