@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Kiln.Build.Cache;
 using Kiln.Cli.Rendering;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Cli.Commands;
 
 /// <summary>
-/// <c>kiln prune</c>: removes every blob that neither an image name nor the build cache references, and temp files
-/// interrupted writes left; <c>--all</c> first drops the build cache, so its layers go too. It waits for other kiln
+/// <c>kiln prune</c>: removes every blob that neither an image name nor the build cache references, temp files
+/// interrupted writes left, and unpacked layer snapshots no remaining image or cache entry has (unless in use); <c>--all</c> first drops the build cache, so its layers go too. It waits for other kiln
 /// processes that are using the store, so nothing they are writing is swept.
 /// </summary>
 internal static class PruneCommand
@@ -35,7 +36,18 @@ internal static class PruneCommand
                 await output.WriteLineAsync($"Deleted {result.RemovedIngestFiles} unfinished write(s)").ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"Total reclaimed space: {HumanUnits.Size(result.BytesFreed)}").ConfigureAwait(false);
+            var snapshots = await SnapshotPrune.RunAsync(SnapshotStore.Open(store.Content.Root), store, cache, cancellationToken).ConfigureAwait(false);
+            foreach (var diffId in snapshots.Removed.OrderBy(d => d.ToString(), StringComparer.Ordinal))
+            {
+                await output.WriteLineAsync($"Deleted snapshot: {diffId}").ConfigureAwait(false);
+            }
+
+            if (snapshots.Removed.Length > 0)
+            {
+                await output.WriteLineAsync($"Deleted {snapshots.Removed.Length} unpacked layer snapshot(s), {HumanUnits.Size(snapshots.BytesFreed)}").ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"Total reclaimed space: {HumanUnits.Size(result.BytesFreed + snapshots.BytesFreed)}").ConfigureAwait(false);
             return ExitCodes.Success;
         }));
         return command;

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using System.IO.Enumeration;
+using Kiln.Build.Cache;
+using Kiln.Content.Images;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Snapshots;
+
+namespace Kiln.Cli.Commands;
+
+/// <summary>
+/// The snapshot half of <c>kiln prune</c>: unpacked layers whose diffID no remaining image and no remaining cache
+/// entry has are removed. Layers someone holds (a build or a <c>kiln run</c> in progress) are left alone by
+/// <see cref="SnapshotStore.Sweep"/> itself, which only removes what it can lock exclusively.
+/// </summary>
+internal static class SnapshotPrune
+{
+    /// <summary>The diffIDs removed and the bytes their files took.</summary>
+    public sealed record Result(ImmutableArray<Digest> Removed, long BytesFreed);
+
+    public static async Task<Result> RunAsync(SnapshotStore snapshots, ImageStore images, CacheStore cache, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(cache);
+        var keep = await KeepAsync(images, cache, cancellationToken).ConfigureAwait(false);
+
+        // Sizes are taken before the sweep (afterwards the files are gone); only the removed ones are counted. A
+        // layer another process starts using in between is skipped by the sweep and so not counted either.
+        var sizes = new Dictionary<Digest, long>();
+        foreach (var directory in Directory.EnumerateDirectories(snapshots.LayersPath))
+        {
+            if (Digest.TryParse("sha256:" + Path.GetFileName(directory), out var diffId) && !keep.Contains(diffId))
+            {
+                sizes[diffId] = DirectorySize(directory);
+            }
+        }
+
+        var removed = snapshots.Sweep(keep);
+        return new Result(removed, removed.Sum(d => sizes.GetValueOrDefault(d)));
+    }
+
+    /// <summary>
+    /// Every diffID of every named image and every cache entry. An image whose manifest or config cannot be read
+    /// fails the prune rather than being treated as having no layers: sweeping would still be safe (a layer is
+    /// unpacked again from its blob), but a store in that state deserves a clear error, not a silent sweep.
+    /// </summary>
+    private static async Task<ImmutableHashSet<Digest>> KeepAsync(ImageStore images, CacheStore cache, CancellationToken cancellationToken)
+    {
+        var keep = ImmutableHashSet.CreateBuilder<Digest>();
+        var seen = new HashSet<Digest>();
+        foreach (var record in await images.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!seen.Add(record.Manifest.Digest))
+            {
+                continue;
+            }
+
+            var resolved = new ResolvedImage(record.Id, record.Manifest, record.Index, [record], record);
+            var image = await images.LoadAsync(resolved, cancellationToken).ConfigureAwait(false);
+            keep.UnionWith(image.Config.Value.RootFs.DiffIds);
+        }
+
+        foreach (var entry in await cache.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keep.Add(entry.DiffId);
+        }
+
+        return keep.ToImmutable();
+    }
+
+    /// <summary>Bytes of the regular files under a directory; symlinks are not followed.</summary>
+    private static long DirectorySize(string directory)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var files = new FileSystemEnumerable<long>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? 0 : entry.Length, options)
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return files.Sum();
+    }
+}

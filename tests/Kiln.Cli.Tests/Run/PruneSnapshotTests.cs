@@ -1,0 +1,60 @@
+using Kiln.Content.Images;
+using Kiln.Content.Store;
+using Kiln.Runtime.Linux.Snapshots;
+
+namespace Kiln.Cli.Tests.Run;
+
+public sealed class PruneSnapshotTests
+{
+    [Fact]
+    public async Task Prune_removes_snapshots_of_removed_images_and_keeps_those_of_remaining_images()
+    {
+        using var store = new BusyboxStore();
+        var (snapshots, diffId) = await UnpackAsync(store);
+        var directory = snapshots.LayerDirectory(diffId);
+        Assert.True(Directory.Exists(directory));
+
+        var whileNamed = store.Run("prune");
+        Assert.Equal(0, whileNamed.ExitCode);
+        Assert.True(Directory.Exists(directory), "a layer of a remaining image was swept");
+        Assert.DoesNotContain("snapshot", whileNamed.Output, StringComparison.Ordinal);
+
+        Assert.Equal(0, store.Run("rm", BusyboxStore.Image).ExitCode);
+        var afterRemove = store.Run("prune");
+
+        Assert.Equal(0, afterRemove.ExitCode);
+        Assert.False(Directory.Exists(directory));
+        Assert.Contains($"Deleted snapshot: {diffId}", afterRemove.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Deleted 1 unpacked layer snapshot\(s\), [0-9.]+ ?[kM]B", afterRemove.Output);
+    }
+
+    [Fact]
+    public async Task Prune_never_removes_a_snapshot_in_use()
+    {
+        using var store = new BusyboxStore();
+        var (snapshots, diffId) = await UnpackAsync(store);
+        var images = ImageStore.Open(ContentStore.Open(StoreRoot.Resolve(store.Path)));
+        var image = await images.LoadAsync(await images.ResolveAsync(BusyboxStore.Image, default), default);
+        using (await snapshots.AcquireAsync(images.Content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, default))
+        {
+            await images.RemoveAsync(BusyboxStore.Image, force: false, default);
+            var prune = store.Run("prune");
+
+            Assert.Equal(0, prune.ExitCode);
+            Assert.True(Directory.Exists(snapshots.LayerDirectory(diffId)), "a layer in use was swept");
+        }
+
+        Assert.Equal(0, store.Run("prune").ExitCode);
+        Assert.False(Directory.Exists(snapshots.LayerDirectory(diffId)));
+    }
+
+    private static async Task<(SnapshotStore Snapshots, Kiln.Oci.Digest DiffId)> UnpackAsync(BusyboxStore store)
+    {
+        // kiln run unpacks the image's layers into the shared snapshots, as a build does.
+        Assert.Equal(0, store.Run("run", "--rm", BusyboxStore.Image, "true").ExitCode);
+        var root = StoreRoot.Resolve(store.Path);
+        var images = ImageStore.Open(ContentStore.Open(root));
+        var image = await images.LoadAsync(await images.ResolveAsync(BusyboxStore.Image, default), default);
+        return (SnapshotStore.Open(root), Assert.Single(image.Config.Value.RootFs.DiffIds));
+    }
+}
