@@ -6,11 +6,12 @@ namespace Kiln.Cli;
 /// <summary>The <c>kiln</c> command tree. Thin: parses the command line and hands over to the libraries.</summary>
 internal static class KilnApp
 {
-    public static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
+    public static RootCommand CreateRootCommand(TextWriter output, TextWriter error, RootCheck? rootCheck = null)
     {
+        rootCheck ??= RootCheck.Real;
         var root = new RootCommand("Kiln builds OCI container images from Dockerfiles, with no daemon.");
         var global = new GlobalOptions();
-        root.Subcommands.Add(BuildCommand.Create(global, output, error));
+        root.Subcommands.Add(BuildCommand.Create(global, output, error, rootCheck));
         root.Subcommands.Add(DebugCommand.Create(output, error));
         root.Options.Add(global.Root);
         root.Subcommands.Add(ImagesCommand.Create(global, output, error));
@@ -26,14 +27,14 @@ internal static class KilnApp
         root.Subcommands.Add(PushCommand.Create(global, output, error));
         root.Subcommands.Add(LoginCommand.Create(global, output, error));
         root.Subcommands.Add(LogoutCommand.Create(global, output, error));
-        root.Subcommands.Add(RunCommand.Create(global, output, error));
+        root.Subcommands.Add(RunCommand.Create(global, output, error, rootCheck));
         root.Subcommands.Add(CpCommand.Create(global, output, error));
         return root;
     }
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error, RootCheck? rootCheck = null)
     {
-        var root = CreateRootCommand(output, error);
+        var root = CreateRootCommand(output, error, rootCheck);
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return root.Parse(RunCommand.SeparateContainerArguments(args)).Invoke(configuration);
     }

@@ -22,7 +22,7 @@ namespace Kiln.Cli.Commands;
 /// <summary><c>kiln build</c>, with <c>docker build</c>'s habits; <c>--check</c> only parses and binds.</summary>
 internal static class BuildCommand
 {
-    public static Command Create(GlobalOptions global, TextWriter output, TextWriter error)
+    public static Command Create(GlobalOptions global, TextWriter output, TextWriter error, RootCheck rootCheck)
     {
         var check = new Option<bool>("--check")
         {
@@ -105,7 +105,7 @@ internal static class BuildCommand
                 parse.GetValue(iidFile),
                 parse.GetValue(progress) ?? "auto",
                 parse.GetValue(runtime));
-            return await global.RunWithStoreAsync(parse, "build", error, store => RunBuildAsync(settings, options, store, output, error, cancellationToken)).ConfigureAwait(false);
+            return await global.RunWithStoreAsync(parse, "build", error, store => RunBuildAsync(settings, options, store, rootCheck, output, error, cancellationToken)).ConfigureAwait(false);
         });
         return command;
     }
@@ -213,7 +213,7 @@ internal static class BuildCommand
         return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), specs.ToImmutable(), runNetwork, epoch);
     }
 
-    private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, RootCheck rootCheck, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (settings.ContextPath == "-")
         {
@@ -230,6 +230,12 @@ internal static class BuildCommand
         var source = DockerfileSource.Read(settings.ContextPath, settings.DockerfilePath, error);
         if (source is null)
         {
+            return ExitCodes.UserError;
+        }
+
+        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, new FrontendOptions(options.BuildArgs, settings.Target)))
+        {
+            await error.WriteLineAsync($"ERROR: {RootCheck.Message("build")}").ConfigureAwait(false);
             return ExitCodes.UserError;
         }
 
@@ -292,6 +298,16 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
     }
+
+    /// <summary>
+    /// Whether a stage the target needs has a RUN (the OCI runtime) or a COPY/ADD (written through an overlay mount
+    /// of the stage's root). A Dockerfile with errors answers false: the build reports those errors itself. ONBUILD
+    /// triggers of base images are not known before the pull, so a build whose only such step comes from a trigger
+    /// still fails later, at the mount.
+    /// </summary>
+    internal static bool NeedsSandbox(string dockerfile, FrontendOptions options) =>
+        DockerfileFrontend.Check(dockerfile, options).Definition is { } definition
+        && definition.BuildOrder.Any(stage => stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
     /// <summary>crun, else runc, or what <c>--runtime</c> names; with none installed RUN is refused ("not supported yet") and the rest still builds.</summary>
     private static SandboxExecutor? CreateExecutor(string? requested)

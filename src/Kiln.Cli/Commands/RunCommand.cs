@@ -24,7 +24,7 @@ internal static class RunCommand
     private static readonly ImmutableHashSet<string> ValueOptions =
         ["--user", "-u", "--entrypoint", "--env", "-e", "--network", "--runtime", "--workdir", "-w", "--hostname", "--root"];
 
-    public static Command Create(GlobalOptions global, TextWriter output, TextWriter error)
+    public static Command Create(GlobalOptions global, TextWriter output, TextWriter error, RootCheck rootCheck)
     {
         var remove = new Option<bool>("--rm") { Description = "Accepted for habit: kiln keeps nothing of a container anyway" };
         var user = new Option<string?>("--user", "-u") { Description = "Run as this user: name|uid[:group|gid] (default: the image's USER)", HelpName = "USER" };
@@ -44,9 +44,9 @@ internal static class RunCommand
         {
             try
             {
-                if (!System.Environment.IsPrivilegedProcess)
+                if (!rootCheck.IsRoot)
                 {
-                    await error.WriteLineAsync("ERROR: kiln run: needs root (it mounts overlayfs and starts crun or runc)").ConfigureAwait(false);
+                    await error.WriteLineAsync($"ERROR: {RootCheck.Message("run")}").ConfigureAwait(false);
                     return ToolFailed;
                 }
 
