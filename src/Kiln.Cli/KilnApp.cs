@@ -32,10 +32,15 @@ internal static class KilnApp
         return root;
     }
 
-    public static int Run(string[] args, TextWriter output, TextWriter error, RootCheck? rootCheck = null)
+    /// <summary>
+    /// Runs one command line. Signals are not handled here (<c>ProcessTerminationTimeout</c> is off): the process
+    /// owns them (<see cref="TerminationSignals"/>) and cancels <paramref name="cancellationToken"/>, and the command
+    /// is waited for to the end, so that its cleanup is never cut short.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, RootCheck? rootCheck = null, CancellationToken cancellationToken = default)
     {
         var root = CreateRootCommand(output, error, rootCheck);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(RunCommand.SeparateContainerArguments(args)).Invoke(configuration);
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return root.Parse(RunCommand.SeparateContainerArguments(args)).InvokeAsync(configuration, cancellationToken).GetAwaiter().GetResult();
     }
 }

@@ -1,3 +1,7 @@
 using Kiln.Cli;
 
-return KilnApp.Run(args, Console.Out, Console.Error);
+using var signals = TerminationSignals.Register();
+var exitCode = KilnApp.Run(args, Console.Out, Console.Error, cancellationToken: signals.Token);
+
+// Whatever the command made of the cancellation, a run a signal stopped exits 128 + its number, after cleanup.
+return signals.ExitCode ?? exitCode;
