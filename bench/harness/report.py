@@ -60,8 +60,10 @@ for k in ["date", "nproc", "memory", "kernel", "loadavg", "kiln", "docker", "bui
 L.append("")
 L.append("## Kiln against BuildKit, with the issue's targets\n")
 L.append("![Kiln time relative to BuildKit](bench/harness/kiln-vs-buildkit.svg)\n")
-L.append("| case | phase | Kiln | BuildKit | Buildah | Kiln/BuildKit | target | met? |")
-L.append("|---|---|---|---|---|---|---|---|")
+L.append("Kiln/BuildKit is the ratio of the medians; \"per run\" is the range of Kiln/BuildKit within each repetition "
+         "(the two ran back to back, so that range is less exposed to the machine's drift than the medians).\n")
+L.append("| case | phase | Kiln | BuildKit | Buildah | Kiln/BuildKit | per run | target | met? |")
+L.append("|---|---|---|---|---|---|---|---|---|")
 for c, p in combos:
     cells = [cell(times(c, p, b), failures(c, p, b)) for b in BUILDERS]
     ratio = ratios.get((c, p))
@@ -69,7 +71,14 @@ for c, p in combos:
     rs = f"{ratio:.2f}×" if ratio is not None else "–"
     ts = f"≤ {t}×" if t else "–"
     met = "–" if t is None or ratio is None else ("yes" if ratio <= t else f"**no** ({ratio / t:.1f}× the target)")
-    L.append(f"| {c} | {p} | {cells[0]} | {cells[1]} | {cells[2]} | {rs} | {ts} | {met} |")
+    per = []
+    for run in runs_done:
+        k1 = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), c, p, "kiln", "0")]
+        b1 = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), c, p, "buildkit", "0")]
+        if k1 and b1:
+            per.append(k1[0] / b1[0])
+    pr = f"{min(per):.2f}–{max(per):.2f}×" if per else "–"
+    L.append(f"| {c} | {p} | {cells[0]} | {cells[1]} | {cells[2]} | {rs} | {pr} | {ts} | {met} |")
 L.append("")
 kiln_unc = {}
 sp = os.path.join(out_dir, "sizes.tsv")
@@ -91,16 +100,53 @@ for c in CASES:
         continue
     sizes = {b: last(c, b, "image_bytes") for b in BUILDERS}
     def mb(v): return f"{int(float(v[-1])) / 1e6:.2f} MB" if v else "–"
-    rmax = f"{max(rss) / 1024:.0f} MiB" if rss else "–"
-    met = "–" if not rss else ("yes" if max(rss) / 1024 <= 200 else "**no**")
+    # /usr/bin/time's %M is in KiB; the issue says "200 MB", so show both readings.
+    rmax = f"{max(rss) / 1024:.0f} MiB = {max(rss) * 1024 / 1e6:.0f} MB" if rss else "–"
+    met = "–" if not rss else ("yes" if max(rss) * 1024 <= 200e6 else
+                               ("**no** (under 200 MiB, over 200 MB)" if max(rss) <= 200 * 1024 else "**no**"))
     sr, unc = "–", "–"
     if c in kiln_unc:
         unc = f"{kiln_unc[c] / 1e6:.2f} MB"
         if sizes["buildkit"]:
             q = kiln_unc[c] / float(sizes["buildkit"][-1])
             sr = f"{q:.3f}" + ("" if abs(q - 1) <= 0.01 else " (**outside 1 %**)")
-    L.append(f"| {c} | {rmax} | ≤ 200 MiB: {met} | {mb(sizes['kiln'])} | {unc} | {mb(sizes['buildkit'])} | {mb(sizes['buildah'])} | {sr} |")
+    L.append(f"| {c} | {rmax} | ≤ 200 MB: {met} | {mb(sizes['kiln'])} | {unc} | {mb(sizes['buildkit'])} | {mb(sizes['buildah'])} | {sr} |")
 L.append("")
+# seed-go incremental: how far is the whole build above the `go build` step it runs? The step's own time comes
+# from the plain progress output (`#N DONE x.xs`) of Kiln and BuildKit; Buildah prints no step times.
+import re
+go_step = {}
+log_path = os.path.join(out_dir, "build.log")
+if os.path.exists(log_path):
+    cur, step_id = None, None
+    for line in open(log_path, errors="replace"):
+        m = re.match(r"^=== run (\d+) (\S+) (\S+) (\S+):", line)
+        if m:
+            cur, step_id = (m.group(1), m.group(2), m.group(3), m.group(4)), None
+            continue
+        m = re.match(r"^#(\d+) \[.*\] RUN .*go build", line)
+        if m:
+            step_id = m.group(1)
+            continue
+        m = re.match(r"^#(\d+) DONE ([0-9.]+)s", line)
+        if m and cur and m.group(1) == step_id:
+            go_step[cur] = float(m.group(2))
+inc = [(r, go_step.get((r["run"], "seed-go", "incremental", r["builder"]))) for r in rows
+       if r["case"] == "seed-go" and r["phase"] == "incremental" and r["builder"] in ("kiln", "buildkit") and r["exit"] == "0"]
+if any(g is not None for _, g in inc):
+    L.append("## seed-go incremental: time above the `go build` step\n")
+    L.append("Issue 5 asks for Kiln ≤ 1 s above the bare `go build`. Measured here: the whole build's wall time minus "
+             "the `RUN ... go build` step's time as the builder's own progress output reports it (so container start "
+             "inside that step is not counted as overhead; a `go build` outside any container was not timed).\n")
+    L.append("| run | builder | wall | go build step | above the step | target (Kiln) |")
+    L.append("|---|---|---|---|---|---|")
+    for r, g in inc:
+        if g is None:
+            continue
+        d = float(r["seconds"]) - g
+        t = ("yes" if d <= 1.0 else "**no**") if r["builder"] == "kiln" else "–"
+        L.append(f"| {r['run']} | {r['builder']} | {float(r['seconds']):.2f} s | {g:.1f} s | {d:.2f} s | {t} |")
+    L.append("")
 L.append("## Exact commands\n")
 L.append("Phases: **cold** = no build cache, base images present: Kiln gets a fresh `--root` and `kiln pull`s the "
          "case's base images from localhost:5000 (not timed); BuildKit: `docker rmi -f kiln-bench-CASE; docker builder prune -af`; "
@@ -113,10 +159,13 @@ for b, c in cmds:
     L.append(f"{b}: {c}")
 L.append("```\n")
 L.append("Wall time is `date +%s.%N` around the command, which runs under `/usr/bin/time -f %M`.\n")
+notes = os.path.join(out_dir, "notes.md")
+if os.path.exists(notes):
+    L.append(open(notes).read())
 open(md_path, "w").write("\n".join(L))
 
 # SVG: one bar per (case, phase), Kiln/BuildKit; a dashed line at 1.0 and a tick per target.
-W, bar, gap, left, top, H = 900, 44, 26, 70, 50, 360
+W, bar, gap, left, top, H = 900, 44, 38, 70, 50, 360
 n = len(combos)
 W = max(W, left + n * (bar + gap) + 40)
 vmax = max([1.5] + [v for v in ratios.values()] + [t for t in TARGETS.values()]) * 1.1
