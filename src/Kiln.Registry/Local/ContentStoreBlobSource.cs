@@ -1,3 +1,4 @@
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 using Kiln.Oci;
 using Kiln.Registry.Transfer;
@@ -29,16 +30,10 @@ public sealed class ContentStoreBlobSource(ContentStore store, IProgress<BlobPro
     /// Turns the store's verdict at the end of a blob into the registry client's "the source is wrong" error, so the
     /// upload fails naming the store instead of looking like a dropped connection; and reports a blob read whole.
     /// </summary>
-    private sealed class SourceStream(Stream inner, Descriptor descriptor, IProgress<BlobProgress>? progress) : Stream
+    private sealed class SourceStream(Stream inner, Descriptor descriptor, IProgress<BlobProgress>? progress) : ReadOnlyStream
     {
         private long _read;
         private bool _reported;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
 
         public override long Length => inner.Length;
 
@@ -47,8 +42,6 @@ public sealed class ContentStoreBlobSource(ContentStore store, IProgress<BlobPro
             get => _read;
             set => throw new NotSupportedException("a store blob is read front to back");
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -61,9 +54,6 @@ public sealed class ContentStoreBlobSource(ContentStore store, IProgress<BlobPro
                 throw new BlobSourceException(e.Message, e);
             }
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -89,16 +79,6 @@ public sealed class ContentStoreBlobSource(ContentStore store, IProgress<BlobPro
 
             return read;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

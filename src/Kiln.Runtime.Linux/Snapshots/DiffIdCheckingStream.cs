@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Kiln.Content.IO;
 using Kiln.Oci;
 
 namespace Kiln.Runtime.Linux.Snapshots;
@@ -8,7 +9,7 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// the bytes really have that sha256: snapshots are shared by diffID, and an image that names a well-known base
 /// layer's diffID for other content must not poison every image that uses that layer.
 /// </summary>
-internal sealed class DiffIdCheckingStream : Stream
+internal sealed class DiffIdCheckingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -16,20 +17,6 @@ internal sealed class DiffIdCheckingStream : Stream
     public DiffIdCheckingStream(Stream inner)
     {
         _inner = inner;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     /// <summary>Reads what the extractor left (the tar's zero padding) and checks the whole stream's digest.</summary>
@@ -47,8 +34,6 @@ internal sealed class DiffIdCheckingStream : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var read = _inner.Read(buffer);
@@ -56,25 +41,12 @@ internal sealed class DiffIdCheckingStream : Stream
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         _hash.AppendData(buffer.Span[..read]);
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
