@@ -26,16 +26,31 @@ internal static class RunFiles
             throw new PlatformNotSupportedException("containers run on Linux only");
         }
 
-        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Everything is checked before anything is written.
+        var split = files.Select(f => Split(f.Path)).ToList();
         var paths = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
-            var (directory, name) = Split(file.Path);
             if (!paths.Add(file.Path))
             {
                 throw new ArgumentException($"the file {file.Path} is given twice", nameof(files));
             }
+        }
 
+        var directories = split.Select(s => s.Directory).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var directory in directories)
+        {
+            // A directory mounted inside another would need a mount point in a read-only mount.
+            if (directories.Any(other => directory.StartsWith(other + "/", StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"the files' directory {directory} is inside another one given", nameof(files));
+            }
+        }
+
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Length; i++)
+        {
+            var (directory, name) = split[i];
             if (!folders.TryGetValue(directory, out var folder))
             {
                 folder = Path.Combine(bundle, "files-" + folders.Count.ToString(CultureInfo.InvariantCulture));
@@ -45,24 +60,15 @@ internal static class RunFiles
             }
 
             var host = Path.Combine(folder, name);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = file.Mode };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = files[i].Mode };
             var stream = new FileStream(host, options);
             await using (stream.ConfigureAwait(false))
             {
-                await stream.WriteAsync(file.Content.AsMemory(), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(files[i].Content.AsMemory(), cancellationToken).ConfigureAwait(false);
             }
 
             // The umask applied at creation: the mode is the caller's, exactly (BuildKit's script is 0755 whatever the umask).
-            File.SetUnixFileMode(host, file.Mode);
-        }
-
-        foreach (var directory in folders.Keys)
-        {
-            // A directory mounted inside another would need a mount point in a read-only mount.
-            if (folders.Keys.Any(other => other != directory && directory.StartsWith(other + "/", StringComparison.Ordinal)))
-            {
-                throw new ArgumentException($"the files' directory {directory} is inside another one given", nameof(files));
-            }
+            File.SetUnixFileMode(host, files[i].Mode);
         }
 
         return [.. folders.Select(f => new ReadOnlyBind(f.Value, f.Key))];
