@@ -43,8 +43,9 @@ internal static partial class RunArguments
             var first = run.Heredocs[0];
             if (HeredocOnly().IsMatch(args[0].Trim()))
             {
-                // BuildKit looks at the body as written (before <<- strips tabs): a tab before #! means no script.
                 var body = first.Chomp ? Chomp(first.Content) : first.Content;
+
+                // BuildKit looks at the body as written (before <<- strips tabs): a tab before #! means no script.
                 if (first.Content.StartsWith("#!", StringComparison.Ordinal))
                 {
                     if (first.Name is "." or ".." || first.Name.Contains('/', StringComparison.Ordinal) || first.Name.Contains('\0', StringComparison.Ordinal))
@@ -55,6 +56,7 @@ internal static partial class RunArguments
 
                     // The script is a file, executed through the SHELL (which still goes in front below): its #!
                     // line picks the interpreter. Extra words after the marker never get here: the shell does those.
+                    // The path goes to the shell unquoted, as BuildKit passes it: a delimiter with blanks breaks there too.
                     var path = ScriptDirectory + first.Name;
                     files = [new ExecFile(path, [.. Encoding.UTF8.GetBytes(body)], ScriptMode)];
                     args = [path];
