@@ -26,9 +26,9 @@ internal static class SampleTree
     ];
 
     /// <summary>A fresh, unique directory under the temp directory (BenchmarkDotNet runs each case in its own process).</summary>
-    public static string NewTemporaryDirectory(string purpose)
+    public static string NewTemporaryDirectory(string purpose, string? parent = null)
     {
-        var path = Path.Join(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"kiln-micro-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        var path = Path.Join(parent ?? Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"kiln-micro-{purpose}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(path);
         return path;
     }
