@@ -27,7 +27,7 @@ public class ContextHashingBenchmarks
     public async Task SetupAsync()
     {
         _root = SampleTree.NewTemporaryDirectory("context");
-        var (files, _) = SampleTree.Create(_root);
+        var (files, bytes) = SampleTree.Create(_root);
         SampleTree.WaitPastRacyWindow(DateTime.UtcNow);
         _source = CopySourceRoot.FromContext(BuildContext.WithPatterns(_root, []));
 
@@ -44,6 +44,9 @@ public class ContextHashingBenchmarks
         {
             throw new InvalidOperationException($"the stat cache holds {cache.Count} entries after the first digest, expected {files}");
         }
+
+        var saved = Directory.GetFiles(_savedCacheDirectory).Sum(path => new FileInfo(path).Length);
+        Console.WriteLine($"// context: {files} files, {bytes} bytes; stat cache file {saved} bytes");
 
         foreach (var digest in new[] { await ColdAsync().ConfigureAwait(false), await WarmAsync().ConfigureAwait(false), await WarmFromDiskAsync().ConfigureAwait(false) })
         {
