@@ -146,4 +146,37 @@ public sealed class ContainerTests
             Directory.GetLastWriteTimeUtc(Path.Combine(store.Snapshots.LayerDirectory((await store.LoadAsync()).Config.Value.RootFs.DiffIds[0]), "etc")),
             Directory.GetLastWriteTimeUtc(Path.Combine(sandbox.Mount.UpperPath, "etc")));
     }
+    [Theory]
+    [MemberData(nameof(Runtimes))]
+    public async Task Files_run_from_a_read_only_mount_and_never_land_in_the_root(string runtime)
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
+        const string script = "#!/bin/sh -e\necho \"$0 $(id -u)\"\nls /dev/pipes\nif touch /dev/pipes/x 2>/dev/null; then echo writable; fi\ncat /opt/tool/conf\necho made > /made\n";
+        var run = new SandboxRun
+        {
+            Args = ["/bin/sh", "-c", "/dev/pipes/EOT"],
+            Env = ["PATH=/bin"],
+            User = "alice",
+            Files =
+            [
+                new ContainerFile("/dev/pipes/EOT", [.. System.Text.Encoding.UTF8.GetBytes(script)], (UnixFileMode)0b111_101_101),
+                new ContainerFile("/opt/tool/conf", [.. "conf\n"u8], (UnixFileMode)0b110_100_100),
+            ],
+        };
+
+        // alice cannot write /made: the script's -e stops there, after everything else ran.
+        var result = await SandboxHarness.RunAsync(sandbox, runtime, run);
+        var asRoot = await SandboxHarness.RunAsync(sandbox, runtime, run with { User = null });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(["/dev/pipes/EOT 1000", "EOT", "conf"], result.Lines.Take(3));
+        Assert.Equal(0, asRoot.ExitCode);
+        Assert.Equal(["/dev/pipes/EOT 0", "EOT", "conf"], asRoot.Lines);
+
+        // The script's file only: no /dev, no /dev/pipes, no /opt mount point in the upper.
+        Assert.Equal(
+            ["etc", "made"],
+            Directory.EnumerateFileSystemEntries(sandbox.Mount.UpperPath, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(sandbox.Mount.UpperPath, p)).Order(StringComparer.Ordinal));
+    }
 }

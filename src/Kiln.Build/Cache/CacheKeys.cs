@@ -55,6 +55,15 @@ public static class CacheKeys
         Platform(writer, 9, input.Platform);
         writer.List(10, [.. input.Heredocs.Select(h => h.Name)]);
         writer.List(11, [.. input.Heredocs.Select(h => h.Content)]);
+
+        // Written only when there are files: every key of a run without them stays what version 1 made it, and
+        // no key made before files existed can match one with them (the tag is new), so the version stays.
+        if (!input.Files.IsDefaultOrEmpty)
+        {
+            writer.List(12, [.. input.Files.Select(f => f.Path)]);
+            writer.List(13, [.. input.Files.Select(f => Convert.ToString((int)f.Mode, 8))]);
+            writer.List(14, [.. input.Files.Select(f => f.Content.ToString())]);
+        }
     }
 
     private static void ForCopy(CacheKeyWriter writer, CacheKey parent, CopyKeyInput input)

@@ -21,4 +21,11 @@ public sealed record RunKeyInput(
     OciPlatform Platform)
 {
     public ImmutableArray<(string Name, string Content)> Heredocs { get; init; } = [];
+
+    /// <summary>
+    /// The read-only files mounted for the process (a <c>#!</c> heredoc script, which the argv names only by path):
+    /// path, permission bits and content digest. Part of the key because the file is what runs: <c>&lt;&lt;-</c> and
+    /// <c>&lt;&lt;</c> give the same heredoc and argv but a different script.
+    /// </summary>
+    public ImmutableArray<(string Path, UnixFileMode Mode, Digest Content)> Files { get; init; } = [];
 }

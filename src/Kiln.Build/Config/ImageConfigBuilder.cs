@@ -290,7 +290,8 @@ public sealed class ImageConfigBuilder
                 break;
 
             case RunInstruction run:
-                createdBy = "RUN " + RunText(CommandFor(run.Command)) + " # buildkit";
+                // BuildKit records the argv it runs: a heredoc already turned into the script (or its /dev/pipes path).
+                createdBy = "RUN " + RunText(Solver.RunArguments.Process(run, _config, out _)?.Args ?? CommandFor(run.Command)) + " # buildkit";
                 break;
 
             case CopyInstruction copy:

@@ -16,4 +16,8 @@ public sealed record ExecRequest(
     string WorkingDir,
     string User,
     RunNetwork Network,
-    string Hostname);
+    string Hostname)
+{
+    /// <summary>Read-only files mounted for this run only (see <see cref="ExecFile"/>).</summary>
+    public ImmutableArray<ExecFile> Files { get; init; } = [];
+}

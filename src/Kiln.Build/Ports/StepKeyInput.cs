@@ -17,6 +17,9 @@ public sealed record StepKeyInput(
     /// <summary>For RUN: the argv as run (the shell in front of the shell form).</summary>
     public System.Collections.Immutable.ImmutableArray<string> Args { get; init; } = [];
 
+    /// <summary>For RUN: the read-only files mounted for the process (a <c>#!</c> heredoc script): the argv names only their path.</summary>
+    public System.Collections.Immutable.ImmutableArray<ExecFile> Files { get; init; } = [];
+
     /// <summary>For RUN: the network the step gets (the build's default already applied).</summary>
     public Kiln.Dockerfile.Instructions.RunNetwork Network { get; init; }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
+using Kiln.Build.Ports;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Dockerfile.Stages;
 using Kiln.Oci;
@@ -8,35 +9,63 @@ using Kiln.Oci;
 namespace Kiln.Build.Solver;
 
 /// <summary>
-/// A RUN's argv and environment as BuildKit's dispatchRun makes them: the stage's SHELL in front of the shell
-/// form, heredocs handed to the shell, the ENV then the build ARGs that ENV does not set.
+/// A RUN's argv, mounted files and environment as BuildKit's dispatchRun makes them: the stage's SHELL in front
+/// of the shell form, heredocs handed to the shell or (with <c>#!</c>) run as a script file, the ENV then the build
+/// ARGs that ENV does not set.
 /// </summary>
 internal static partial class RunArguments
 {
     /// <summary>BuildKit's default when the image sets no PATH (the runc executor adds the same one).</summary>
     public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// <summary>
+    /// Where BuildKit mounts a <c>#!</c> heredoc script: a read-only directory holding only the script, named after
+    /// the heredoc's delimiter (dispatchRun in dockerfile2llb/convert.go). Under the container's <c>/dev</c> tmpfs,
+    /// so the mount point is never made in the root.
+    /// </summary>
+    public const string ScriptDirectory = "/dev/pipes/";
+
+    /// <summary>BuildKit's mode for the script file (<c>llb.Mkfile(name, 0755, data)</c>).</summary>
+    public const UnixFileMode ScriptMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
     private static readonly ImmutableArray<string> DefaultShell = ["/bin/sh", "-c"];
 
-    /// <returns>The argv, or null with <paramref name="unsupported"/> set for a form the engine cannot run yet.</returns>
-    public static ImmutableArray<string>? Args(RunInstruction run, ImageConfig config, out string? unsupported)
+    /// <returns>The process, or null with <paramref name="error"/> set for a RUN that cannot be run as written.</returns>
+    public static RunProcess? Process(RunInstruction run, ImageConfig config, out string? error)
     {
-        unsupported = null;
+        error = null;
         var args = run.Command.Args;
+        ImmutableArray<ExecFile> files = [];
         if (!run.Heredocs.IsDefaultOrEmpty && run.Command.PrependShell && args.Length == 1)
         {
             var first = run.Heredocs[0];
             if (HeredocOnly().IsMatch(args[0].Trim()))
             {
+                var body = first.Chomp ? Chomp(first.Content) : first.Content;
+
+                // BuildKit looks at the body as written (before <<- strips tabs): a tab before #! means no script.
                 if (first.Content.StartsWith("#!", StringComparison.Ordinal))
                 {
-                    // BuildKit mounts such a script as a file and executes it: that needs a mount.
-                    unsupported = "RUN with a heredoc script that starts with #!";
-                    return null;
-                }
+                    if (first.Name is "." or ".." || first.Name.Contains('/', StringComparison.Ordinal) || first.Name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        error = $"the heredoc script's delimiter \"{first.Name}\" cannot name a file in {ScriptDirectory}, where a script that starts with #! is run from";
+                        return null;
+                    }
 
-                // A lone heredoc: its body is the shell command (so shells without heredocs work too).
-                args = [first.Chomp ? Chomp(first.Content) : first.Content];
+                    // The script is a file, executed through the SHELL (which still goes in front below): its #!
+                    // line picks the interpreter. Extra words after the marker never get here: the shell does those.
+                    // The path goes to the shell unquoted, as BuildKit passes it: a delimiter with blanks breaks there too.
+                    var path = ScriptDirectory + first.Name;
+                    files = [new ExecFile(path, [.. Encoding.UTF8.GetBytes(body)], ScriptMode)];
+                    args = [path];
+                }
+                else
+                {
+                    // A lone heredoc: its body is the shell command (so shells without heredocs work too).
+                    args = [body];
+                }
             }
             else
             {
@@ -57,7 +86,7 @@ internal static partial class RunArguments
             args = shell.AddRange(args);
         }
 
-        return args;
+        return new RunProcess(args, files);
     }
 
     /// <summary>The stage's ENV, then each build ARG in scope that ENV does not set (sorted: a stable key), PATH defaulted.</summary>
@@ -90,6 +119,10 @@ internal static partial class RunArguments
 
     private static string Chomp(string content) => string.Join('\n', content.Split('\n').Select(line => line.TrimStart('\t')));
 
-    [GeneratedRegex("^[0-9]*<<-?(?:\"[^\"]*\"|'[^']*'|[^\\s\"']+)$", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// BuildKit's <c>MustParseHeredoc</c> on the whole command text: <c>[n]&lt;&lt;[-]</c>, blanks, then one shell word
+    /// with no <c>&lt;</c> (quoted parts allowed). A marker followed by more words is not a lone heredoc.
+    /// </summary>
+    [GeneratedRegex("^[0-9]*<<-?[ \t]*(?:\"[^\"<]*\"|'[^'<]*'|[^\\s\"'<])+$", RegexOptions.CultureInvariant)]
     private static partial Regex HeredocOnly();
 }

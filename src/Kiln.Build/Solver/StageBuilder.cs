@@ -140,14 +140,15 @@ internal sealed class StageBuilder(BuildSession session)
 
     private async Task<StageResult> RunAsync(StageResult state, BoundStep step, RunInstruction run, ProgressVertex vertex, string name, CancellationToken cancellationToken)
     {
-        var args = RunArguments.Args(run, state.Config, out var unsupported)
-            ?? throw BuildFailedException.At(BuildErrorCodes.NotSupportedYet, $"{unsupported} is not supported yet", run.Span, name);
+        var process = RunArguments.Process(run, state.Config, out var invalid)
+            ?? throw BuildFailedException.At(BuildErrorCodes.StepFailed, invalid!, run.Span, name);
+        var args = process.Args;
         var env = RunArguments.Env(state.Config, step);
         var network = run.Network != RunNetwork.Default ? run.Network
             : session.Request.Network != RunNetwork.Default ? session.Request.Network
             : RunNetwork.Host;
         var config = state.Config.Config;
-        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Network = network };
+        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Network = network };
         return await LayerStepAsync(state, step, key, vertex, async mount =>
         {
             var tail = new OutputTail(TailLines);
@@ -158,7 +159,10 @@ internal sealed class StageBuilder(BuildSession session)
                 string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
                 config.User ?? string.Empty,
                 network,
-                Hostname);
+                Hostname)
+            {
+                Files = process.Files,
+            };
             var exitCode = await Port(session.Ports.Executor).RunAsync(
                 request,
                 line =>

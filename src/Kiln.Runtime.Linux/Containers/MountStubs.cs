@@ -29,6 +29,8 @@ internal sealed class MountStubs
             {
                 prefix += "/" + component;
                 var host = SecureJoin.Join(root, prefix);
+                // Every missing component, not just the first: for /opt/tool the runtime makes both, and /opt is
+                // only empty (removable) once /opt/tool is gone.
                 if (!File.Exists(host) && !Directory.Exists(host) && !stubs._missing.Contains(prefix))
                 {
                     stubs._missing.Add(prefix);
@@ -37,8 +39,6 @@ internal sealed class MountStubs
                     {
                         stubs._parents.TryAdd(parent, Directory.GetLastWriteTimeUtc(parent));
                     }
-
-                    break;
                 }
             }
         }

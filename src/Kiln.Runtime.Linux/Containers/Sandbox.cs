@@ -75,6 +75,7 @@ public sealed class Sandbox : IDisposable
             await File.WriteAllTextAsync(hosts, HostsFile(hostname), cancellationToken).ConfigureAwait(false);
             var resolvConf = Path.Combine(bundle, "resolv.conf");
             await File.WriteAllTextAsync(resolvConf, ResolvConf(), cancellationToken).ConfigureAwait(false);
+            var binds = await RunFiles.WriteAsync(bundle, run.Files, cancellationToken).ConfigureAwait(false);
             var spec = RuntimeSpec.Create(new SandboxSpec
             {
                 RootPath = RootPath,
@@ -88,10 +89,11 @@ public sealed class Sandbox : IDisposable
                 Network = run.Network,
                 HostsFile = hosts,
                 ResolvConfFile = resolvConf,
+                ReadOnlyBinds = binds,
                 NoFileLimit = ProcessLimits.ContainerNoFile,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
-            var stubs = MountStubs.Record(RootPath, MountPoints);
+            var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
             try
             {
                 return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);

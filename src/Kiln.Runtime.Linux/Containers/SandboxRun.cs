@@ -20,4 +20,7 @@ public sealed record SandboxRun
     public string? Hostname { get; init; }
 
     public NetworkMode Network { get; init; } = NetworkMode.Host;
+
+    /// <summary>Read-only files for this run only (see <see cref="ContainerFile"/>).</summary>
+    public ImmutableArray<ContainerFile> Files { get; init; } = [];
 }

@@ -64,6 +64,11 @@ public static class RuntimeSpec
             mounts.Add(new("/etc/resolv.conf", "bind", resolvConf, ["rbind", "ro"]));
         }
 
+        foreach (var bind in sandbox.ReadOnlyBinds.IsDefault ? [] : sandbox.ReadOnlyBinds)
+        {
+            mounts.Add(new(bind.Destination, "bind", bind.Source, ["rbind", "ro"]));
+        }
+
         var namespaces = ImmutableArray.CreateBuilder<OciNamespace>();
         namespaces.Add(new("pid"));
         namespaces.Add(new("ipc"));

@@ -32,4 +32,7 @@ public sealed record SandboxSpec
 
     /// <summary>A file bind-mounted read-only as <c>/etc/resolv.conf</c>; none when null.</summary>
     public string? ResolvConfFile { get; init; }
+
+    /// <summary>Mounted in this order after every other mount, so that one under <c>/dev</c> lands on the container's tmpfs.</summary>
+    public ImmutableArray<ReadOnlyBind> ReadOnlyBinds { get; init; } = [];
 }

@@ -39,6 +39,27 @@ public sealed class StoreBuildCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_shebang_script_keys_its_file_not_just_the_path_in_the_argv()
+    {
+        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var parent = cache.BaseKey(null, OciPlatform.Host);
+        StepKeyInput Script(string dockerfileRun)
+        {
+            var step = Step(dockerfileRun);
+            var process = Build.Solver.RunArguments.Process((RunInstruction)step.Instruction, Config, out _)!;
+            return new StepKeyInput(step, Config, [], null, OciPlatform.Host) { Args = process.Args, Files = process.Files, Network = RunNetwork.Host };
+        }
+
+        var key = cache.StepKey(parent, Script("RUN <<EOT\n#!/bin/sh\n\techo one\nEOT"));
+
+        Assert.Equal(key, cache.StepKey(parent, Script("RUN <<EOT\n#!/bin/sh\n\techo one\nEOT")));
+        Assert.NotEqual(key, cache.StepKey(parent, Script("RUN <<EOT\n#!/bin/sh\n\techo two\nEOT")));
+
+        // Same heredoc, same argv: only the script (tabs stripped by <<-) differs.
+        Assert.NotEqual(key, cache.StepKey(parent, Script("RUN <<-EOT\n#!/bin/sh\n\techo one\nEOT")));
+    }
+
+    [Fact]
     public void Copy_keys_follow_the_source_digest_and_workdir_keys_the_directory()
     {
         var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));

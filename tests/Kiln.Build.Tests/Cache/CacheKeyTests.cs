@@ -19,6 +19,13 @@ public sealed class CacheKeyTests
     private static RunKeyInput Run => new(
         ["/bin/sh", "-c", "go mod download"], ["/bin/sh", "-c"], true, ["PATH=/usr/bin", "GOFLAGS=-mod=mod"], "", "/workspace", RunNetwork.Default, Amd64);
 
+    private static RunKeyInput Script => Run with
+    {
+        Command = ["/bin/sh", "-c", "/dev/pipes/EOF"],
+        Heredocs = [("EOF", "#!/bin/sh\necho hi\n")],
+        Files = [("/dev/pipes/EOF", (UnixFileMode)0b111_101_101, Digest.Sha256Of("#!/bin/sh\necho hi\n"u8))],
+    };
+
     private static CopyKeyInput Copy => new("COPY", Sources, "go.mod", "/workspace");
 
     private static ImmutableSortedDictionary<string, string> Keys()
@@ -31,6 +38,7 @@ public sealed class CacheKeyTests
             ["base-image"] = image.ToString(),
             ["run"] = CacheKeys.ForRun(image, Run).ToString(),
             ["run-heredoc"] = CacheKeys.ForRun(image, Run with { Heredocs = [("EOF", "echo hi\n")] }).ToString(),
+            ["run-script"] = CacheKeys.ForRun(image, Script).ToString(),
             ["copy"] = CacheKeys.ForCopy(image, Copy).ToString(),
             ["copy-flags"] = CacheKeys.ForCopy(image, Copy with { Chown = "10001:10001", Chmod = "0755", Link = true, Excludes = ["*.md"] }).ToString(),
             ["add-unpack"] = CacheKeys.ForCopy(image, Copy with { Keyword = "ADD", Unpack = true }).ToString(),
@@ -79,6 +87,10 @@ public sealed class CacheKeyTests
             Run with { Network = RunNetwork.None },
             Run with { Platform = new OciPlatform("arm64", "linux") },
             Run with { Heredocs = [("EOF", "x")] },
+            Script,
+            Script with { Files = [Script.Files[0] with { Content = Sources }] },
+            Script with { Files = [Script.Files[0] with { Mode = (UnixFileMode)0b111_000_000 }] },
+            Script with { Files = [Script.Files[0] with { Path = "/dev/pipes/X" }] },
         ];
         Assert.Equal(changed.Length + 2, changed.Select(c => CacheKeys.ForRun(parent, c)).Append(key).Append(CacheKeys.ForRun(CacheKeys.ForBase(null, Amd64), Run)).Distinct().Count());
 

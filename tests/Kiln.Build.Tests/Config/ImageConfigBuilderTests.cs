@@ -77,6 +77,26 @@ public sealed class ImageConfigBuilderTests
     }
 
     [Fact]
+    public void Heredoc_runs_record_the_argv_they_run_as_BuildKit_does()
+    {
+        // BuildKit's dispatchRun commits "RUN " + the args after the heredoc rewrite and withShell.
+        var builder = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        var steps = Steps("FROM scratch\nRUN <<EOT\necho hi\nEOT\nRUN <<EOT\n#!/bin/sh -e\necho hi\nEOT\nRUN cat <<EOT > /f\nx\nEOT\n");
+        foreach (var step in steps)
+        {
+            builder.Apply(step, new LayerResult(Digest.Sha256Of("l"u8), LayerTime));
+        }
+
+        Assert.Equal(
+            [
+                "RUN /bin/sh -c echo hi\n # buildkit",
+                "RUN /bin/sh -c /dev/pipes/EOT # buildkit",
+                "RUN /bin/sh -c cat <<EOT > /f\nx\nEOT # buildkit",
+            ],
+            builder.Build().History!.Value.Select(h => h.CreatedBy));
+    }
+
+    [Fact]
     public void Labels_from_the_command_line_win_without_history()
     {
         var builder = ImageConfigBuilder.FromScratch(new OciPlatform("arm64", "linux") { Variant = "v8" });

@@ -324,6 +324,27 @@ public sealed class SolverTests
     }
 
     [Fact]
+    public async Task A_shebang_heredoc_reaches_the_executor_as_a_read_only_file_it_runs()
+    {
+        await _harness.BuildAsync("FROM scratch\nRUN <<EOT\n#!/bin/sh -e\ntrue\nEOT\n");
+
+        var run = Assert.Single(_harness.Executor.Runs);
+        Assert.Equal(["/bin/sh", "-c", "/dev/pipes/EOT"], run.Args.ToArray());
+        var file = Assert.Single(run.Files);
+        Assert.Equal(("/dev/pipes/EOT", "#!/bin/sh -e\ntrue\n"), (file.Path, System.Text.Encoding.UTF8.GetString(file.Content.AsSpan())));
+    }
+
+    [Fact]
+    public async Task A_script_delimiter_that_is_no_file_name_fails_at_its_line()
+    {
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM scratch\nRUN <<a/b\n#!/bin/sh\na/b\n"));
+
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal((BuildErrorCodes.StepFailed, 2), (diagnostic.Code, diagnostic.Span.StartLine));
+        Assert.Empty(_harness.Executor.Runs);
+    }
+
+    [Fact]
     public async Task The_base_image_environment_feeds_expansion()
     {
         _harness.Images.Add("golang", "GOPATH=/go");

@@ -16,7 +16,6 @@ public sealed class UnsupportedFeatureTests
     [InlineData("COPY --link a /a", "COPY --link is not supported yet")]
     [InlineData("COPY --parents a/b /", "COPY --parents is not supported yet")]
     [InlineData("COPY --exclude=*.md . /", "COPY --exclude is not supported yet")]
-    [InlineData("RUN <<EOF\n#!/usr/bin/env python3\nprint(1)\nEOF", "RUN with a heredoc script that starts with #! is not supported yet")]
     public async Task A_flag_the_engine_does_not_run_fails_naming_it_and_its_line(string instruction, string message)
     {
         _harness.Files.Context["a"] = "a";

@@ -21,6 +21,7 @@ public sealed class SandboxExecutor(ContainerRunner runner) : IExecutor
             WorkingDirectory = request.WorkingDir,
             Hostname = request.Hostname,
             Network = request.Network == RunNetwork.None ? NetworkMode.None : NetworkMode.Host,
+            Files = [.. (request.Files.IsDefault ? [] : request.Files).Select(f => new ContainerFile(f.Path, f.Content, f.Mode))],
         };
         return sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken);
     }

@@ -29,6 +29,7 @@ public sealed class StoreBuildCache(CacheStore store) : IBuildCache
                 var runInput = new RunKeyInput(input.Args, shell, run.Command.PrependShell, input.Env, user, workingDir, input.Network, input.Platform)
                 {
                     Heredocs = [.. (run.Heredocs.IsDefault ? [] : run.Heredocs).Select(h => (h.Name, h.Content))],
+                    Files = [.. (input.Files.IsDefault ? [] : input.Files).Select(f => (f.Path, f.Mode, Digest.Sha256Of(f.Content.AsSpan())))],
                 };
                 return CacheKeys.ForRun(parent, runInput).Value;
 

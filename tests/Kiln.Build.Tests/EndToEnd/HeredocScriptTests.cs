@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Kiln.Build.Cache;
+using Kiln.Build.Context;
+using Kiln.Build.Export;
+using Kiln.Build.Ports;
+using Kiln.Build.Ports.Adapters;
+using Kiln.Build.Solver;
+using Kiln.Build.Tests.Solver.Fakes;
+using Kiln.Content.Images;
+using Kiln.Content.Store;
+using Kiln.Dockerfile;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Containers;
+using Kiln.Runtime.Linux.Snapshots;
+
+namespace Kiln.Build.Tests.EndToEnd;
+
+/// <summary>
+/// <c>RUN &lt;&lt;EOT</c> with a <c>#!</c> script, built for real (root, overlayfs, crun or runc) on a busybox image:
+/// the script runs from <c>/dev/pipes/</c>, its effects are in the layer, the mount is not, and the cache follows
+/// the script's body.
+/// </summary>
+public sealed class HeredocScriptTests : IDisposable
+{
+    private const string Base = "test/busybox:latest";
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-heredoc-script-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string Dockerfile(string body) =>
+        $"FROM {Base}\nRUN <<EOT\n#!/bin/sh -e\necho \"$0\" > /made\necho {body} >> /made\nls /dev/pipes >> /made\nEOT\n";
+
+    [Fact]
+    public async Task A_shebang_script_runs_from_dev_pipes_and_only_its_effects_are_in_the_layer_and_the_cache_follows_its_body()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "real builds need root (overlayfs, crun/runc), here and in CI");
+        var context = Path.Combine(_root, "context");
+        Directory.CreateDirectory(context);
+        var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
+        var images = ImageStore.Open(content);
+        await BusyboxRootfs.ImportAsync(images, Base, _root);
+        var name = ImageReference.Parse("heredoc/script:1");
+        var ports = new BuildPorts(
+            new StoreImageSource(images),
+            new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
+            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null))),
+            new SandboxDiffer(content),
+            new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
+            new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
+            new StoreBuildCache(CacheStore.Open(content)),
+            new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
+        async Task<(BuildResult Result, RecordingSink Progress)> BuildAsync(string dockerfile)
+        {
+            var request = new BuildRequest(
+                dockerfile,
+                new FrontendOptions(ImmutableDictionary<string, string>.Empty, null),
+                NoCache: false,
+                Pull: false,
+                SourceDateEpoch: null,
+                ImmutableSortedDictionary<string, string>.Empty,
+                RunNetwork.Default);
+            var progress = new RecordingSink();
+            return (await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(request, CancellationToken.None), progress);
+        }
+
+        async Task<(string[] Entries, string Made)> TopLayerAsync()
+        {
+            var image = await images.LoadAsync(await images.ResolveAsync(name.ToString(), CancellationToken.None), CancellationToken.None);
+            Assert.Equal(2, image.Manifest.Value.Layers.Length);
+            var blob = content.Root.BlobPath(image.Manifest.Value.Layers[1].Digest);
+
+            // GNU tar reads the layer, not Kiln.
+            var entries = BusyboxRootfs.Run("tar", "-tf", blob).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return (entries, BusyboxRootfs.Run("tar", "-xOf", blob, "made"));
+        }
+
+        var (first, _) = await BuildAsync(Dockerfile("one"));
+        var (entries, made) = await TopLayerAsync();
+
+        Assert.Equal("/dev/pipes/EOT\none\nEOT\n", made);
+
+        // No dev/ nor dev/pipes/: only the script's file, and etc/, the unchanged copied-up parent of the
+        // /etc/hosts and /etc/resolv.conf mount stubs (which every RUN on this image has).
+        Assert.Equal(["etc/", "made"], entries);
+
+        var (again, cachedRun) = await BuildAsync(Dockerfile("one"));
+        Assert.Equal(first.Image.ImageId, again.Image.ImageId);
+        Assert.Equal(["[2/2] RUN <<EOT"], cachedRun.Ended<Progress.ProgressEvent.Cached>());
+
+        var (changed, rerun) = await BuildAsync(Dockerfile("two"));
+        Assert.NotEqual(first.Image.ImageId, changed.Image.ImageId);
+        Assert.Empty(rerun.Ended<Progress.ProgressEvent.Cached>());
+        Assert.Equal("/dev/pipes/EOT\ntwo\nEOT\n", (await TopLayerAsync()).Made);
+    }
+}
