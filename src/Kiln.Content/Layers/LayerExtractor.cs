@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Kiln.Content.Compression;
+using Kiln.Content.IO;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
 using Kiln.Content.Tar;
@@ -216,9 +217,9 @@ public sealed class LayerExtractor
             throw LinuxErrno.LastError("create", "/" + location.RelativePath);
         }
 
-        // The FileStream owns the descriptor; the metadata calls below run while it is still open.
+        // The stream owns the descriptor; the metadata calls below run while it is still open.
         var handle = new SafeFileHandle(fd, ownsHandle: true);
-        await using var file = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        await using var file = new BlockingFileStream(handle, FileAccess.Write);
         if (entry.IsSparse)
         {
             // Seek over the holes instead of writing zeros, so the file stays sparse on disk.

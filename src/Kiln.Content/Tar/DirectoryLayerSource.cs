@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text;
+using Kiln.Content.IO;
 using Kiln.Content.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -159,7 +160,7 @@ public sealed class DirectoryLayerSource
         }
 
         using var handle = OpenForReading(pathZ);
-        using var content = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        using var content = new BlockingFileStream(handle, FileAccess.Read);
         await writer.WriteEntryAsync(entry, content, cancellationToken).ConfigureAwait(false);
     }
 
