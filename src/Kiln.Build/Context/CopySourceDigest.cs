@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Kiln.Build.Copy;
@@ -105,15 +106,28 @@ public static class CopySourceDigest
 
         public ValueTask VisitAsync(SourceEntry entry, CancellationToken cancellationToken)
         {
-            Header(entry);
             var stat = entry.Stat;
+            if (stat.IsRegularFile)
+            {
+                // An unchanged file the cache knows had no attributes needs neither its content nor llistxattr.
+                var key = source.Path + "/" + entry.PhysicalPath;
+                if (options.Cache is { } cache && cache.TryGet(key, stat, out var cached, out var hasXattrs) && !hasXattrs)
+                {
+                    Header(entry, []);
+                    encoder.Bytes(cached);
+                    return ValueTask.CompletedTask;
+                }
+
+                var xattrs = Xattrs.Read(entry.ProcPath);
+                Header(entry, xattrs);
+                encoder.Bytes(ContentHash(entry, key, xattrs.Length > 0, cancellationToken));
+                return ValueTask.CompletedTask;
+            }
+
+            Header(entry);
             if (stat.IsSymbolicLink)
             {
                 encoder.Text(entry.LinkTarget ?? string.Empty);
-            }
-            else if (stat.IsRegularFile)
-            {
-                encoder.Bytes(ContentHash(entry, cancellationToken));
             }
             else
             {
@@ -124,7 +138,9 @@ public static class CopySourceDigest
             return ValueTask.CompletedTask;
         }
 
-        private void Header(SourceEntry entry)
+        private void Header(SourceEntry entry) => Header(entry, Xattrs.Read(entry.ProcPath));
+
+        private void Header(SourceEntry entry, ImmutableArray<(string Name, byte[] Value)> xattrs)
         {
             var stat = entry.Stat;
             encoder.Text(entry.RelativePath);
@@ -133,7 +149,6 @@ public static class CopySourceDigest
             var owner = options.Owner ?? (source.ResetOwnership ? new CopyOwner(0, 0) : new CopyOwner(stat.Uid, stat.Gid));
             encoder.Number(owner.Uid);
             encoder.Number(owner.Gid);
-            var xattrs = Xattrs.Read(entry.ProcPath);
             encoder.Number(xattrs.Length);
             foreach (var (name, value) in xattrs)
             {
@@ -146,10 +161,9 @@ public static class CopySourceDigest
         /// Read synchronously: an async read of a file opened without O_ASYNC-style I/O is a thread-pool hop per chunk
         /// on Linux, which for a context of many small files cost more than the reading itself.
         /// </remarks>
-        private byte[] ContentHash(SourceEntry entry, CancellationToken cancellationToken)
+        private byte[] ContentHash(SourceEntry entry, string key, bool hasXattrs, CancellationToken cancellationToken)
         {
-            var key = source.Path + "/" + entry.PhysicalPath;
-            if (options.Cache is { } cache && cache.TryGet(key, entry.Stat, out var cached))
+            if (options.Cache is { } cache && cache.TryGet(key, entry.Stat, out var cached, out _))
             {
                 return cached;
             }
@@ -182,7 +196,7 @@ public static class CopySourceDigest
             if (options.Cache is { } target && opened.Inode == entry.Stat.Inode && opened.Size == entry.Stat.Size
                 && opened.ModifiedNanoseconds == entry.Stat.ModifiedNanoseconds)
             {
-                target.Set(key, opened, result, now);
+                target.Set(key, opened, result, hasXattrs, now);
             }
 
             return result;

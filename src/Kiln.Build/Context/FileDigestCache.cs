@@ -5,8 +5,9 @@ namespace Kiln.Build.Context;
 
 /// <summary>
 /// The stat cache behind <see cref="CopySourceDigest"/>: (file, device, inode, size, mtime ns, ctime ns) -> SHA-256 of
-/// the content, persisted in a directory the caller owns, so that an unchanged context file is not read again on
-/// the next build (git's index does the same).
+/// the content and whether the file has extended attributes, persisted in a directory the caller owns, so that an
+/// unchanged context file is not read again on the next build (git's index does the same), nor asked for its
+/// attributes when it had none (setting or removing one changes ctime, which is part of the key).
 /// </summary>
 /// <remarks>
 /// A file modified within <see cref="RacyWindowNanoseconds"/> of being hashed is not cached: a write landing in the same clock
@@ -16,8 +17,8 @@ namespace Kiln.Build.Context;
 /// </remarks>
 public sealed class FileDigestCache
 {
-    private const string FileName = "file-digests.v1";
-    private static readonly byte[] Magic = "KILNFDC1"u8.ToArray();
+    private const string FileName = "file-digests.v2";
+    private static readonly byte[] Magic = "KILNFDC2"u8.ToArray();
 
     private readonly Dictionary<string, Entry> _entries;
     private readonly Lock _lock = new();
@@ -84,22 +85,25 @@ public sealed class FileDigestCache
         File.Move(temporary, path, overwrite: true);
     }
 
-    internal bool TryGet(string key, FileStat stat, out byte[] hash)
+    /// <param name="hasXattrs">Whether the file had extended attributes when it was cached.</param>
+    internal bool TryGet(string key, FileStat stat, out byte[] hash, out bool hasXattrs)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue(key, out var entry) && entry.Matches(stat))
             {
                 hash = entry.Hash;
+                hasXattrs = entry.HasXattrs;
                 return true;
             }
         }
 
         hash = [];
+        hasXattrs = true;
         return false;
     }
 
-    internal void Set(string key, FileStat stat, byte[] hash, long nowNanoseconds)
+    internal void Set(string key, FileStat stat, byte[] hash, bool hasXattrs, long nowNanoseconds)
     {
         if (stat.ModifiedNanoseconds >= nowNanoseconds - RacyWindowNanoseconds || stat.ChangedNanoseconds >= nowNanoseconds - RacyWindowNanoseconds)
         {
@@ -108,7 +112,7 @@ public sealed class FileDigestCache
 
         lock (_lock)
         {
-            _entries[key] = new Entry(stat.Device, stat.Inode, stat.Size, stat.ModifiedNanoseconds, stat.ChangedNanoseconds, hash);
+            _entries[key] = new Entry(stat.Device, stat.Inode, stat.Size, stat.ModifiedNanoseconds, stat.ChangedNanoseconds, hash, hasXattrs);
             _dirty = true;
         }
     }
@@ -131,6 +135,7 @@ public sealed class FileDigestCache
             }
 
             buffer.Write(entry.Hash);
+            buffer.WriteByte(entry.HasXattrs ? (byte)1 : (byte)0);
         }
 
         return buffer.ToArray();
@@ -153,7 +158,7 @@ public sealed class FileDigestCache
 
             var keyLength = BinaryPrimitives.ReadInt32BigEndian(bytes[position..]);
             position += 4;
-            if (keyLength < 0 || bytes.Length - position < keyLength + (5 * 8) + 32)
+            if (keyLength < 0 || bytes.Length - position < keyLength + (5 * 8) + 32 + 1)
             {
                 return false;
             }
@@ -167,14 +172,14 @@ public sealed class FileDigestCache
                 position += 8;
             }
 
-            entries[key] = new Entry((ulong)values[0], (ulong)values[1], values[2], values[3], values[4], bytes.Slice(position, 32).ToArray());
-            position += 32;
+            entries[key] = new Entry((ulong)values[0], (ulong)values[1], values[2], values[3], values[4], bytes.Slice(position, 32).ToArray(), bytes[position + 32] != 0);
+            position += 32 + 1;
         }
 
         return true;
     }
 
-    private sealed record Entry(ulong Device, ulong Inode, long Size, long Modified, long Changed, byte[] Hash)
+    private sealed record Entry(ulong Device, ulong Inode, long Size, long Modified, long Changed, byte[] Hash, bool HasXattrs)
     {
         public bool Matches(FileStat stat) =>
             stat.Device == Device && stat.Inode == Inode && stat.Size == Size && stat.ModifiedNanoseconds == Modified && stat.ChangedNanoseconds == Changed;

@@ -95,6 +95,25 @@ public sealed class CopySourceDigestTests
     }
 
     [Fact]
+    public async Task An_attribute_set_on_a_cached_file_changes_the_digest_though_the_cache_skips_attributes_of_files_without()
+    {
+        using var w = Tree();
+        var request = CopyWorkspace.CopyOf("/app/", "top.txt");
+        var cache = await FileDigestCache.OpenAsync(Path.Join(w.Root, "cache"), CancellationToken.None);
+        cache.RacyWindowNanoseconds = 0;
+        var options = new CopyDigestOptions { Cache = cache };
+        var plain = await DigestAsync(w, request, options);
+        Assert.Equal(plain, await DigestAsync(w, request, options));
+
+        // setfattr changes ctime, so the cached "no attributes" no longer matches and the attribute is read.
+        await Kiln.Build.Tests.Export.ExternalTool.RunAsync("/usr/bin/setfattr", "-n", "user.kiln", "-v", "1", Path.Join(w.Context, "top.txt"));
+        var withAttribute = await DigestAsync(w, request, options);
+        Assert.NotEqual(plain, withAttribute);
+        Assert.Equal(withAttribute, await DigestAsync(w, request));
+        Assert.Equal(withAttribute, await DigestAsync(w, request, options));
+    }
+
+    [Fact]
     public async Task Recently_changed_files_are_not_cached()
     {
         using var w = Tree();
