@@ -16,7 +16,7 @@ namespace Kiln.Content.Compression;
 /// <remarks>
 /// Unlike pigz, a block does not start with the previous 32 KiB as a preset dictionary (DeflateStream has no way to
 /// set one); that costs a little ratio at each block boundary and nothing in validity.
-/// Memory: each block in flight holds its input and its output, about 2 × <see cref="BlockSize"/>, from the pool.
+/// Memory: each block in flight holds its input and its output, about 2 × <see cref="BlockSize"/>, from a pool of its own.
 /// </remarks>
 internal sealed class ParallelGzipWriter : IAsyncDisposable
 {
@@ -33,6 +33,11 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
     // when the input ends exactly on a block boundary (or is empty), since DeflateStream writes nothing when it was
     // given nothing.
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
+
+    // Not ArrayPool<byte>.Shared, whose per-thread caches may keep a block-sized array on every thread-pool thread
+    // that touched one (inputs are returned on workers, outputs on whichever thread writes): this pool has no
+    // per-thread caches, so it keeps at most what was in flight at once, and it allocates lazily.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(2 * BlockSize, (2 * MaxWorkers) + 2);
 
     private readonly Stream _output;
 
@@ -64,7 +69,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
         _output = output;
         _level = level;
         _workers = Math.Min(workers, MaxWorkers);
-        _block = ArrayPool<byte>.Shared.Rent(BlockSize);
+        _block = Pool.Rent(BlockSize);
     }
 
     /// <summary>Bytes of uncompressed input so far.</summary>
@@ -115,7 +120,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
             try
             {
                 var compressed = await pending.ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(compressed.Buffer);
+                Pool.Return(compressed.Buffer);
             }
 #pragma warning disable CA1031 // the write already failed with the error that matters
             catch (Exception)
@@ -127,7 +132,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
         if (_block is { } block)
         {
             _block = null;
-            ArrayPool<byte>.Shared.Return(block);
+            Pool.Return(block);
         }
     }
 
@@ -149,7 +154,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
         var filled = _filled;
         _crc.Append(block.AsSpan(0, filled));
         _length += filled;
-        _block = final ? null : ArrayPool<byte>.Shared.Rent(BlockSize);
+        _block = final ? null : Pool.Rent(BlockSize);
         _filled = 0;
         var level = _level;
 
@@ -166,7 +171,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed.Buffer);
+            Pool.Return(compressed.Buffer);
         }
     }
 
@@ -175,8 +180,10 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
     {
         try
         {
-            // Incompressible data grows by a few bytes per 16 KiB stored block; the stream grows beyond that if need be.
-            var sink = new PooledBufferStream(length + (length / 1024) + 1024);
+            // As large as the input: the pool rounds sizes up to a power of two, so asking for the few bytes more that
+            // incompressible data needs (5 per 16 KiB stored block) would take twice the memory for every block.
+            // Such a block grows its buffer once instead.
+            var sink = new PooledBufferStream(Pool, BlockSize);
             using (sink)
             {
                 if (length == 0)
@@ -214,7 +221,7 @@ internal sealed class ParallelGzipWriter : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(input);
+            Pool.Return(input);
         }
     }
 

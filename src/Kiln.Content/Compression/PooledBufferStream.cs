@@ -3,12 +3,12 @@ using System.Buffers;
 namespace Kiln.Content.Compression;
 
 /// <summary>
-/// A write-only, growable in-memory sink on <see cref="ArrayPool{T}.Shared"/> arrays, for one compressed gzip block.
+/// A write-only, growable in-memory sink on arrays from <paramref name="pool"/>, for one compressed gzip block.
 /// <see cref="Detach"/> hands the array to the caller, who returns it to the pool; otherwise disposing returns it.
 /// </summary>
-internal sealed class PooledBufferStream(int initialCapacity) : Stream
+internal sealed class PooledBufferStream(ArrayPool<byte> pool, int initialCapacity) : Stream
 {
-    private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private byte[]? _buffer = pool.Rent(initialCapacity);
 
     private int _length;
 
@@ -41,9 +41,9 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
         var current = _buffer ?? throw new ObjectDisposedException(nameof(PooledBufferStream));
         if (buffer.Length > current.Length - _length)
         {
-            var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)current.Length * 2, (long)_length + buffer.Length)));
+            var grown = pool.Rent((int)Math.Min(Array.MaxLength, Math.Max((long)current.Length * 2, (long)_length + buffer.Length)));
             current.AsSpan(0, _length).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(current);
+            pool.Return(current);
             _buffer = current = grown;
         }
 
@@ -82,7 +82,7 @@ internal sealed class PooledBufferStream(int initialCapacity) : Stream
         if (disposing && _buffer is { } buffer)
         {
             _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
+            pool.Return(buffer);
         }
 
         base.Dispose(disposing);
