@@ -11,7 +11,8 @@ namespace Kiln.Content.Compression;
 /// and the compressed bytes are hashed as they leave for the destination. Nothing is held whole in memory:
 /// between a tar producer and the compressor sits a pipe that pauses the producer at
 /// <see cref="PauseWriterThreshold"/> bytes, and the producer runs on its own thread so that reading files
-/// and compressing overlap.
+/// and compressing overlap. gzip compresses on up to <see cref="Environment.ProcessorCount"/> threads in
+/// fixed-size blocks (<see cref="ParallelGzipWriter"/>), with the same bytes whatever the number of threads.
 /// </summary>
 public static class LayerWriter
 {

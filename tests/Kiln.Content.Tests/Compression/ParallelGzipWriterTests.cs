@@ -82,6 +82,13 @@ public sealed class ParallelGzipWriterTests
 
     [Theory]
     [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
     [InlineData(9)]
     public async Task Every_level_gives_a_valid_member_with_the_header_GZipStream_writes(int level)
     {
