@@ -200,6 +200,50 @@ public sealed class ParallelGzipWriterTests
     }
 
     [Fact]
+    public async Task A_stalled_destination_holds_back_the_producer_after_a_bounded_number_of_blocks()
+    {
+        const int workers = 4;
+        var data = MixedData(24 * Block, seed: 8);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: LayerWriter.PauseWriterThreshold, resumeWriterThreshold: LayerWriter.PauseWriterThreshold / 2));
+        long produced = 0;
+        var producer = Task.Run(async () =>
+        {
+            for (var offset = 0; offset < data.Length; offset += 64 * 1024)
+            {
+                await pipe.Writer.WriteAsync(data.AsMemory(offset, Math.Min(64 * 1024, data.Length - offset)));
+                Interlocked.Exchange(ref produced, offset + (64 * 1024));
+            }
+
+            await pipe.Writer.CompleteAsync();
+        });
+        var destination = new GatedStream();
+        var write = LayerWriter.CompressGzipAsync(pipe.Reader, destination, 3, workers, CancellationToken.None);
+
+        // Wait until the producer stops advancing (the destination took only the header), with blocks queued.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long seen;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the producer never filled the workers and then stalled");
+            seen = Interlocked.Read(ref produced);
+            await Task.Delay(500);
+        }
+        while (Interlocked.Read(ref produced) != seen || seen < workers * Block);
+
+        // `workers` blocks in flight, one being filled, and what the pipe holds: never the whole input.
+        Assert.InRange(seen, workers * Block, ((workers + 1) * Block) + LayerWriter.PauseWriterThreshold + (64 * 1024));
+        Assert.False(write.IsCompleted);
+
+        destination.Open();
+        await write.WaitAsync(TimeSpan.FromSeconds(60));
+        await producer;
+        using var inflate = new GZipStream(new MemoryStream(destination.ToArray()), CompressionMode.Decompress);
+        var back = new MemoryStream();
+        await inflate.CopyToAsync(back);
+        Assert.Equal(data, back.ToArray());
+    }
+
+    [Fact]
     public async Task Cancellation_stops_the_write_without_hanging()
     {
         using var cancellation = new CancellationTokenSource();
@@ -279,6 +323,25 @@ public sealed class ParallelGzipWriterTests
         }
 
         return data;
+    }
+
+    /// <summary>A destination that takes the first write (the gzip header), then waits for <see cref="Open"/>.</summary>
+    private sealed class GatedStream : MemoryStream
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _writes;
+
+        public void Open() => _gate.SetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_writes++ > 0)
+            {
+                await _gate.Task.WaitAsync(cancellationToken);
+            }
+
+            Write(buffer.Span);
+        }
     }
 
     /// <summary>A destination that accepts <c>failAfterWrites</c> writes, then fails like a full disk.</summary>
