@@ -86,8 +86,9 @@ if os.path.exists(sp):
     for r in csv.DictReader(open(sp), delimiter="\t"):
         kiln_unc[r["case"]] = int(r["uncompressed_file_bytes"])
 L.append("## Kiln's peak memory and final image sizes\n")
-L.append("Peak RSS is `/usr/bin/time -f %M` of the kiln process (the docker client's RSS says nothing about dockerd, "
-         "so it is not reported). `kiln inspect` `.Size` is the *compressed* size (layer blobs + config, last run); "
+L.append("Peak RSS is the kernel's high-water mark (VmHWM) of the kiln process itself, polled every 10 ms by "
+         "`bench/harness/peak_rss.py` (`/usr/bin/time -f %M` would report the largest descendant instead: the compiler "
+         "a RUN starts). The docker client's RSS says nothing about dockerd, so none is reported for the peers. `kiln inspect` `.Size` is the *compressed* size (layer blobs + config, last run); "
          "`docker image inspect` `.Size` and Buildah's `images --json` size (rounded by Buildah) are *uncompressed*. "
          "To compare like with like, the harness `kiln save`s the final image of the last repetition and counts the "
          "regular-file bytes of its layers (`bench/harness/layer_bytes.py`), which is how docker's overlay2 driver "
@@ -100,7 +101,7 @@ for c in CASES:
         continue
     sizes = {b: last(c, b, "image_bytes") for b in BUILDERS}
     def mb(v): return f"{int(float(v[-1])) / 1e6:.2f} MB" if v else "–"
-    # /usr/bin/time's %M is in KiB; the issue says "200 MB", so show both readings.
+    # VmHWM is in KiB; the issue says "200 MB", so show both readings.
     rmax = f"{max(rss) / 1024:.0f} MiB = {max(rss) * 1024 / 1e6:.0f} MB" if rss else "–"
     met = "–" if not rss else ("yes" if max(rss) * 1024 <= 200e6 else
                                ("**no** (under 200 MiB, over 200 MB)" if max(rss) <= 200 * 1024 else "**no**"))
@@ -148,8 +149,9 @@ if any(g is not None for _, g in inc):
         L.append(f"| {r['run']} | {r['builder']} | {float(r['seconds']):.2f} s | {g:.1f} s | {d:.2f} s | {t} |")
     L.append("")
 L.append("## Exact commands\n")
-L.append("Phases: **cold** = no build cache, base images present: Kiln gets a fresh `--root` and `kiln pull`s the "
-         "case's base images from localhost:5000 (not timed); BuildKit: `docker rmi -f kiln-bench-CASE; docker builder prune -af`; "
+L.append("Phases: **cold** = no build cache, base images present. Kiln: the base images are `kiln pull`ed once "
+         "from localhost:5000 before the first run (not timed; like `docker pull`, it unpacks them), then each cold run "
+         "does `kiln rm kiln-bench-CASE; kiln prune --all` (the build cache and its layers go, the bases stay); BuildKit: `docker rmi -f kiln-bench-CASE; docker builder prune -af`; "
          "Buildah: `buildah rm --all; buildah rmi -f kiln-bench-CASE; buildah rmi --prune` (base images kept). "
          "**warm** = the same build again, nothing changed. **incremental** = seed-go: the `const buildNote = ...` line "
          "of `main.go` changed; bigcontext: `touch data/d007/f01007.txt` (as issue 5 specifies: mtime only, content unchanged). "
@@ -158,7 +160,7 @@ L.append("```")
 for b, c in cmds:
     L.append(f"{b}: {c}")
 L.append("```\n")
-L.append("Wall time is `date +%s.%N` around the command, which runs under `/usr/bin/time -f %M`.\n")
+L.append("Wall time is `date +%s.%N` around the command (kiln's runs under `peak_rss.py`, which polls its memory).\n")
 notes = os.path.join(out_dir, "notes.md")
 if os.path.exists(notes):
     L.append(open(notes).read())

@@ -58,13 +58,19 @@ for c in $CASES; do
 done
 if [[ " $CASES " == *" bigcontext "* ]]; then log "bigcontext gen.sh"; bash "$SCRATCH/bigcontext/gen.sh" >> "$LOG" 2>&1; fi
 
-# Kiln's store lives in the scratch dir; a cold run gets a fresh one with the base images pulled (untimed).
+# Kiln's store lives in the scratch dir. The base images are pulled once, untimed (kiln pull unpacks them as
+# docker pull does); a cold run then removes the result and the whole build cache, keeping the bases, exactly as
+# `docker builder prune -af` does for BuildKit.
 KROOT=$SCRATCH/kiln-root
 bases() { awk 'toupper($1)=="FROM" && $2 ~ /^localhost:5000\//{print $2}' "$SCRATCH/$1/Dockerfile" | sort -u; }
 
+pull_kiln_bases() {
+  mkdir -p "$KROOT"
+  local c b; for c in $CASES; do for b in $(bases "$c"); do "$KILN" --root "$KROOT" pull -q "$b" >> "$LOG" 2>&1; done; done
+}
 cold_kiln() {
-  rm -rf "$KROOT"; mkdir -p "$KROOT"
-  local b; for b in $(bases "$1"); do "$KILN" --root "$KROOT" pull -q "$b" >> "$LOG" 2>&1 || "$KILN" --root "$KROOT" pull "$b" >> "$LOG" 2>&1; done
+  "$KILN" --root "$KROOT" rm "kiln-bench-$1" >> "$LOG" 2>&1 || true
+  "$KILN" --root "$KROOT" prune --all >> "$LOG" 2>&1
 }
 cold_buildkit() {
   $DOCKER rmi -f "kiln-bench-$1" >> "$LOG" 2>&1 || true
@@ -115,12 +121,24 @@ measure() { # run case phase builder
   echo "=== run $1 $2 $3 $4: $cmd" >> "$LOG"
   local t0 t1 rc=0
   t0=$(date +%s.%N)
-  /usr/bin/time -f %M -o "$SCRATCH/rss" $cmd >> "$LOG" 2>&1 || rc=$?
-  t1=$(date +%s.%N)
+  rm -f "$SCRATCH/rss"
+  if [ "$4" = kiln ]; then
+    # kiln's own peak (VmHWM of its process), not that of the commands its RUN steps start (go build), which
+    # /usr/bin/time would report; time's figure stands only for runs too short for the poller to see.
+    /usr/bin/time -f %M -o "$SCRATCH/rss-time" $cmd >> "$LOG" 2>&1 &
+    local pid=$! poller
+    python3 "$HERE/peak_rss.py" "$pid" "$SCRATCH/rss" & poller=$!
+    wait "$pid" || rc=$?
+    t1=$(date +%s.%N)
+    wait "$poller" || true
+    if [ "$(cat "$SCRATCH/rss" 2>/dev/null)" = 0 ]; then tail -1 "$SCRATCH/rss-time" > "$SCRATCH/rss"; fi
+  else
+    $cmd >> "$LOG" 2>&1 || rc=$?
+    t1=$(date +%s.%N)
+  fi
   local secs rss size
   secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", b-a}')
-  rss=$(tail -1 "$SCRATCH/rss" 2>/dev/null | grep -E '^[0-9]+$' || echo NA)
-  [ "$4" = kiln ] || rss=NA   # the docker client's RSS says nothing about the daemon
+  rss=$(tail -1 "$SCRATCH/rss" 2>/dev/null | grep -E '^[0-9]+$' || echo NA)   # NA for the peers: the docker client's RSS says nothing about the daemon
   size=$(image_size "$4" "$2")
   echo -e "$1\t$2\t$3\t$4\t$secs\t$rss\t$size\t$rc" >> "$TSV"
   log "run $1 $2 $3 $4: ${secs}s rss=${rss}KB size=$size exit=$rc"
@@ -133,6 +151,9 @@ change_line() { # case run: the incremental change
   esac
 }
 phases() { case "$1" in seed-go|bigcontext) echo "cold warm incremental" ;; *) echo "cold warm" ;; esac; }
+
+log "kiln pull of the base images (untimed)"
+pull_kiln_bases
 
 ORDERS=("kiln buildkit buildah" "buildkit buildah kiln" "buildah kiln buildkit")
 for ((r = 1; r <= RUNS; r++)); do

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Kiln.Content.Compression;
 using Kiln.Content.Tar;
+using Kiln.Runtime.Linux.Containers;
 using Kiln.Runtime.Linux.Overlay;
 
 namespace Kiln.Runtime.Linux.Tests;
@@ -21,7 +22,7 @@ public sealed class OverlayTests
             SandboxHarness.Shell("echo new > /new.txt && echo more >> /etc/motd && rm /bin/ls /bin/cat && rm -rf /opaque && mkdir /opaque && echo c > /opaque/c"));
         Assert.Equal(0, result.ExitCode);
 
-        var layer = await sandbox.DiffAsync(store.Content, null, CancellationToken.None);
+        var layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
         var entries = await ReadLayerAsync(store, layer.Digest);
 
         Assert.Equal(
@@ -41,6 +42,56 @@ public sealed class OverlayTests
         }
 
         Assert.Contains("bin/.wh.ls", Tool.Run("tar", "-tzf", listing), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public async Task A_committed_upper_is_the_new_layers_snapshot_and_the_next_step_sees_it_without_unpacking(string runtime)
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        var image = await store.LoadAsync();
+        LayerBlob layer;
+        using (var sandbox = await SandboxHarness.CreateAsync(store, image))
+        {
+            var result = await SandboxHarness.RunAsync(
+                sandbox,
+                runtime,
+                SandboxHarness.Shell("echo new > /new.txt && rm /bin/ls && rm -rf /opaque && mkdir /opaque && echo c > /opaque/c"));
+            Assert.Equal(0, result.ExitCode);
+            layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
+        }
+
+        Assert.True(Directory.Exists(store.Snapshots.LayerDirectory(layer.DiffId)));
+        Assert.Empty(store.Mounts());
+        Assert.Empty(Directory.GetDirectories(store.Snapshots.MountsPath));
+
+        using var next = await Sandbox.CreateAsync(
+            store.Snapshots,
+            store.Content,
+            image.Manifest.Value.Layers.Add(new Kiln.Oci.Descriptor(layer.MediaType, layer.Digest, layer.Size)),
+            image.Config.Value.RootFs.DiffIds.Add(layer.DiffId),
+            CancellationToken.None);
+        Assert.Equal(0, next.UnpackedLayers);
+        Assert.Equal("new\n", File.ReadAllText(Path.Combine(next.RootPath, "new.txt")));
+        Assert.False(File.Exists(Path.Combine(next.RootPath, "bin", "ls")));
+        Assert.True(File.Exists(Path.Combine(next.RootPath, "bin", "busybox")));
+        Assert.Equal(["c"], Directory.GetFileSystemEntries(Path.Combine(next.RootPath, "opaque")).Select(Path.GetFileName));
+    }
+
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public async Task A_run_that_changes_nothing_makes_an_empty_layer_without_the_stubs_parent(string runtime)
+    {
+        // The runtime's /etc/hosts and /etc/resolv.conf stubs copy /etc up; BuildKit's layer leaves it out.
+        using var store = await BusyboxImage.CreateStoreAsync();
+        using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
+        Assert.Equal(0, (await SandboxHarness.RunAsync(sandbox, runtime, SandboxHarness.Shell("cat /etc/hosts > /dev/null"))).ExitCode);
+
+        var layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
+
+        Assert.Empty(await ReadLayerAsync(store, layer.Digest));
     }
 
     [Fact]

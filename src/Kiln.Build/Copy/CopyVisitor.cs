@@ -93,10 +93,10 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
                     }
                 }
 
+                cancellationToken.ThrowIfCancellationRequested();
                 using (var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath))
-                await using (var source = new FileStream(handle, FileAccess.Read, bufferSize: 0))
                 {
-                    await _writer.CreateFileAsync(target, targetName, source, display, cancellationToken).ConfigureAwait(false);
+                    _writer.CopyFile(target, targetName, handle, display);
                 }
 
                 if (stat.LinkCount > 1)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Kiln.Build.Context;
+using Kiln.Content.IO;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
@@ -121,15 +122,23 @@ internal sealed class TargetWriter
 
     public async Task CreateFileAsync(SafeFileHandle directory, string name, Stream content, string display, CancellationToken cancellationToken)
     {
-        var fd = Libc.Openat(directory, name, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OExcl | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0x180);
-        if (fd < 0)
-        {
-            throw LinuxErrno.LastError("create", "/" + display);
-        }
-
-        await using var file = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0);
+        await using var file = new FileStream(CreateFile(directory, name, display), FileAccess.Write, bufferSize: 0);
         await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
         Entries++;
+    }
+
+    /// <summary>A new file with the data of an open regular file, copied by the kernel (<see cref="FileCopy"/>).</summary>
+    public void CopyFile(SafeFileHandle directory, string name, SafeFileHandle source, string display)
+    {
+        using var file = CreateFile(directory, name, display);
+        FileCopy.Copy(source, file, "/" + display);
+        Entries++;
+    }
+
+    private static SafeFileHandle CreateFile(SafeFileHandle directory, string name, string display)
+    {
+        var fd = Libc.Openat(directory, name, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OExcl | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0x180);
+        return fd < 0 ? throw LinuxErrno.LastError("create", "/" + display) : new SafeFileHandle(fd, ownsHandle: true);
     }
 
     public void CreateDirectory(SafeFileHandle directory, string name, string display)

@@ -1,6 +1,9 @@
 namespace Kiln.Build.Ports;
 
-/// <summary>Turns what a step changed in its root into a layer blob in the content store.</summary>
+/// <summary>
+/// Turns what a step changed in its root into a layer blob in the content store. It ends the mount's use: after it
+/// the root may be unmounted, and only disposing the mount is left.
+/// </summary>
 public interface IDiffer
 {
     /// <param name="sourceDateEpoch">When set, entry mtimes newer than it are clamped to it (reproducible layers).</param>

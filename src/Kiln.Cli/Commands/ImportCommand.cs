@@ -53,6 +53,7 @@ internal static class ImportCommand
                     result = await RootfsImporter.ImportAsync(store, input, request, cancellationToken).ConfigureAwait(false);
                 }
 
+                await SnapshotWarmup.UnpackAsync(store, result.Id.ToString(), cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync(result.Id.ToString()).ConfigureAwait(false);
                 return ExitCodes.Success;
             }

@@ -51,6 +51,7 @@ internal static class PullCommand
                 using var client = RegistryCommandOptions.CreateClient(reference, options);
                 await lines.WriteLineAsync($"{reference.TagOrDigest}: Pulling from {reference.Repository}").ConfigureAwait(false);
                 var result = await new StorePuller(store, client).PullAsync(reference, wanted, new PullProgress(lines), cancellationToken).ConfigureAwait(false);
+                await SnapshotWarmup.UnpackAsync(store, reference.ToString(), cancellationToken).ConfigureAwait(false);
                 await lines.WriteLineAsync($"Digest: {result.RepoDigest}").ConfigureAwait(false);
                 await lines.WriteLineAsync(result.UpToDate
                     ? $"Status: Image is up to date for {reference.FamiliarString}"

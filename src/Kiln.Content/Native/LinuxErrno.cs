@@ -13,10 +13,12 @@ internal static class LinuxErrno
     internal const int EINTR = 4;
     internal const int EACCES = 13;
     internal const int EEXIST = 17;
+    internal const int EXDEV = 18;
     internal const int ENOTDIR = 20;
     internal const int EISDIR = 21;
     internal const int EINVAL = 22;
     internal const int ERANGE = 34;
+    internal const int ENOSYS = 38;
     internal const int ENAMETOOLONG = 36;
     internal const int ENOTEMPTY = 39;
     internal const int ELOOP = 40;

@@ -20,11 +20,14 @@ public sealed class Sandbox : IDisposable
 {
     private static readonly ImmutableArray<string> MountPoints = ["/proc", "/dev", "/sys", "/etc/hosts", "/etc/resolv.conf"];
 
+    private readonly SnapshotStore _snapshots;
     private readonly SnapshotLease _lease;
+    private readonly List<CopiedDirectory> _stubCopies = [];
     private int _runs;
 
-    private Sandbox(SnapshotLease lease, OverlayMount mount)
+    private Sandbox(SnapshotStore snapshots, SnapshotLease lease, OverlayMount mount)
     {
+        _snapshots = snapshots;
         _lease = lease;
         Mount = mount;
     }
@@ -45,7 +48,7 @@ public sealed class Sandbox : IDisposable
         try
         {
             var mount = OverlayMount.Create(snapshots, lease.LowerDirectories, readOnly: false);
-            return new Sandbox(lease, mount);
+            return new Sandbox(snapshots, lease, mount);
         }
         catch
         {
@@ -93,7 +96,7 @@ public sealed class Sandbox : IDisposable
                 NoFileLimit = ProcessLimits.ContainerNoFile,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
-            var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
+            var stubs = MountStubs.Record(RootPath, Mount.UpperPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
             try
             {
                 return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);
@@ -101,6 +104,7 @@ public sealed class Sandbox : IDisposable
             finally
             {
                 stubs.Remove();
+                _stubCopies.AddRange(stubs.Copies);
             }
         }
         finally
@@ -109,9 +113,26 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    /// <summary>What the commands changed, as a layer in <paramref name="content"/>.</summary>
-    public Task<LayerBlob> DiffAsync(ContentStore content, OverlayDiffOptions? options, CancellationToken cancellationToken) =>
-        OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken);
+    /// <summary>
+    /// Ends the sandbox's work: unmounts it, turns what the commands changed into a layer in
+    /// <paramref name="content"/>, and keeps the upper directory as that layer's snapshot, so that the next step
+    /// mounts it as a lower instead of unpacking the blob just written. Only <see cref="Dispose"/> may follow.
+    /// </summary>
+    /// <remarks>
+    /// The upper is already in snapshot form: deletions are 0/0 character devices and opaque directories carry
+    /// <c>trusted.overlay.opaque</c>, as <see cref="SnapshotStore"/> unpacks layers. What the layer leaves out and
+    /// the snapshot keeps (mtimes above SOURCE_DATE_EPOCH, <c>trusted.*</c> attributes) is what BuildKit's own
+    /// snapshots keep too. Directories only the runtime's mount stubs copied up are removed first, so neither
+    /// the layer nor the snapshot lists them.
+    /// </remarks>
+    public async Task<LayerBlob> CommitAsync(ContentStore content, OverlayDiffOptions? options, CancellationToken cancellationToken)
+    {
+        Mount.Unmount();
+        MountStubs.PruneCopies(Mount.UpperPath, _stubCopies);
+        var blob = await OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken).ConfigureAwait(false);
+        _snapshots.Adopt(Mount.UpperPath, blob.DiffId);
+        return blob;
+    }
 
     public void Dispose()
     {

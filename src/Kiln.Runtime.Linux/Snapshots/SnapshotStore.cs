@@ -104,6 +104,26 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>
+    /// Takes <paramref name="directory"/>, which holds the layer <paramref name="diffId"/> in unpacked form (an
+    /// unmounted overlay upper that the layer was just made from), as that layer's snapshot, by moving it into
+    /// place. Returns false and leaves the directory where it is when the layer is unpacked already, or is being
+    /// unpacked or swept right now. The directory must be on the store's filesystem (under <see cref="Path"/>).
+    /// </summary>
+    public bool Adopt(string directory, Digest diffId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var target = LayerDirectory(diffId);
+        using var exclusive = LockFile.TryAcquire(target + ".lock", exclusive: true);
+        if (exclusive is null || Directory.Exists(target))
+        {
+            return false;
+        }
+
+        Directory.Move(directory, target);
+        return true;
+    }
+
     /// <summary>The diffIDs of unpacked layers that someone (this process or another) holds in use right now.</summary>
     public ImmutableHashSet<Digest> InUse()
     {

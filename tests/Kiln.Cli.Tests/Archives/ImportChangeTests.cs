@@ -88,6 +88,7 @@ public sealed class ImportChangeTests
             var imported = CliRun.Of("--root", Path.Combine(dir, "a"), "import", "--change", "CMD [\"/hello\"]", "--platform", "linux/arm64", tar, "x:1");
             Assert.True(imported.ExitCode == 0, imported.Error);
             Assert.StartsWith("sha256:", imported.Output, StringComparison.Ordinal);
+            Assert.Single(Directory.GetDirectories(Path.Combine(dir, "a", "snapshots", "layers")));
 
             var saved = CliRun.Of("--root", Path.Combine(dir, "a"), "save", "-o", Path.Combine(dir, "x.tar"), "x:1");
             Assert.True(saved.ExitCode == 0, saved.Error);

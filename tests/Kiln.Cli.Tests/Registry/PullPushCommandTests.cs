@@ -45,6 +45,9 @@ public sealed class PullPushCommandTests(PlainRegistry registry) : IDisposable
         Assert.Equal($"Status: Downloaded newer image for {Host}/cli/app:v1", lines[^2]);
         Assert.Equal($"{Host}/cli/app:v1", lines[^1]);
 
+        // As docker pull extracts, the layers are unpacked (as root) for the first build or run to mount at once.
+        Assert.Equal(image.Layers.Length, Directory.GetDirectories(System.IO.Path.Combine(_sandbox.Root("root"), "snapshots", "layers")).Length);
+
         var inspect = Inspect(_sandbox.Run("root", "inspect", $"{Host}/cli/app:v1"));
         Assert.Equal(image.Config.Digest.ToString(), inspect.GetProperty("Id").GetString());
         Assert.Equal($"{Host}/cli/app@{image.Manifest.Digest}", inspect.GetProperty("RepoDigests")[0].GetString());

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+
+namespace Kiln.Cli.Tests.Run;
+
+/// <summary>
+/// This machine is a cgroup v1 hybrid host; many are cgroup v2 only. A private mount namespace with cgroup2 mounted on
+/// /sys/fs/cgroup is what kiln (and crun, runc) see on such a host: /proc/self/mountinfo says "unified". The published
+/// binary builds a RUN step and runs the image there, with each runtime.
+/// </summary>
+public sealed class CgroupV2Tests
+{
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public async Task Builds_and_runs_where_sys_fs_cgroup_is_cgroup2(string runtime)
+    {
+        using var store = new BusyboxStore();
+        var context = Path.Combine(store.Path, "context");
+        Directory.CreateDirectory(context);
+        File.WriteAllText(Path.Combine(context, "Dockerfile"), "FROM " + BusyboxStore.Image + "\nRUN echo built > /built\n");
+        var kiln = Repository.PathOf("artifacts", "kiln");
+        Assert.True(File.Exists(kiln), $"{kiln} is missing: run scripts/publish (scripts/test does)");
+        var script =
+            "set -e; umount -l /sys/fs/cgroup; mount -t cgroup2 none /sys/fs/cgroup; " +
+            "grep -q ' /sys/fs/cgroup .* - cgroup2 ' /proc/self/mountinfo; " +
+            $"'{kiln}' --root '{store.Path}' build --progress=plain --runtime {runtime} -t v2:1 '{context}'; " +
+            $"'{kiln}' --root '{store.Path}' run --runtime {runtime} --rm v2:1 cat /built";
+        var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--mount", "--propagation", "private", "sh", "-c", script })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "kiln did not finish within 60 s");
+        var (stdout, stderr) = (await output, await error);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
+        Assert.EndsWith("built\n", stdout, StringComparison.Ordinal);
+    }
+}
