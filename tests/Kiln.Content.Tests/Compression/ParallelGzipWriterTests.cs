@@ -45,6 +45,14 @@ public sealed class ParallelGzipWriterTests
 
         // Closed by an empty final block (what the writer appends when the input ends on a block boundary), they are the input.
         Assert.Equal(data, Inflate([.. flushed, 0x03, 0x00]));
+
+        // That block is written by hand because a DeflateStream given nothing writes nothing, not even a final block.
+        var empty = new MemoryStream();
+        using (new DeflateStream(empty, new ZLibCompressionOptions { CompressionLevel = 3 }, leaveOpen: true))
+        {
+        }
+
+        Assert.Equal(0, empty.Length);
     }
 
     [Theory]
