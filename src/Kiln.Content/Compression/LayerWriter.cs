@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
 using Kiln.Oci;
@@ -12,7 +11,8 @@ namespace Kiln.Content.Compression;
 /// and the compressed bytes are hashed as they leave for the destination. Nothing is held whole in memory:
 /// between a tar producer and the compressor sits a pipe that pauses the producer at
 /// <see cref="PauseWriterThreshold"/> bytes, and the producer runs on its own thread so that reading files
-/// and compressing overlap.
+/// and compressing overlap. gzip compresses on up to <see cref="Environment.ProcessorCount"/> threads in
+/// fixed-size blocks (<see cref="ParallelGzipWriter"/>), with the same bytes whatever the number of threads.
 /// </summary>
 public static class LayerWriter
 {
@@ -20,10 +20,10 @@ public static class LayerWriter
     public const int PauseWriterThreshold = 1024 * 1024;
 
     /// <summary>
-    /// The compressor always receives input in chunks of exactly this size (the last one shorter), whatever
-    /// sizes the pipe delivers. .NET's GZipStream (zlib-ng) produces different deflate output for the same data
-    /// written in different pieces (a test shows it), and the pipe's pieces depend on thread timing. Changing
-    /// this constant changes gzip layer digests.
+    /// The zstd compressor always receives input in chunks of exactly this size (the last one shorter), whatever
+    /// sizes the pipe delivers: a streaming compressor may produce different output for the same data written in
+    /// different pieces (zlib-ng does, a test shows it), and the pipe's pieces depend on thread timing. gzip cuts its
+    /// input the same way, in <see cref="ParallelGzipWriter.BlockSize"/> blocks.
     /// </summary>
     internal const int ChunkSize = 128 * 1024;
 
@@ -109,9 +109,52 @@ public static class LayerWriter
         }
     }
 
-    private static async Task<LayerBlob> CompressAsync(PipeReader reader, Stream destination, LayerWriterOptions? options, CancellationToken cancellationToken)
+    private static Task<LayerBlob> CompressAsync(PipeReader reader, Stream destination, LayerWriterOptions? options, CancellationToken cancellationToken)
     {
         options ??= new LayerWriterOptions();
+        return options.Compression == LayerCompression.Gzip
+            ? CompressGzipAsync(reader, destination, CheckLevel(options.Level ?? LayerWriterOptions.DefaultGzipLevel, 1, 9), Environment.ProcessorCount, cancellationToken)
+            : CompressStreamingAsync(reader, destination, options, cancellationToken);
+    }
+
+    /// <summary>gzip on up to <paramref name="workers"/> threads; the bytes do not depend on their number (see <see cref="ParallelGzipWriter"/>).</summary>
+    internal static async Task<LayerBlob> CompressGzipAsync(PipeReader reader, Stream destination, int level, int workers, CancellationToken cancellationToken)
+    {
+        using var diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var blob = new HashingWriteStream(destination);
+        var gzip = new ParallelGzipWriter(blob, level, workers);
+        await using (gzip.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var segment in result.Buffer)
+                {
+                    diffId.AppendData(segment.Span);
+                    await gzip.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            await gzip.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await blob.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new LayerBlob(
+            Digest.FromSha256Hash(blob.GetHashAndReset()),
+            blob.BytesWritten,
+            Digest.FromSha256Hash(diffId.GetHashAndReset()),
+            gzip.Length,
+            MediaTypes.OciLayerGzip);
+    }
+
+    private static async Task<LayerBlob> CompressStreamingAsync(PipeReader reader, Stream destination, LayerWriterOptions options, CancellationToken cancellationToken)
+    {
         using var diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var blob = new HashingWriteStream(destination);
         var compressor = CreateCompressor(blob, options);
@@ -184,12 +227,7 @@ public static class LayerWriter
         await blob.FlushAsync(cancellationToken).ConfigureAwait(false);
         var diffDigest = Digest.FromSha256Hash(diffId.GetHashAndReset());
         var blobDigest = options.Compression == LayerCompression.None ? diffDigest : Digest.FromSha256Hash(blob.GetHashAndReset());
-        var mediaType = options.Compression switch
-        {
-            LayerCompression.Gzip => MediaTypes.OciLayerGzip,
-            LayerCompression.Zstd => MediaTypes.OciLayerZstd,
-            _ => MediaTypes.OciLayer,
-        };
+        var mediaType = options.Compression == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayer;
         return new LayerBlob(blobDigest, blob.BytesWritten, diffDigest, uncompressedSize, mediaType);
     }
 
@@ -207,12 +245,6 @@ public static class LayerWriter
         // An uncompressed blob is the tar itself: its digest is the diffID, so it is hashed only once.
         LayerCompression.None => output.WithoutHashing(),
 
-        // .NET's gzip header is fixed for a given level: MTIME 0, no name, OS 3 (Unix); only XFL varies with the
-        // level. A test pins it.
-        LayerCompression.Gzip => new GZipStream(
-            output,
-            new ZLibCompressionOptions { CompressionLevel = CheckLevel(options.Level ?? LayerWriterOptions.DefaultGzipLevel, 1, 9) },
-            leaveOpen: true),
         LayerCompression.Zstd => new CompressionStream(
             output,
             CheckLevel(options.Level ?? LayerWriterOptions.DefaultZstdLevel, 1, 22),
