@@ -60,7 +60,16 @@ internal sealed class TokenServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         listener.Stop();
-        listener.Close();
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed HttpListener looks its endpoint up again on Close and, when the port was already released
+            // and another test process bound it meanwhile, fails with "Address already in use". Nothing is left open.
+        }
+
         try
         {
             await loop;
