@@ -95,6 +95,19 @@ public sealed class OverlayTests
     }
 
     [Fact]
+    public void The_store_marks_where_new_trees_are_made_as_tops_of_hierarchies()
+    {
+        // ext4 then spreads each new upper or unpacked layer over the disk instead of next to what was just deleted.
+        Tool.RequireRoot();
+        using var store = new TestStore();
+        foreach (var directory in new[] { store.Snapshots.MountsPath, store.Snapshots.LayersPath })
+        {
+            var flags = Tool.Run("lsattr", "-d", directory).Split(' ')[0];
+            Assert.Contains('T', flags);
+        }
+    }
+
+    [Fact]
     public async Task Layers_are_unpacked_once_per_diffid_and_shared()
     {
         using var store = await BusyboxImage.CreateStoreAsync();

@@ -24,6 +24,11 @@ public sealed record BuildRequest(
     /// <summary>How the Dockerfile is named in progress lines (<c>load build definition from Dockerfile</c>).</summary>
     public string DockerfileName { get; init; } = "Dockerfile";
 
-    /// <summary>Independent stages built at once: the cores, at least 2.</summary>
-    public int Parallelism { get; init; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>
+    /// Independent stages built at once. BuildKit starts every stage that is ready; so does Kiln, up to a cap that
+    /// keeps a very wide fan-out from starting hundreds of containers. Not the core count: three CPU-bound stages
+    /// on two cores finish in (total work / cores) when all three share them, but in two rounds (2 × one stage)
+    /// when only two may run.
+    /// </summary>
+    public int Parallelism { get; init; } = Math.Max(16, 2 * Environment.ProcessorCount);
 }

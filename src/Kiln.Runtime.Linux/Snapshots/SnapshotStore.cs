@@ -51,6 +51,11 @@ public sealed class SnapshotStore
         Directory.CreateDirectory(store.MountsPath);
         Directory.CreateDirectory(store.TempPath);
         Directory.CreateDirectory(store.EmptyDirectory);
+        foreach (var spread in new[] { store.LayersPath, store.MountsPath, store.TempPath })
+        {
+            SpreadDirectories.TryMark(spread);
+        }
+
         store.CleanTemp();
         return store;
     }
