@@ -65,6 +65,23 @@ public sealed class FileDigestCache
         return new FileDigestCache(directory, entries);
     }
 
+    /// <summary>
+    /// Forgets every file digest kept in <paramref name="directory"/> (<c>kiln prune --all</c>: a build after it
+    /// reads every context file again, as after a first checkout). Returns whether there was a cache.
+    /// </summary>
+    public static bool Clear(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var path = Path.Join(directory, FileName);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
         byte[] bytes;

@@ -22,6 +22,9 @@ namespace Kiln.Cli.Commands;
 /// <summary><c>kiln build</c>, with <c>docker build</c>'s habits; <c>--check</c> only parses and binds.</summary>
 internal static class BuildCommand
 {
+    /// <summary>Where the context stat cache lives: beside the build cache, and cleared with it by <c>kiln prune --all</c>.</summary>
+    public static string FileDigestCacheDirectory(Kiln.Content.Store.StoreRoot root) => Path.Combine(root.Path, "cache", "files");
+
     public static Command Create(GlobalOptions global, TextWriter output, TextWriter error, RootCheck rootCheck)
     {
         var check = new Option<bool>("--check")
@@ -257,7 +260,7 @@ internal static class BuildCommand
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
         var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
-        var digestCache = await FileDigestCache.OpenAsync(Path.Combine(content.Root.Path, "cache", "files"), cancellationToken).ConfigureAwait(false);
+        var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
         var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kiln.Build.Cache;
+using Kiln.Build.Context;
 using Kiln.Cli.Rendering;
 using Kiln.Runtime.Linux.Snapshots;
 
@@ -7,7 +8,7 @@ namespace Kiln.Cli.Commands;
 
 /// <summary>
 /// <c>kiln prune</c>: removes every blob that neither an image name nor the build cache references, temp files
-/// interrupted writes left, and unpacked layer snapshots no remaining image or cache entry has (unless in use); <c>--all</c> first drops the build cache, so its layers go too. It waits for other kiln
+/// interrupted writes left, and unpacked layer snapshots no remaining image or cache entry has (unless in use); <c>--all</c> first drops the build cache, so its layers go too, and the context stat cache. It waits for other kiln
 /// processes that are using the store, so nothing they are writing is swept.
 /// </summary>
 internal static class PruneCommand
@@ -23,6 +24,12 @@ internal static class PruneCommand
             {
                 var cleared = await cache.ClearAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"Deleted {cleared} build cache entr{(cleared == 1 ? "y" : "ies")}").ConfigureAwait(false);
+
+                // The context stat cache too: after --all the next build reads every context file again.
+                if (FileDigestCache.Clear(BuildCommand.FileDigestCacheDirectory(store.Content.Root)))
+                {
+                    await output.WriteLineAsync("Deleted the context file digest cache").ConfigureAwait(false);
+                }
             }
 
             var result = (await store.PruneAsync(cache, wait: true, cancellationToken).ConfigureAwait(false))!;

@@ -114,6 +114,26 @@ public sealed class CopySourceDigestTests
     }
 
     [Fact]
+    public async Task Clearing_the_stat_cache_makes_the_next_digest_read_every_file_again()
+    {
+        using var w = Tree();
+        var cacheDirectory = Path.Join(w.Root, "cache");
+        var request = CopyWorkspace.CopyOf("/app/", "top.txt");
+        var cache = await FileDigestCache.OpenAsync(cacheDirectory, CancellationToken.None);
+        cache.RacyWindowNanoseconds = 0;
+        await DigestAsync(w, request, new CopyDigestOptions { Cache = cache });
+        await cache.SaveAsync(CancellationToken.None);
+
+        Assert.True(FileDigestCache.Clear(cacheDirectory));
+        Assert.False(FileDigestCache.Clear(cacheDirectory));
+        var reads = new List<string>();
+        var reopened = await FileDigestCache.OpenAsync(cacheDirectory, CancellationToken.None);
+        Assert.Equal(0, reopened.Count);
+        await DigestAsync(w, request, new CopyDigestOptions { Cache = reopened, OnContentRead = reads.Add });
+        Assert.Equal(["top.txt"], reads);
+    }
+
+    [Fact]
     public async Task Recently_changed_files_are_not_cached()
     {
         using var w = Tree();
