@@ -1,37 +1,26 @@
 using Kiln.Content.Paths;
-using Kiln.Runtime.Linux.Overlay;
 
 namespace Kiln.Runtime.Linux.Containers;
 
 /// <summary>
 /// The runtime creates missing mount points in the root (an empty <c>/etc/hosts</c>, <c>/proc</c>, even <c>/etc</c>
 /// in a scratch image): they must not end up in the layer. What did not exist before the run and is still an empty
-/// file or directory afterwards is removed, as BuildKit's mount-stub cleaner does.
+/// file or directory afterwards is removed, as BuildKit's mount-stub cleaner does. The parent directory stays
+/// copied up in the upper (with its original time), so the layer has an entry for it that changes nothing: BuildKit's
+/// layers have it too (checked with the lab's dockerd 20.10: a `RUN` that changes nothing gives a layer of `etc/`).
 /// </summary>
-/// <remarks>
-/// Creating a stub makes overlayfs copy its parent directories up into the upper. Once the stub is gone such a copy
-/// changes nothing, but a layer made from the upper would still list it (BuildKit's differ leaves an unchanged
-/// directory out). <see cref="Copies"/> records which directories were not in the upper before the run, with
-/// their metadata then; <see cref="PruneCopies"/> removes those that are still empty, unchanged copies once the
-/// overlay is unmounted (the upper may only be changed directly while it is not mounted).
-/// </remarks>
 internal sealed class MountStubs
 {
     private readonly string _root;
     private readonly List<string> _missing = [];
     private readonly Dictionary<string, DateTime> _parents = new(StringComparer.Ordinal);
-    private readonly List<CopiedDirectory> _copies = [];
 
     private MountStubs(string root)
     {
         _root = root;
     }
 
-    /// <summary>Directories the stubs may have copied up, as they were before the run (paths relative to the root).</summary>
-    public IReadOnlyList<CopiedDirectory> Copies => _copies;
-
-    /// <param name="upper">The overlay's upper directory, to tell which parents are copied up only by the stubs; null for none.</param>
-    public static MountStubs Record(string root, string? upper, IEnumerable<string> destinations)
+    public static MountStubs Record(string root, IEnumerable<string> destinations)
     {
         var stubs = new MountStubs(root);
         foreach (var destination in destinations)
@@ -46,15 +35,10 @@ internal sealed class MountStubs
                 if (!File.Exists(host) && !Directory.Exists(host) && !stubs._missing.Contains(prefix))
                 {
                     stubs._missing.Add(prefix);
-                    var parentPath = prefix[..prefix.LastIndexOf('/')];
-                    var parent = SecureJoin.Join(root, parentPath);
+                    var parent = SecureJoin.Join(root, prefix[..prefix.LastIndexOf('/')]);
                     if (Directory.Exists(parent))
                     {
                         stubs._parents.TryAdd(parent, Directory.GetLastWriteTimeUtc(parent));
-                        if (upper is not null)
-                        {
-                            stubs.RecordCopies(upper, parentPath);
-                        }
                     }
                 }
             }
@@ -90,42 +74,6 @@ internal sealed class MountStubs
             if (Directory.Exists(parent))
             {
                 Directory.SetLastWriteTimeUtc(parent, time);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Removes from an unmounted upper the <paramref name="copies"/> that are still empty, not opaque, and have the
-    /// metadata they had in the lower layers: the overlay shows the lower directory in their place, unchanged.
-    /// </summary>
-    public static void PruneCopies(string upper, IEnumerable<CopiedDirectory> copies)
-    {
-        foreach (var copy in copies.OrderByDescending(c => c.Path.Length))
-        {
-            var host = SecureJoin.Join(upper, copy.Path);
-            if (DirectoryStat.Of(host) is { IsDirectory: true } now
-                && now == copy.Before
-                && !Directory.EnumerateFileSystemEntries(host).Any()
-                && OverlayXattr.Get(System.Text.Encoding.UTF8.GetBytes(host), OverlayXattr.Opaque) is null)
-            {
-                Directory.Delete(host);
-            }
-        }
-    }
-
-    /// <summary>The parent and each of its ancestors below the root that the upper does not hold yet.</summary>
-    private void RecordCopies(string upper, string parentPath)
-    {
-        for (var path = parentPath; path.Length > 0; path = path[..path.LastIndexOf('/')])
-        {
-            if (_copies.Any(c => c.Path == path) || DirectoryStat.Of(SecureJoin.Join(upper, path)) is not null)
-            {
-                continue;
-            }
-
-            if (DirectoryStat.Of(SecureJoin.Join(_root, path)) is { IsDirectory: true } before)
-            {
-                _copies.Add(new CopiedDirectory(path, before));
             }
         }
     }

@@ -22,7 +22,6 @@ public sealed class Sandbox : IDisposable
 
     private readonly SnapshotStore _snapshots;
     private readonly SnapshotLease _lease;
-    private readonly List<CopiedDirectory> _stubCopies = [];
     private int _runs;
 
     private Sandbox(SnapshotStore snapshots, SnapshotLease lease, OverlayMount mount)
@@ -96,7 +95,7 @@ public sealed class Sandbox : IDisposable
                 NoFileLimit = ProcessLimits.ContainerNoFile,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
-            var stubs = MountStubs.Record(RootPath, Mount.UpperPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
+            var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
             try
             {
                 return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);
@@ -104,7 +103,6 @@ public sealed class Sandbox : IDisposable
             finally
             {
                 stubs.Remove();
-                _stubCopies.AddRange(stubs.Copies);
             }
         }
         finally
@@ -122,13 +120,11 @@ public sealed class Sandbox : IDisposable
     /// The upper is already in snapshot form: deletions are 0/0 character devices and opaque directories carry
     /// <c>trusted.overlay.opaque</c>, as <see cref="SnapshotStore"/> unpacks layers. What the layer leaves out and
     /// the snapshot keeps (mtimes above SOURCE_DATE_EPOCH, <c>trusted.*</c> attributes) is what BuildKit's own
-    /// snapshots keep too. Directories only the runtime's mount stubs copied up are removed first, so neither
-    /// the layer nor the snapshot lists them.
+    /// snapshots keep too.
     /// </remarks>
     public async Task<LayerBlob> CommitAsync(ContentStore content, OverlayDiffOptions? options, CancellationToken cancellationToken)
     {
         Mount.Unmount();
-        MountStubs.PruneCopies(Mount.UpperPath, _stubCopies);
         var blob = await OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken).ConfigureAwait(false);
         _snapshots.Adopt(Mount.UpperPath, blob.DiffId);
         return blob;

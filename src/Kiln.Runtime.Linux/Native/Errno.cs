@@ -10,7 +10,6 @@ internal static class Errno
     public const int EINTR = 4;
     public const int EAGAIN = 11;
     public const int EBUSY = 16;
-    public const int ENOTDIR = 20;
     public const int EINVAL = 22;
     public const int ERANGE = 34;
     public const int ENODATA = 61;
