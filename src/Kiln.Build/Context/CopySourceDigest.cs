@@ -109,18 +109,18 @@ public static class CopySourceDigest
             var stat = entry.Stat;
             if (stat.IsRegularFile)
             {
-                // An unchanged file the cache knows had no attributes needs neither its content nor llistxattr.
+                // An unchanged file needs no reading, and none of llistxattr either when the cache knows it had no attributes.
                 var key = source.Path + "/" + entry.PhysicalPath;
-                if (options.Cache is { } cache && cache.TryGet(key, stat, out var cached, out var hasXattrs) && !hasXattrs)
+                byte[]? hit = null;
+                var hasXattrs = true;
+                if (options.Cache is { } cache && cache.TryGet(key, stat, out var cached, out hasXattrs))
                 {
-                    Header(entry, []);
-                    encoder.Bytes(cached);
-                    return ValueTask.CompletedTask;
+                    hit = cached;
                 }
 
-                var xattrs = Xattrs.Read(entry.ProcPath);
+                var xattrs = hit is not null && !hasXattrs ? [] : Xattrs.Read(entry.ProcPath);
                 Header(entry, xattrs);
-                encoder.Bytes(ContentHash(entry, key, xattrs.Length > 0, cancellationToken));
+                encoder.Bytes(hit ?? ContentHash(entry, key, xattrs.Length > 0, cancellationToken));
                 return ValueTask.CompletedTask;
             }
 
@@ -163,11 +163,6 @@ public static class CopySourceDigest
         /// </remarks>
         private byte[] ContentHash(SourceEntry entry, string key, bool hasXattrs, CancellationToken cancellationToken)
         {
-            if (options.Cache is { } cache && cache.TryGet(key, entry.Stat, out var cached, out _))
-            {
-                return cached;
-            }
-
             options.OnContentRead?.Invoke(entry.PhysicalPath);
             var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
             using var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath);
