@@ -122,7 +122,7 @@ internal sealed class TargetWriter
 
     public async Task CreateFileAsync(SafeFileHandle directory, string name, Stream content, string display, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(CreateFile(directory, name, display), FileAccess.Write, bufferSize: 0);
+        await using var file = new BlockingFileStream(CreateFile(directory, name, display), FileAccess.Write);
         await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
         Entries++;
     }
