@@ -11,8 +11,6 @@ internal static unsafe partial class Libc
     /// <summary>FS_TOPDIR_FL: "top of directory hierarchies", the hint ext4's Orlov allocator spreads subdirectories by.</summary>
     public const int FsTopDirFlag = 0x00020000;
 
-    public const int ODirectory = 0x10000;
-
     // https://man7.org/linux/man-pages/man2/ioctl_iflags.2.html
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, nuint request, int* argument);

@@ -6,6 +6,7 @@ internal static partial class Libc
 {
     public const int ORdWr = 0x2;
     public const int OCreat = 0x40;
+    public const int ODirectory = 0x10000;
     public const int ONoFollow = 0x20000;
     public const int OCloExec = 0x80000;
 
