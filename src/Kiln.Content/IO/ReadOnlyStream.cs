@@ -34,6 +34,26 @@ public abstract class ReadOnlyStream : Stream
     {
     }
 
+    /// <summary>
+    /// For a stream whose reading is async at heart (it awaits the archive it comes from): a synchronous read through
+    /// <see cref="ReadAsync(Memory{byte}, CancellationToken)"/> into a pooled array, for the rare caller that
+    /// reads synchronously.
+    /// </summary>
+    protected int ReadThroughAsync(Span<byte> buffer)
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var read = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();

@@ -1,18 +1,13 @@
 using System.Collections.Immutable;
+using Kiln.Content.IO;
 
 namespace Kiln.Content.Tar;
 
 /// <summary>Reads a sparse entry as the whole file: stored bytes for the data regions, zeros for the holes.</summary>
-internal sealed class SparseExpandingStream(Stream stored, ImmutableArray<SparseRegion> map, long size) : Stream
+internal sealed class SparseExpandingStream(Stream stored, ImmutableArray<SparseRegion> map, long size) : ReadOnlyStream
 {
     private long _position;
     private int _region;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => size;
 
@@ -22,11 +17,7 @@ internal sealed class SparseExpandingStream(Stream stored, ImmutableArray<Sparse
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override int Read(Span<byte> buffer) => ReadThroughAsync(buffer);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -59,14 +50,4 @@ internal sealed class SparseExpandingStream(Stream stored, ImmutableArray<Sparse
         _position += zeros;
         return zeros;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
