@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Kiln.Content.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -57,43 +55,24 @@ internal readonly record struct FileStat(
         Stat(handle, string.Empty, LinuxFlags.AtSymlinkNoFollow | LinuxFlags.AtEmptyPath)
         ?? throw new IOException("stat of an open file failed");
 
-    private static unsafe FileStat? Stat(SafeFileHandle directory, string name, int flags)
+    private static FileStat? Stat(SafeFileHandle directory, string name, int flags)
     {
-        var path = Encoding.UTF8.GetBytes(name + "\0");
-        var added = false;
-        directory.DangerousAddRef(ref added);
-        try
+        if (!StatxAt.TryGet(directory, name, flags, StatxBasicStats, out var buffer))
         {
-            StatxBuffer buffer;
-            fixed (byte* p = path)
-            {
-                // https://man7.org/linux/man-pages/man2/statx.2.html
-                if (Libc.Statx((int)directory.DangerousGetHandle(), p, flags, StatxBasicStats, &buffer) != 0)
-                {
-                    var errno = Marshal.GetLastPInvokeError();
-                    return errno is LinuxErrno.ENOENT ? null : throw LinuxErrno.ToException(errno, "stat", name);
-                }
-            }
+            return null;
+        }
 
-            return new FileStat(
-                buffer.Mode,
-                buffer.Uid,
-                buffer.Gid,
-                (long)buffer.Size,
-                buffer.Ino,
-                ((ulong)buffer.DevMajor << 32) | buffer.DevMinor,
-                buffer.Nlink,
-                (buffer.MtimeSeconds * 1_000_000_000L) + buffer.MtimeNanoseconds,
-                (buffer.CtimeSeconds * 1_000_000_000L) + buffer.CtimeNanoseconds,
-                buffer.RdevMajor,
-                buffer.RdevMinor);
-        }
-        finally
-        {
-            if (added)
-            {
-                directory.DangerousRelease();
-            }
-        }
+        return new FileStat(
+            buffer.Mode,
+            buffer.Uid,
+            buffer.Gid,
+            (long)buffer.Size,
+            buffer.Ino,
+            ((ulong)buffer.DevMajor << 32) | buffer.DevMinor,
+            buffer.Nlink,
+            (buffer.MtimeSeconds * 1_000_000_000L) + buffer.MtimeNanoseconds,
+            (buffer.CtimeSeconds * 1_000_000_000L) + buffer.CtimeNanoseconds,
+            buffer.RdevMajor,
+            buffer.RdevMinor);
     }
 }

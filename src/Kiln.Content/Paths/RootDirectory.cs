@@ -200,33 +200,10 @@ internal sealed class RootDirectory : IDisposable
     }
 
     /// <summary>The file type and permission bits of <paramref name="name"/> in <paramref name="directory"/>, not following it; null if absent.</summary>
-    public static unsafe uint? StatMode(SafeFileHandle directory, string name, int extraFlags = 0)
-    {
-        var path = Encoding.UTF8.GetBytes(name + "\0");
-        var added = false;
-        directory.DangerousAddRef(ref added);
-        try
-        {
-            StatxBuffer buffer;
-            fixed (byte* p = path)
-            {
-                if (Libc.Statx((int)directory.DangerousGetHandle(), p, LinuxFlags.AtSymlinkNoFollow | extraFlags, LinuxFlags.StatxType | LinuxFlags.StatxMode, &buffer) != 0)
-                {
-                    var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                    return errno is LinuxErrno.ENOENT ? null : throw LinuxErrno.ToException(errno, "stat", name);
-                }
-            }
-
-            return buffer.Mode;
-        }
-        finally
-        {
-            if (added)
-            {
-                directory.DangerousRelease();
-            }
-        }
-    }
+    public static uint? StatMode(SafeFileHandle directory, string name, int extraFlags = 0) =>
+        StatxAt.TryGet(directory, name, LinuxFlags.AtSymlinkNoFollow | extraFlags, LinuxFlags.StatxType | LinuxFlags.StatxMode, out var buffer)
+            ? buffer.Mode
+            : null;
 
     public static unsafe string ReadLink(SafeFileHandle directory, string name, string display)
     {
