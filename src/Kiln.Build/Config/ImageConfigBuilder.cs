@@ -147,7 +147,17 @@ public sealed class ImageConfigBuilder
     public string ResolveWorkdir(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return path.StartsWith('/') ? path : CleanPath("/" + _config.Config.WorkingDir + "/" + path);
+        return path.StartsWith('/') ? path : JoinWorkdir(_config.Config.WorkingDir, path);
+    }
+
+    /// <summary>
+    /// The directory a WORKDIR makes, cleaned whether absolute or relative: a relative path continues
+    /// <paramref name="current"/> (docker's <c>normalizeWorkdir</c>; ".." never climbs above <c>/</c>).
+    /// </summary>
+    public static string JoinWorkdir(string? current, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return CleanPath(path.StartsWith('/') ? path : "/" + current + "/" + path);
     }
 
     /// <summary>The argv a RUN (or shell-form CMD/ENTRYPOINT) runs: exec form as is, shell form after SHELL.</summary>

@@ -184,7 +184,7 @@ internal sealed class StageBuilder(BuildSession session)
 
     private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
     {
-        var path = ResolveWorkdir(state.Config.Config.WorkingDir, workdir.Path);
+        var path = Config.ImageConfigBuilder.JoinWorkdir(state.Config.Config.WorkingDir, workdir.Path);
         var user = state.Config.Config.User ?? string.Empty;
         if (workdir.Path == "/")
         {
@@ -201,29 +201,6 @@ internal sealed class StageBuilder(BuildSession session)
             vertex,
             mount => Port(session.Ports.Files).CreateWorkdirAsync(mount.RootPath, path, user, cancellationToken),
             cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A relative WORKDIR continues the previous one (Dockerfile reference, WORKDIR).</summary>
-    internal static string ResolveWorkdir(string? current, string path)
-    {
-        var joined = path.StartsWith('/') ? path : $"{(string.IsNullOrEmpty(current) ? "/" : current)}/{path}";
-        var parts = new List<string>();
-        foreach (var part in joined.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        return "/" + string.Join('/', parts);
     }
 
     private async Task<StageResult> CopyAsync(StageResult state, BoundStep step, ProgressVertex vertex, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Kiln.Build.Config;
 using Kiln.Dockerfile.Expansion;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Dockerfile.Syntax;
@@ -57,7 +58,7 @@ internal static class ImportChanges
                 {
                     Volumes = (config.Volumes ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(volume.Volumes),
                 },
-                WorkdirInstruction workdir => config with { WorkingDir = Workdir(config.WorkingDir, workdir.Path) },
+                WorkdirInstruction workdir => config with { WorkingDir = ImageConfigBuilder.JoinWorkdir(config.WorkingDir, workdir.Path) },
                 _ => throw new InvalidOperationException($"unhandled change {instruction.Keyword}"),
             };
         }
@@ -143,33 +144,5 @@ internal static class ImportChanges
         }
 
         return [.. list];
-    }
-
-    /// <summary>Docker's <c>normalizeWorkdir</c>: a relative WORKDIR is joined to the current one, then cleaned.</summary>
-    private static string Workdir(string? current, string requested)
-    {
-        var path = requested.StartsWith('/') ? requested : $"/{current}/{requested}";
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
-        {
-            if (part is "" or ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return "/" + string.Join('/', parts);
     }
 }

@@ -356,7 +356,7 @@ public sealed class SolverTests
 
     [Fact]
     public async Task A_relative_workdir_continues_the_previous_one() =>
-        Assert.Equal("/a/b/d", await Task.FromResult(StageBuilder.ResolveWorkdir("/a/b/c", "../d/./")));
+        Assert.Equal("/a/b/d", await Task.FromResult(Kiln.Build.Config.ImageConfigBuilder.JoinWorkdir("/a/b/c", "../d/./")));
 
     [Fact]
     public async Task Base_images_are_resolved_once_and_pull_is_passed_on()
