@@ -1,18 +1,8 @@
-using System.Collections.Immutable;
-using Kiln.Build.Cache;
-using Kiln.Build.Context;
-using Kiln.Build.Export;
-using Kiln.Build.Ports;
-using Kiln.Build.Ports.Adapters;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
 using Kiln.Content.Images;
 using Kiln.Content.Store;
-using Kiln.Dockerfile;
-using Kiln.Dockerfile.Instructions;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Containers;
-using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Build.Tests.EndToEnd;
 
@@ -41,27 +31,11 @@ public sealed class HeredocScriptTests : IDisposable
         var images = ImageStore.Open(content);
         await BusyboxRootfs.ImportAsync(images, Base, _root);
         var name = ImageReference.Parse("heredoc/script:1");
-        var ports = new BuildPorts(
-            new StoreImageSource(images),
-            new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
-            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null))),
-            new SandboxDiffer(content),
-            new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
-            new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
-            new StoreBuildCache(CacheStore.Open(content)),
-            new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
+        var ports = await RealPorts.ComposeAsync(images, context, name);
         async Task<(BuildResult Result, RecordingSink Progress)> BuildAsync(string dockerfile)
         {
-            var request = new BuildRequest(
-                dockerfile,
-                new FrontendOptions(ImmutableDictionary<string, string>.Empty, null),
-                NoCache: false,
-                Pull: false,
-                SourceDateEpoch: null,
-                ImmutableSortedDictionary<string, string>.Empty,
-                RunNetwork.Default);
             var progress = new RecordingSink();
-            return (await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(request, CancellationToken.None), progress);
+            return (await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(RealPorts.Request(dockerfile), CancellationToken.None), progress);
         }
 
         async Task<(string[] Entries, string Made)> TopLayerAsync()

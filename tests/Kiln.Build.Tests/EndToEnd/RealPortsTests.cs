@@ -1,22 +1,12 @@
-using System.Collections.Immutable;
-using Kiln.Build.Cache;
-using Kiln.Build.Context;
-using Kiln.Build.Export;
-using Kiln.Build.Ports;
-using Kiln.Build.Ports.Adapters;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
 using Kiln.Content.Images;
 using Kiln.Content.Store;
-using Kiln.Dockerfile;
-using Kiln.Dockerfile.Instructions;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Containers;
-using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Build.Tests.EndToEnd;
 
-/// <summary>The engine on every real adapter, composed here as the CLI composes it (as root: overlayfs and crun/runc).</summary>
+/// <summary>The engine on every real adapter (<see cref="RealPorts"/>, composed as the CLI composes them; as root: overlayfs and crun/runc).</summary>
 public sealed class RealPortsTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("kiln-real-ports-").FullName;
@@ -33,23 +23,8 @@ public sealed class RealPortsTests : IDisposable
         var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
         var images = ImageStore.Open(content);
         var name = ImageReference.Parse("real/ports:1");
-        var ports = new BuildPorts(
-            new StoreImageSource(images),
-            new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
-            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null))),
-            new SandboxDiffer(content),
-            new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
-            new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
-            new StoreBuildCache(CacheStore.Open(content)),
-            new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
-        var request = new BuildRequest(
-            "FROM scratch\nWORKDIR /app\nCOPY hello.txt .\n",
-            new FrontendOptions(ImmutableDictionary<string, string>.Empty, null),
-            NoCache: false,
-            Pull: false,
-            SourceDateEpoch: null,
-            ImmutableSortedDictionary<string, string>.Empty,
-            RunNetwork.Default);
+        var ports = await RealPorts.ComposeAsync(images, context, name);
+        var request = RealPorts.Request("FROM scratch\nWORKDIR /app\nCOPY hello.txt .\n");
 
         var first = await new BuildEngine(ports, new RecordingSink(), TimeProvider.System).BuildAsync(request, CancellationToken.None);
         var progress = new RecordingSink();

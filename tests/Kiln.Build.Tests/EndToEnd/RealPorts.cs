@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using Kiln.Build.Cache;
+using Kiln.Build.Context;
+using Kiln.Build.Export;
+using Kiln.Build.Ports;
+using Kiln.Build.Ports.Adapters;
+using Kiln.Build.Solver;
+using Kiln.Content.Images;
+using Kiln.Content.Store;
+using Kiln.Dockerfile;
+using Kiln.Dockerfile.Instructions;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Containers;
+using Kiln.Runtime.Linux.Snapshots;
+
+namespace Kiln.Build.Tests.EndToEnd;
+
+/// <summary>The engine's real adapters, composed as the CLI composes them, for end-to-end tests (as root).</summary>
+internal static class RealPorts
+{
+    public static async Task<BuildPorts> ComposeAsync(ImageStore images, string context, ImageReference name)
+    {
+        var content = images.Content;
+        return new BuildPorts(
+            new StoreImageSource(images),
+            new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
+            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null))),
+            new SandboxDiffer(content),
+            new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
+            new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
+            new StoreBuildCache(CacheStore.Open(content)),
+            new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
+    }
+
+    /// <summary>A build of <paramref name="dockerfile"/> with no build args, the cache on, the default network.</summary>
+    public static BuildRequest Request(string dockerfile) => new(
+        dockerfile,
+        new FrontendOptions(ImmutableDictionary<string, string>.Empty, null),
+        NoCache: false,
+        Pull: false,
+        SourceDateEpoch: null,
+        ImmutableSortedDictionary<string, string>.Empty,
+        RunNetwork.Default);
+}
