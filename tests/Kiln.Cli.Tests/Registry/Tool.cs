@@ -8,7 +8,8 @@ internal static class Tool
     public static string Require(string path) =>
         File.Exists(path) ? path : throw new InvalidOperationException($"{path} is required by this test (scripts/setup installs it; so does CI)");
 
-    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="timeout">How long the tool may take; 2 minutes when null.</param>
+    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -25,8 +26,8 @@ internal static class Tool
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {await stderr}{await stdout}");

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kiln.Cli.Tests.Run;
 
 /// <summary>
@@ -61,18 +59,5 @@ internal sealed class BusyboxStore : IDisposable
         }
     }
 
-    public static string Exec(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"required tool {file} could not be started");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode == 0 ? output.Result : throw new InvalidOperationException($"{file} failed: {error}");
-    }
+    public static string Exec(string file, params string[] arguments) => Build.BusyboxBase.Exec(file, arguments);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kiln.Cli.Tests.Run;
 
 /// <summary>
@@ -25,18 +23,7 @@ public sealed class CgroupV2Tests
             "grep -q ' /sys/fs/cgroup .* - cgroup2 ' /proc/self/mountinfo; " +
             $"'{kiln}' --root '{store.Path}' build --progress=plain --runtime {runtime} -t v2:1 '{context}'; " +
             $"'{kiln}' --root '{store.Path}' run --runtime {runtime} --rm v2:1 cat /built";
-        var start = new ProcessStartInfo("unshare") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--mount", "--propagation", "private", "sh", "-c", script })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "kiln did not finish within 60 s");
-        var (stdout, stderr) = (await output, await error);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
+        var stdout = await Registry.Tool.RunAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], timeout: TimeSpan.FromSeconds(60));
         Assert.EndsWith("built\n", stdout, StringComparison.Ordinal);
     }
 }

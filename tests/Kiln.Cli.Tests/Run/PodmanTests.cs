@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kiln.Cli.Tests.Run;
 
 /// <summary>
@@ -18,7 +16,6 @@ public sealed class PodmanTests
     [Fact]
     public async Task Podman_loads_and_runs_a_multi_stage_image_kiln_built()
     {
-        Assert.True(File.Exists(Podman), $"{Podman} is missing: scripts/setup installs podman");
         using var store = new BusyboxStore();
         var context = Path.Combine(store.Path, "context");
         Directory.CreateDirectory(context);
@@ -50,20 +47,5 @@ public sealed class PodmanTests
         Assert.Equal("manager running as uid=10001\n", output);
     }
 
-    private static async Task<string> PodmanAsync(string[] args)
-    {
-        var start = new ProcessStartInfo(Podman) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "podman did not finish within 120 s");
-        var (stdout, stderr) = (await output, await error);
-        Assert.True(process.ExitCode == 0, $"podman {string.Join(' ', args)}: exit {process.ExitCode}\n{stdout}\n{stderr}");
-        return stdout;
-    }
+    private static Task<string> PodmanAsync(string[] args) => Registry.Tool.RunAsync(Registry.Tool.Require(Podman), args);
 }
