@@ -85,11 +85,14 @@ public sealed class ImageExporter
             throw new OutputSpecException("push=true needs registry access, which this exporter was not given");
         }
 
-        var source = new ContentStoreBlobSource(_images.Content);
+        var content = _images.Content;
+        using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
+        var compressed = await ImageCompressor.CompressLayersAsync(content, manifest, cancellationToken).ConfigureAwait(false);
+        var source = new ContentStoreBlobSource(content);
         foreach (var name in names)
         {
             using var client = _registries(name);
-            await new ImagePusher(client).PushAsync(source, manifest, name.Repository, name.Tag, [], cancellationToken).ConfigureAwait(false);
+            await new ImagePusher(client).PushAsync(source, compressed, name.Repository, name.Tag, [], cancellationToken).ConfigureAwait(false);
         }
 
         return names;

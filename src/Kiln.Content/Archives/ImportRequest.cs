@@ -10,6 +10,9 @@ namespace Kiln.Content.Archives;
 /// </summary>
 public sealed record ImportRequest(ImageReference Name, OciPlatform Platform, ContainerConfig Config, string Source, OciTimestamp Created)
 {
-    /// <summary>The layer's compression; gzip by default, which every consumer reads.</summary>
-    public LayerWriterOptions Layer { get; init; } = new();
+    /// <summary>
+    /// The layer's compression; none by default: local layers are plain tar, gzipped when pushed
+    /// (<see cref="Images.ImageCompressor"/>).
+    /// </summary>
+    public LayerWriterOptions Layer { get; init; } = new() { Compression = LayerCompression.None };
 }

@@ -7,8 +7,9 @@ namespace Kiln.Content.Archives;
 
 /// <summary>
 /// <c>docker import</c>: a rootfs tarball (uncompressed, gzip or zstd, recognised by its magic bytes) becomes a
-/// one-layer image. The tar is kept byte for byte (its sha256 is the diffID) and recompressed with
-/// <see cref="LayerWriter"/>, so the same tarball, options and time always give the same image digest.
+/// one-layer image. The tar is kept byte for byte (its sha256 is the diffID) and stored with
+/// <see cref="LayerWriter"/> (plain by default, gzipped on push), so the same tarball, options and time always
+/// give the same image digest.
 /// </summary>
 public static class RootfsImporter
 {

@@ -48,6 +48,7 @@ internal sealed class GarbageCollector(ContentStore content)
             }
         }
 
+        ImageCompressor.ForgetSwept(content);
         var (files, bytes) = content.CleanIngest(all: true);
         return new PruneResult(removed.ToImmutable(), files, bytes);
     }

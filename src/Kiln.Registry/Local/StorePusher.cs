@@ -49,6 +49,8 @@ public sealed class StorePusher(ImageStore images, RegistryClient client)
             }
         }
 
+        // Plain tar layers (the ones Kiln wrote) leave compressed, as docker pushes them.
+        root = await ImageCompressor.CompressLayersAsync(content, root, cancellationToken).ConfigureAwait(false);
         var blobs = new HashSet<Digest>();
         var layers = ImmutableArray.CreateBuilder<Descriptor>();
         await CollectAsync(content, root, blobs, layers, 0, cancellationToken).ConfigureAwait(false);

@@ -102,8 +102,20 @@ public sealed class ImageExporterTests : IDisposable
             var result = await exporter.ExportAsync(manifest, OutputSpec.Parse($"type=image,name={name},push=true"), [], null, CancellationToken.None);
             Assert.Equal(name, Assert.Single(result.Pushed));
 
+            // The plain local layers leave gzipped: a new manifest, the same config (same diffIDs).
+            using var raw = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{name}"));
+            var local = OciDocuments.ParseManifest(await images.Content.ReadAllBytesAsync(manifest.Digest, ImageStore.MaxDocumentSize, CancellationToken.None)).Value;
+            Assert.Equal(local.Config.Digest.ToString(), raw.RootElement.GetProperty("config").GetProperty("digest").GetString());
+            Assert.All(raw.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.Equal(MediaTypes.OciLayerGzip, l.GetProperty("mediaType").GetString()));
             using var inspect = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "--tls-verify=false", $"docker://{name}"));
-            Assert.Equal(manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
+            Assert.NotEqual(manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
+
+            // umoci unpacks what the registry holds to the same files.
+            var layout = Path.Combine(_directory, "pulled");
+            await ExternalTool.RunAsync("/usr/bin/skopeo", "copy", "--src-tls-verify=false", $"docker://{name}", $"oci:{layout}:v1");
+            var bundle = Path.Combine(_directory, "pulled-bundle");
+            await ExternalTool.RunAsync("/usr/bin/umoci", "unpack", "--rootless", "--image", layout + ":v1", bundle);
+            Assert.Equal("x\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "data", "x")));
         }
         finally
         {

@@ -10,7 +10,8 @@ namespace Kiln.Build.Tests.Export;
 
 /// <summary>
 /// A two-layer image in a content store: layer 1 has <c>etc/hello</c>, <c>bin/tool</c> (0755) and a symlink;
-/// layer 2 deletes <c>etc/hello</c> with a whiteout and adds <c>data/x</c>.
+/// layer 2 deletes <c>etc/hello</c> with a whiteout and adds <c>data/x</c>. The layers are plain tar, as a build
+/// stores them.
 /// </summary>
 internal static class TestImageBuilder
 {
@@ -51,7 +52,7 @@ internal static class TestImageBuilder
                     await tar.FinishAsync(token);
                 },
                 writer,
-                null,
+                new LayerWriterOptions { Compression = LayerCompression.None },
                 CancellationToken.None);
             await writer.CommitAsync(blob.Digest, blob.Size, CancellationToken.None);
             return blob;

@@ -9,7 +9,8 @@ internal static class ImageSeeder
 {
     public sealed record Seeded(Descriptor Manifest, Descriptor Config, ImmutableArray<Descriptor> Layers, Descriptor? Index);
 
-    public static async Task<Seeded> SeedAsync(ContentStore store, int seed, int layers = 2, bool withIndex = false)
+    /// <param name="plainLayers">Layers as Kiln writes them locally: plain tar media type, blob digest = diffID.</param>
+    public static async Task<Seeded> SeedAsync(ContentStore store, int seed, int layers = 2, bool withIndex = false, bool plainLayers = false)
     {
         var random = new Random(seed);
         var layerDescriptors = ImmutableArray.CreateBuilder<Descriptor>();
@@ -19,8 +20,8 @@ internal static class ImageSeeder
             var bytes = new byte[1000 + random.Next(5000)];
             random.NextBytes(bytes);
             var blob = await store.WriteAsync(bytes, CancellationToken.None);
-            layerDescriptors.Add(new Descriptor(MediaTypes.OciLayerGzip, blob.Digest, blob.Size));
-            diffIds.Add(Digest.Sha256Of(bytes.AsSpan(1)));
+            layerDescriptors.Add(new Descriptor(plainLayers ? MediaTypes.OciLayer : MediaTypes.OciLayerGzip, blob.Digest, blob.Size));
+            diffIds.Add(plainLayers ? blob.Digest : Digest.Sha256Of(bytes.AsSpan(1)));
         }
 
         var config = OciDocuments.Write(new ImageConfig

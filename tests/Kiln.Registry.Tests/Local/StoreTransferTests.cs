@@ -157,6 +157,61 @@ public sealed class StoreTransferTests(PlainRegistryFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_local_plain_tar_layer_is_pushed_gzipped_and_a_second_push_compresses_and_uploads_nothing()
+    {
+        Tools.Require(Skopeo);
+        using var client = new RegistryClient(fixture.Registry.Host, Fast);
+        var images = OpenStore();
+        var imported = await ImportAsync(images, Ref("local/plain:v1"));
+        Assert.Equal(MediaTypes.OciLayer, imported.Layer.MediaType);
+
+        var pushed = await new StorePusher(images, client).PushAsync($"{fixture.Registry.Host}/local/plain:v1", Ref("local/plain:v1"), null, CancellationToken.None);
+
+        Assert.NotEqual(imported.Manifest.Digest, pushed.Root.Digest);
+        Assert.Equal(2, pushed.Uploaded);
+        using var raw = JsonDocument.Parse(await Tools.RunAsync(Skopeo, ["inspect", "--raw", "--tls-verify=false", $"docker://{fixture.Registry.Host}/local/plain:v1"]));
+        var layer = raw.RootElement.GetProperty("layers")[0];
+        Assert.Equal(MediaTypes.OciLayerGzip, layer.GetProperty("mediaType").GetString());
+        Assert.Equal(pushed.Layers[0].Digest.ToString(), layer.GetProperty("digest").GetString());
+        using var config = JsonDocument.Parse(await Tools.RunAsync(Skopeo, ["inspect", "--config", "--tls-verify=false", $"docker://{fixture.Registry.Host}/local/plain:v1"]));
+        Assert.Equal(imported.Layer.DiffId.ToString(), config.RootElement.GetProperty("rootfs").GetProperty("diff_ids")[0].GetString());
+
+        // skopeo fetches the gzip blob; decompressed, it is the local tar byte for byte.
+        var copy = Path.Combine(root.Path, "copy");
+        await Tools.RunAsync(Skopeo, ["copy", "--src-tls-verify=false", $"docker://{fixture.Registry.Host}/local/plain:v1", $"dir:{copy}"]);
+        await using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(copy, pushed.Layers[0].Digest.Encoded)), System.IO.Compression.CompressionMode.Decompress))
+        {
+            Assert.Equal(imported.Layer.DiffId.Encoded, Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(gzip)));
+        }
+
+        var gzipPath = images.Content.Root.BlobPath(pushed.Layers[0].Digest);
+        var written = File.GetLastWriteTimeUtc(gzipPath);
+        var again = await new StorePusher(images, client).PushAsync($"{fixture.Registry.Host}/local/plain:v1", Ref("local/plain:v1"), null, CancellationToken.None);
+        Assert.Equal(pushed.Root.Digest, again.Root.Digest);
+        Assert.Equal(0, again.Uploaded);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(gzipPath));
+    }
+
+    /// <summary>A one-file rootfs imported as <c>kiln import</c> does, which keeps its layer as plain tar.</summary>
+    private static async Task<Kiln.Content.Archives.ImportResult> ImportAsync(ImageStore images, ImageReference name)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(tar, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "hello.txt")
+            {
+                DataStream = new MemoryStream("hello from a plain layer\n"u8.ToArray()),
+                ModificationTime = DateTimeOffset.UnixEpoch,
+            };
+            writer.WriteEntry(entry);
+        }
+
+        tar.Position = 0;
+        var request = new Kiln.Content.Archives.ImportRequest(name, new OciPlatform("amd64", "linux"), new ContainerConfig(), "hello.tar", OciTimestamp.FromUnixSeconds(1_700_000_000));
+        return await Kiln.Content.Archives.RootfsImporter.ImportAsync(images, tar, request, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Push_uploads_from_the_store_when_no_local_name_gives_a_mount_source()
     {
         using var client = new RegistryClient(fixture.Registry.Host, Fast);
