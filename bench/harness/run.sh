@@ -102,7 +102,7 @@ print(int(float(s[0])*u[s[1]]))' 2>/dev/null || echo NA ;;
   esac
 }
 
-# Kiln reports the compressed size (manifest layers + config); docker and Buildah report uncompressed
+# Kiln reports the stored size (manifest layers + config, pulled layers compressed, its own plain); docker and Buildah report uncompressed
 # bytes. For the size comparison, count the regular-file bytes of Kiln's final layers like docker does.
 echo -e "case\tbuilder\tuncompressed_file_bytes" > "$OUT/sizes.tsv"
 kiln_uncompressed() {

@@ -41,6 +41,7 @@ internal static class LinuxFlags
     internal const int LockShared = 1;
     internal const int LockExclusive = 2;
     internal const int LockNonBlocking = 4;
+    internal const int LockUnlock = 8;
 
     private static bool IsArm => RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm;
 

@@ -88,5 +88,17 @@ public sealed class StoreLock : IDisposable
         return true;
     }
 
-    public void Dispose() => _descriptor.Dispose();
+    /// <summary>
+    /// Unlocks, then closes: a child forked by another thread keeps a copy of the descriptor until its exec, and
+    /// the lock would live as long as that copy; LOCK_UN releases it for every copy.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!_descriptor.IsClosed)
+        {
+            _ = Libc.Flock(RawFile.Fd(_descriptor), LinuxFlags.LockUnlock);
+        }
+
+        _descriptor.Dispose();
+    }
 }

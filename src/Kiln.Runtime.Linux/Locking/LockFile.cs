@@ -76,7 +76,20 @@ internal sealed class LockFile : IDisposable
         IsExclusive = false;
     }
 
-    public void Dispose() => _handle.Dispose();
+    /// <summary>
+    /// Unlocks, then closes. Closing alone is not enough: a child forked by another thread holds a copy of the
+    /// descriptor until its exec closes it (O_CLOEXEC), and the lock lives as long as any copy does. LOCK_UN
+    /// releases it for every copy at once.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!_handle.IsClosed)
+        {
+            _ = Libc.Flock((int)_handle.DangerousGetHandle(), Libc.LockUnlock);
+        }
+
+        _handle.Dispose();
+    }
 
     private static bool TryLock(SafeFileHandle handle, int operation, string path)
     {

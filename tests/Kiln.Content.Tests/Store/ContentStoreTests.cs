@@ -289,6 +289,40 @@ public sealed class ContentStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_released_lease_frees_the_store_even_while_a_child_keeps_a_copy_of_its_descriptor()
+    {
+        var store = _temp.Open();
+        var lease = await store.LeaseAsync(CancellationToken.None);
+
+        // What a child forked by another thread has between fork and exec: a copy of the lock's descriptor.
+        // Here the copy is made without O_CLOEXEC so that a real child (sleep) keeps it for as long as it runs.
+        var lockPath = Path.Combine(_temp.Root.LocksPath, "store.lock");
+        var fd = Directory.GetFiles("/proc/self/fd").Select(f => (Fd: int.Parse(Path.GetFileName(f), System.Globalization.CultureInfo.InvariantCulture), Target: new FileInfo(f).LinkTarget))
+            .Single(f => f.Target == lockPath).Fd;
+        var copy = Dup(fd);
+        Assert.True(copy >= 0);
+        using var child = System.Diagnostics.Process.Start("/bin/sleep", "30");
+        Assert.Equal(0, Close(copy));
+        try
+        {
+            lease.Dispose();
+            using var exclusive = store.TryLockExclusive();
+            Assert.NotNull(exclusive);
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync();
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "dup")]
+    private static extern int Dup(int fd);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "close")]
+    private static extern int Close(int fd);
+
+    [Fact]
     public async Task A_writer_waits_while_another_process_holds_the_store_exclusively()
     {
         var store = _temp.Open();
