@@ -88,12 +88,12 @@ if os.path.exists(sp):
 L.append("## Kiln's peak memory and final image sizes\n")
 L.append("Peak RSS is the kernel's high-water mark (VmHWM) of the kiln process itself, polled every 10 ms by "
          "`bench/harness/peak_rss.py` (`/usr/bin/time -f %M` would report the largest descendant instead: the compiler "
-         "a RUN starts). The docker client's RSS says nothing about dockerd, so none is reported for the peers. `kiln inspect` `.Size` is the *compressed* size (layer blobs + config, last run); "
+         "a RUN starts). The docker client's RSS says nothing about dockerd, so none is reported for the peers. `kiln inspect` `.Size` is the *stored* size (layer blobs + config, last run: pulled base layers compressed, Kiln's own layers plain tar, which Kiln gzips only on push); "
          "`docker image inspect` `.Size` and Buildah's `images --json` size (rounded by Buildah) are *uncompressed*. "
          "To compare like with like, the harness `kiln save`s the final image of the last repetition and counts the "
          "regular-file bytes of its layers (`bench/harness/layer_bytes.py`), which is how docker's overlay2 driver "
          "sizes a layer (checked on the busybox base: 1,982,358 vs docker's 1,984,732, −0.1 %).\n")
-L.append("| case | Kiln peak RSS (max over runs) | target | Kiln compressed | Kiln uncompressed | BuildKit | Buildah | Kiln/BuildKit uncompressed (target 1 ± 0.01) |")
+L.append("| case | Kiln peak RSS (max over runs) | target | Kiln stored | Kiln uncompressed | BuildKit | Buildah | Kiln/BuildKit uncompressed (target 1 ± 0.01) |")
 L.append("|---|---|---|---|---|---|---|---|")
 for c in CASES:
     rss = [int(v) for v in last(c, "kiln", "peak_rss_kb")]

@@ -41,6 +41,12 @@ internal static class KilnApp
     {
         var root = CreateRootCommand(output, error, rootCheck);
         var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        return root.Parse(RunCommand.SeparateContainerArguments(args)).InvokeAsync(configuration, cancellationToken).GetAwaiter().GetResult();
+        var parse = root.Parse(RunCommand.SeparateContainerArguments(args));
+        if (UnknownFlags.TryReport(parse, error))
+        {
+            return ExitCodes.UserError;
+        }
+
+        return parse.InvokeAsync(configuration, cancellationToken).GetAwaiter().GetResult();
     }
 }

@@ -61,6 +61,7 @@ internal static class BuildCommand
         };
         network.AcceptOnlyFromAmong("default", "none", "host");
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image id to FILE" };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Show no progress; print only the image id on success" };
         var progress = new Option<string>("--progress")
         {
             Description = "Progress output: auto (tty on a terminal, else plain), plain or tty",
@@ -77,7 +78,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, progress, outputs, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, quiet, progress, outputs, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -107,6 +108,7 @@ internal static class BuildCommand
                 parse.GetValue(pull),
                 parse.GetValue(iidFile),
                 parse.GetValue(progress) ?? "auto",
+                parse.GetValue(quiet),
                 parse.GetValue(runtime));
             return await global.RunWithStoreAsync(parse, "build", error, store => RunBuildAsync(settings, options, store, rootCheck, output, error, cancellationToken)).ConfigureAwait(false);
         });
@@ -130,6 +132,7 @@ internal static class BuildCommand
         bool Pull,
         string? IidFile,
         string Progress,
+        bool Quiet,
         string? Runtime);
 
     private static BuildOptions? ParseOptions(
@@ -276,7 +279,7 @@ internal static class BuildCommand
             new StoreBuildCache(cache),
             new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
         BuildResult result;
-        var renderer = ProgressRenderers.Create(settings.Progress, error);
+        var renderer = ProgressRenderers.Create(settings.Progress, settings.Quiet, error);
         try
         {
             await using (renderer.ConfigureAwait(false))
@@ -286,7 +289,14 @@ internal static class BuildCommand
             }
 
             await digestCache.SaveAsync(cancellationToken).ConfigureAwait(false);
-            await BuildSummary.WriteAsync(output, result).ConfigureAwait(false);
+            if (settings.Quiet)
+            {
+                await output.WriteLineAsync(result.Image.ImageId.ToString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await BuildSummary.WriteAsync(output, result).ConfigureAwait(false);
+            }
             if (settings.IidFile is { } iidFile)
             {
                 await File.WriteAllTextAsync(iidFile, result.Image.ImageId.ToString(), cancellationToken).ConfigureAwait(false);

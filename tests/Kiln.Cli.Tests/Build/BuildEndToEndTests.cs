@@ -118,6 +118,27 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void Quiet_prints_only_the_image_id_and_a_failure_still_names_the_line_and_the_output()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN echo quiet > /q\n");
+
+        var quiet = w.Kiln("build", "-q", "-t", "quiet:1", w.Context);
+
+        Assert.True(quiet.ExitCode == 0, quiet.Error);
+        Assert.Empty(quiet.Error);
+        Assert.Matches("^sha256:[0-9a-f]{64}\n$", quiet.Output);
+        var inspect = w.Kiln("inspect", "quiet:1");
+        Assert.Equal(quiet.Output.Trim(), JsonDocument.Parse(inspect.Output).RootElement[0].GetProperty("Id").GetString());
+
+        w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN echo about to fail && exit 3\n");
+        var failed = w.Kiln("build", "--quiet", w.Context);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Empty(failed.Output);
+        Assert.Contains("did not complete successfully: exit code: 3", failed.Error, StringComparison.Ordinal);
+        Assert.Contains(">>> RUN echo about to fail && exit 3", failed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_stage_the_target_does_not_need_never_runs_and_independent_stages_run_in_parallel()
     {
         using var w = Workspace("""
