@@ -279,7 +279,7 @@ public sealed class ImageStore
     private async Task UpdateAsync(Func<ImagesDocument, ImagesDocument> change, CancellationToken cancellationToken)
     {
         using var lease = await Content.LeaseAsync(cancellationToken).ConfigureAwait(false);
-        using var images = await StoreLock.AcquireAsync(ImagesLockPath, exclusive: true, cancellationToken).ConfigureAwait(false);
+        using var images = await FileLock.AcquireAsync(ImagesLockPath, exclusive: true, cancellationToken).ConfigureAwait(false);
         var before = await ReadDocumentAsync(cancellationToken).ConfigureAwait(false);
         var after = change(before);
         var bytes = ImagesFileFormat.Write(after);

@@ -39,15 +39,15 @@ public sealed class ContentStore
     }
 
     /// <summary>A shared lock that keeps prune away while held; dispose it to release.</summary>
-    public Task<StoreLock> LeaseAsync(CancellationToken cancellationToken) =>
-        StoreLock.AcquireAsync(StoreLockPath, exclusive: false, cancellationToken);
+    public Task<FileLock> LeaseAsync(CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(StoreLockPath, exclusive: false, cancellationToken);
 
     /// <summary>An exclusive lock: no other reader, writer or prune runs while it is held.</summary>
-    public Task<StoreLock> LockExclusiveAsync(CancellationToken cancellationToken) =>
-        StoreLock.AcquireAsync(StoreLockPath, exclusive: true, cancellationToken);
+    public Task<FileLock> LockExclusiveAsync(CancellationToken cancellationToken) =>
+        FileLock.AcquireAsync(StoreLockPath, exclusive: true, cancellationToken);
 
     /// <summary>The exclusive lock if nobody holds the store now, else null.</summary>
-    public StoreLock? TryLockExclusive() => StoreLock.TryAcquire(StoreLockPath, exclusive: true);
+    public FileLock? TryLockExclusive() => FileLock.TryAcquire(StoreLockPath, exclusive: true);
 
     /// <summary>A writer that hashes sha256 as it writes.</summary>
     public Task<IngestStream> OpenWriterAsync(CancellationToken cancellationToken) => OpenWriterAsync("sha256", cancellationToken);
@@ -70,7 +70,7 @@ public sealed class ContentStore
             });
 
             // An explicit exclusive flock marks the temp file as in use, so CleanIngest in another process leaves it.
-            if (!StoreLock.TryLock((int)file.SafeFileHandle.DangerousGetHandle(), exclusive: true, temp))
+            if (!FileLock.TryLock((int)file.SafeFileHandle.DangerousGetHandle(), exclusive: true, temp))
             {
                 await file.DisposeAsync().ConfigureAwait(false);
                 throw new IOException($"ingest file {temp} is locked by someone else");
@@ -271,7 +271,7 @@ public sealed class ContentStore
         try
         {
             using var descriptor = RawFile.Open(path, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow);
-            return !StoreLock.TryLock(RawFile.Fd(descriptor), exclusive: true, path);
+            return !FileLock.TryLock(RawFile.Fd(descriptor), exclusive: true, path);
         }
         catch (IOException)
         {
@@ -291,7 +291,7 @@ public sealed class ContentStore
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                StoreLock.TryLock((int)file.SafeFileHandle.DangerousGetHandle(), exclusive: true, temp);
+                FileLock.TryLock((int)file.SafeFileHandle.DangerousGetHandle(), exclusive: true, temp);
                 await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);

@@ -13,11 +13,11 @@ public sealed class IngestStream : Stream
     private readonly ContentStore _store;
     private readonly FileStream _file;
     private readonly DigestHasher _hasher;
-    private readonly StoreLock _lease;
+    private readonly FileLock _lease;
     private long _length;
     private bool _done;
 
-    internal IngestStream(ContentStore store, FileStream file, string algorithm, StoreLock lease)
+    internal IngestStream(ContentStore store, FileStream file, string algorithm, FileLock lease)
     {
         _store = store;
         _file = file;

@@ -12,11 +12,11 @@ internal sealed class VerifyingReadStream : Stream
     private readonly FileStream _file;
     private readonly DigestHasher _hasher;
     private readonly Digest _expected;
-    private readonly StoreLock? _lease;
+    private readonly FileLock? _lease;
     private long _position;
     private bool _verified;
 
-    public VerifyingReadStream(FileStream file, Digest expected, StoreLock? lease)
+    public VerifyingReadStream(FileStream file, Digest expected, FileLock? lease)
     {
         _file = file;
         _expected = expected;

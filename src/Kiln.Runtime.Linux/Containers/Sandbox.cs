@@ -157,7 +157,7 @@ public sealed class Sandbox : IDisposable
             return true;
         }
 
-        using var probe = Locking.LockFile.TryAcquire(locks[0], exclusive: true);
+        using var probe = FileLock.TryAcquire(locks[0], exclusive: true);
         return probe is not null;
     }
 

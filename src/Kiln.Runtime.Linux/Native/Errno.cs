@@ -8,7 +8,6 @@ internal static class Errno
 {
     public const int ENOENT = 2;
     public const int EINTR = 4;
-    public const int EAGAIN = 11;
     public const int EBUSY = 16;
     public const int EINVAL = 22;
     public const int ERANGE = 34;

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Kiln.Runtime.Linux.Locking;
+using Kiln.Content.Store;
 using Kiln.Runtime.Linux.Native;
 using Kiln.Runtime.Linux.Snapshots;
 
@@ -31,7 +31,7 @@ public sealed class OverlayMount : IDisposable
 
     private static readonly ConcurrentDictionary<OverlayMount, byte> Live = new();
 
-    private readonly LockFile _lock;
+    private readonly FileLock _lock;
     private bool _mounted;
     private bool _disposed;
 
@@ -46,7 +46,7 @@ public sealed class OverlayMount : IDisposable
         };
     }
 
-    private OverlayMount(string id, string directory, bool readOnly, LockFile lockFile)
+    private OverlayMount(string id, string directory, bool readOnly, FileLock lockFile)
     {
         Id = id;
         Directory = directory;
@@ -87,7 +87,7 @@ public sealed class OverlayMount : IDisposable
             : lowerDirectories;
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var directory = Path.Combine(store.MountsPath, id);
-        var lockFile = LockFile.TryAcquire(directory + ".lock", exclusive: true)
+        var lockFile = FileLock.TryAcquire(directory + ".lock", exclusive: true)
             ?? throw new IOException($"mount {id} is locked by someone else");
         var mount = new OverlayMount(id, directory, readOnly, lockFile);
         try
@@ -120,7 +120,7 @@ public sealed class OverlayMount : IDisposable
         var removed = 0;
         foreach (var lockPath in System.IO.Directory.EnumerateFiles(store.MountsPath, "*.lock"))
         {
-            using var stale = LockFile.TryAcquire(lockPath, exclusive: true);
+            using var stale = FileLock.TryAcquire(lockPath, exclusive: true);
             if (stale is null)
             {
                 continue;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Locking;
+using Kiln.Content.Store;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 
@@ -10,9 +10,9 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// </summary>
 public sealed class SnapshotLease : IDisposable
 {
-    private readonly ImmutableArray<LockFile> _locks;
+    private readonly ImmutableArray<FileLock> _locks;
 
-    internal SnapshotLease(ImmutableArray<string> lowerDirectories, ImmutableArray<Digest> diffIds, int unpacked, ImmutableArray<LockFile> locks)
+    internal SnapshotLease(ImmutableArray<string> lowerDirectories, ImmutableArray<Digest> diffIds, int unpacked, ImmutableArray<FileLock> locks)
     {
         LowerDirectories = lowerDirectories;
         DiffIds = diffIds;

@@ -4,7 +4,6 @@ using Kiln.Content.Compression;
 using Kiln.Content.Layers;
 using Kiln.Content.Store;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Locking;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 
@@ -76,7 +75,7 @@ public sealed class SnapshotStore
             throw new InvalidDataException($"the manifest has {layers.Length} layers but the config lists {diffIds.Length} diffIDs");
         }
 
-        var held = new Dictionary<Digest, LockFile>();
+        var held = new Dictionary<Digest, FileLock>();
         var unpacked = 0;
         try
         {
@@ -119,7 +118,7 @@ public sealed class SnapshotStore
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var target = LayerDirectory(diffId);
-        using var exclusive = LockFile.TryAcquire(target + ".lock", exclusive: true);
+        using var exclusive = FileLock.TryAcquire(target + ".lock", exclusive: true);
         if (exclusive is null || Directory.Exists(target))
         {
             return false;
@@ -135,7 +134,7 @@ public sealed class SnapshotStore
         var result = ImmutableHashSet.CreateBuilder<Digest>();
         foreach (var (diffId, directory) in Unpacked())
         {
-            using var probe = LockFile.TryAcquire(directory + ".lock", exclusive: true);
+            using var probe = FileLock.TryAcquire(directory + ".lock", exclusive: true);
             if (probe is null)
             {
                 result.Add(diffId);
@@ -159,7 +158,7 @@ public sealed class SnapshotStore
                 continue;
             }
 
-            using var exclusive = LockFile.TryAcquire(directory + ".lock", exclusive: true);
+            using var exclusive = FileLock.TryAcquire(directory + ".lock", exclusive: true);
             if (exclusive is null)
             {
                 continue;
@@ -187,7 +186,7 @@ public sealed class SnapshotStore
         }
     }
 
-    private async Task<(LockFile Lock, bool Fresh)> HoldAsync(ContentStore content, Descriptor layer, Digest diffId, CancellationToken cancellationToken)
+    private async Task<(FileLock Lock, bool Fresh)> HoldAsync(ContentStore content, Descriptor layer, Digest diffId, CancellationToken cancellationToken)
     {
         var directory = LayerDirectory(diffId);
         var lockPath = directory + ".lock";
@@ -200,7 +199,7 @@ public sealed class SnapshotStore
             // Never wait for the exclusive lock while holding out for it could outlast the layer's appearance:
             // users hold the shared lock for as long as they run, so a waiter for "exclusive" would wait for all
             // of them (a deadlock when they wait for this one). Each round asks for "shared" first instead.
-            if (LockFile.TryAcquire(lockPath, exclusive: false) is { } shared)
+            if (FileLock.TryAcquire(lockPath, exclusive: false) is { } shared)
             {
                 if (Directory.Exists(directory))
                 {
@@ -208,7 +207,7 @@ public sealed class SnapshotStore
                 }
 
                 shared.Dispose();
-                if (LockFile.TryAcquire(lockPath, exclusive: true) is { } exclusive)
+                if (FileLock.TryAcquire(lockPath, exclusive: true) is { } exclusive)
                 {
                     using (exclusive)
                     {
@@ -232,7 +231,7 @@ public sealed class SnapshotStore
     private async Task UnpackAsync(ContentStore content, Descriptor layer, Digest diffId, string directory, CancellationToken cancellationToken)
     {
         // Held shared while extracting, so that CleanTemp in another process leaves this temp directory alone.
-        using var tempLease = await LockFile.AcquireAsync(TempLockPath, exclusive: false, cancellationToken).ConfigureAwait(false);
+        using var tempLease = await FileLock.AcquireAsync(TempLockPath, exclusive: false, cancellationToken).ConfigureAwait(false);
         var temp = System.IO.Path.Combine(TempPath, "unpack-" + RandomName());
         Directory.CreateDirectory(temp);
         try
@@ -267,7 +266,7 @@ public sealed class SnapshotStore
 
     private void CleanTemp()
     {
-        using var exclusive = LockFile.TryAcquire(TempLockPath, exclusive: true);
+        using var exclusive = FileLock.TryAcquire(TempLockPath, exclusive: true);
         if (exclusive is null)
         {
             return; // someone is extracting right now; the next open cleans up

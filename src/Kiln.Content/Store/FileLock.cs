@@ -5,18 +5,21 @@ using Microsoft.Win32.SafeHandles;
 namespace Kiln.Content.Store;
 
 /// <summary>
-/// A held flock on a file under <c>locks/</c>: shared (blob readers and writers, image edits) or exclusive
-/// (prune, delete). flock is tied to the open file description, so locks taken on separate descriptors in
-/// one process exclude each other exactly as across processes; dropping the descriptor (or the process dying)
-/// releases it, so a killed kiln never leaves the store locked.
+/// A held flock on a lock file, the one kind of lock kiln processes share: the content store's
+/// <c>locks/store.lock</c> (shared for blob readers and writers and image edits, exclusive for prune and delete)
+/// and the snapshot store's per-layer and per-mount <c>.lock</c> files (shared "in use", exclusive "being made" or
+/// "being removed"). flock is tied to the open file description, so locks taken on separate descriptors in one
+/// process exclude each other exactly as across processes; dropping the descriptor (or the process dying, SIGKILL
+/// included) releases it, so a killed kiln never leaves anything locked. The file is opened natively: .NET's
+/// FileStream takes a flock of its own on open, which would fail against the very locks these files exist for.
 /// </summary>
-public sealed class StoreLock : IDisposable
+public sealed class FileLock : IDisposable
 {
-    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly SafeFileHandle _descriptor;
 
-    private StoreLock(SafeFileHandle descriptor, bool exclusive)
+    private FileLock(SafeFileHandle descriptor, bool exclusive)
     {
         _descriptor = descriptor;
         IsExclusive = exclusive;
@@ -28,9 +31,9 @@ public sealed class StoreLock : IDisposable
     /// Waits for the lock. The wait polls a non-blocking flock so it can be cancelled; a caller that already
     /// holds a shared lock on the same file and asks for an exclusive one waits forever (until cancelled).
     /// </summary>
-    internal static async Task<StoreLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken)
+    public static async Task<FileLock> AcquireAsync(string path, bool exclusive, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(2);
+        var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -46,14 +49,14 @@ public sealed class StoreLock : IDisposable
     }
 
     /// <summary>The lock if it is free now, else null.</summary>
-    internal static StoreLock? TryAcquire(string path, bool exclusive)
+    public static FileLock? TryAcquire(string path, bool exclusive)
     {
         SafeFileHandle? descriptor = RawFile.Open(path, LinuxFlags.ORdWr | LinuxFlags.OCreat | LinuxFlags.ONoFollow, 0x1A4 /* 0644 */);
         try
         {
             if (TryLock(RawFile.Fd(descriptor), exclusive, path))
             {
-                var held = new StoreLock(descriptor, exclusive);
+                var held = new FileLock(descriptor, exclusive);
                 descriptor = null;
                 return held;
             }
