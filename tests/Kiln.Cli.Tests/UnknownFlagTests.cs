@@ -8,7 +8,7 @@ public sealed class UnknownFlagTests
     [InlineData("ERROR: kiln build: unknown flag: --frobnicate", "build", "--frobnicate=1", "-t", "x", ".")]
     [InlineData("ERROR: kiln build: --squash is not supported yet", "build", "--squash", "-t", "x", ".")]
     [InlineData("ERROR: kiln build: --cache-from is not supported yet", "build", "-q", "--cache-from", "type=local,src=c", ".")]
-    [InlineData("ERROR: kiln build: --push is not supported yet (use -o type=image,push=true)", "build", "--push", ".")]
+    [InlineData("ERROR: kiln build: --load is not supported yet (images are in the local store already)", "build", "--load", ".")]
     [InlineData("ERROR: kiln build: --secret is not supported yet", "build", "--no-cache", "--secret", "id=a", ".")]
     [InlineData("ERROR: kiln images: unknown flag: --bogus", "images", "--bogus")]
     [InlineData("ERROR: kiln tag: unknown flag: --x", "tag", "--x", "a", "b")]

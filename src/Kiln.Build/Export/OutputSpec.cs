@@ -107,12 +107,34 @@ public sealed record OutputSpec(OutputType Type, string? Destination, ImmutableA
             throw new OutputSpecException("push=true works with type=image only");
         }
 
-        if (Push && Names.IsEmpty)
+        return this;
+    }
+
+    /// <summary>
+    /// The outputs of one build: <c>--push</c> (buildx's shorthand for type=registry) turns push on for the image
+    /// output, and a push needs a name from <c>name=</c> or <c>-t</c>.
+    /// </summary>
+    public static ImmutableArray<OutputSpec> Combine(IReadOnlyList<OutputSpec> outputs, bool push, IReadOnlyCollection<ImageReference> tags)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(tags);
+        var combined = outputs.Count == 0 ? [Default] : outputs.ToImmutableArray();
+        if (push)
         {
-            throw new OutputSpecException("push=true needs a name: type=image,name=registry/repo:tag,push=true (or -t)");
+            if (combined.FirstOrDefault(o => o.Type != OutputType.Image) is { } other)
+            {
+                throw new OutputSpecException($"--push pushes the image; it cannot go with --output type={other.Type.ToString().ToLowerInvariant()}");
+            }
+
+            combined = [.. combined.Select(o => o with { Push = true })];
         }
 
-        return this;
+        if (tags.Count == 0 && combined.Any(o => o.Push && o.Names.IsEmpty))
+        {
+            throw new OutputSpecException("a push needs a name: -t registry/repo:tag, or --output type=image,name=registry/repo:tag,push=true");
+        }
+
+        return combined;
     }
 
     // encoding/csv as buildx uses it: fields split on commas, a field may be quoted with "" and "" inside means ".

@@ -73,12 +73,13 @@ internal static class BuildCommand
             Description = "Output: type=image|local|tar|oci|docker[,dest=PATH][,name=REF][,push=true]; a bare DIR means type=local,dest=DIR (default: the local image store)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, quiet, progress, outputs, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, quiet, progress, outputs, push, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -94,7 +95,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, network);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, network);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -143,6 +144,7 @@ internal static class BuildCommand
         Option<string[]> labels,
         Option<string?> platform,
         Option<string[]> outputs,
+        Option<bool> push,
         Option<string> network)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
@@ -199,6 +201,17 @@ internal static class BuildCommand
             }
         }
 
+        ImmutableArray<OutputSpec> combined;
+        try
+        {
+            combined = OutputSpec.Combine(specs, parse.GetValue(push), references);
+        }
+        catch (OutputSpecException e)
+        {
+            error.WriteLine($"ERROR: kiln build: {e.Message}");
+            return null;
+        }
+
         DateTimeOffset? epoch;
         try
         {
@@ -216,7 +229,7 @@ internal static class BuildCommand
             "host" => RunNetwork.Host,
             _ => RunNetwork.Default,
         };
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), specs.ToImmutable(), runNetwork, epoch);
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch);
     }
 
     private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, RootCheck rootCheck, TextWriter output, TextWriter error, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Kiln.Build.Export;
+using Kiln.Oci;
 
 namespace Kiln.Build.Tests.Export;
 
@@ -28,6 +29,25 @@ public sealed class OutputSpecTests
         Assert.True(OutputSpec.Parse("type=registry,name=r.example/x").Push);
     }
 
+    [Fact]
+    public void Push_takes_its_name_from_the_tags_and_the_push_flag_turns_the_image_output_into_a_push()
+    {
+        ImageReference[] tags = [ImageReference.Parse("localhost:5000/app:1")];
+        var spec = OutputSpec.Parse("type=image,push=true");
+
+        Assert.True(Assert.Single(OutputSpec.Combine([spec], push: false, tags)).Push);
+        Assert.Contains("a push needs a name", Assert.Throws<OutputSpecException>(() => OutputSpec.Combine([spec], push: false, [])).Message, StringComparison.Ordinal);
+
+        Assert.Equal(OutputSpec.Default with { Push = true }, Assert.Single(OutputSpec.Combine([], push: true, tags)));
+        Assert.Equal(OutputSpec.Default, Assert.Single(OutputSpec.Combine([], push: false, [])));
+        Assert.True(Assert.Single(OutputSpec.Combine([OutputSpec.Parse("type=image,name=localhost:5000/b")], push: true, [])).Push);
+        Assert.Contains("a push needs a name", Assert.Throws<OutputSpecException>(() => OutputSpec.Combine([], push: true, [])).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "cannot go with --output type=oci",
+            Assert.Throws<OutputSpecException>(() => OutputSpec.Combine([OutputSpec.Parse("type=oci,dest=x.tar")], push: true, tags)).Message,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "needs a value")]
     [InlineData("type=tar", "needs dest=PATH")]
@@ -35,7 +55,6 @@ public sealed class OutputSpecTests
     [InlineData("dest=x,compression=zstd", "compression= is not supported")]
     [InlineData("type=local,dest=-", "type=tar,dest=- for stdout")]
     [InlineData("type=tar,dest=x,push=true", "type=image only")]
-    [InlineData("type=image,push=true", "needs a name")]
     [InlineData("type=image,name=UPPER/Case", "invalid --output name")]
     [InlineData("\"type=local", "unterminated quote")]
     [InlineData("dest=x", "has no type=")]

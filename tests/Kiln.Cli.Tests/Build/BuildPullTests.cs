@@ -24,4 +24,26 @@ public sealed class BuildPullTests(PlainRegistry registry, BusyboxBase busybox) 
         Assert.Contains("CACHED", again.Error, StringComparison.Ordinal);
         Assert.Equal("pulled\n", w.Kiln("run", "--rm", "pulled:1", "cat", "/p").Output);
     }
+
+    [Fact]
+    public async Task Push_sends_the_built_image_gzipped_and_the_registry_copy_runs_the_same()
+    {
+        using var w = new BuildWorkspace(busybox);
+        w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN echo pushed > /p\n");
+        var remote = $"{registry.Host}/e2e/pushed:1";
+
+        var build = w.Build("--push", "-t", remote);
+
+        Assert.True(build.ExitCode == 0, build.Error);
+        var raw = await Tool.RunAsync(Tool.Require("/usr/bin/skopeo"), ["inspect", "--raw", "--tls-verify=false", $"docker://{remote}"]);
+        using var manifest = System.Text.Json.JsonDocument.Parse(raw);
+        Assert.All(manifest.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.EndsWith("+gzip", l.GetProperty("mediaType").GetString(), StringComparison.Ordinal));
+
+        // Pulled back into an empty store, it runs as the local build does.
+        using var fresh = new BuildWorkspace(busybox);
+        Assert.Equal(0, fresh.Kiln("pull", remote).ExitCode);
+        Assert.Equal("pushed\n", fresh.Kiln("run", "--rm", remote, "cat", "/p").Output);
+        static string Id(CliRun run) => System.Text.Json.JsonDocument.Parse(run.Output).RootElement[0].GetProperty("Id").GetString()!;
+        Assert.Equal(Id(w.Kiln("inspect", remote)), Id(fresh.Kiln("inspect", remote)));
+    }
 }
