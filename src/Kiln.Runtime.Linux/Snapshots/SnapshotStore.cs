@@ -4,6 +4,7 @@ using Kiln.Content.Compression;
 using Kiln.Content.Layers;
 using Kiln.Content.Store;
 using Kiln.Oci;
+using Kiln.Runtime.Linux.Native;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 
@@ -255,12 +256,37 @@ public sealed class SnapshotStore
                 await blob.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
             }
 
+            // On disk before it has its name: a power loss must leave no snapshot rather than one with holes,
+            // which every later build would use as it is. (A step's upper, adopted below, was synced by its unmount:
+            // unmounting an overlay syncs its upper filesystem.)
+            SyncFilesystem(temp);
             Directory.Move(temp, directory);
         }
         catch
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    private static void SyncFilesystem(string directory)
+    {
+        var fd = Libc.Open(directory, Libc.ODirectory | Libc.OCloExec, 0);
+        if (fd < 0)
+        {
+            throw Errno.Last("open", directory);
+        }
+
+        try
+        {
+            if (Libc.Syncfs(fd) != 0)
+            {
+                throw Errno.Last("syncfs", directory);
+            }
+        }
+        finally
+        {
+            _ = Libc.Close(fd);
         }
     }
 
