@@ -90,6 +90,22 @@ public sealed class ImageCompressorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_corrupt_plain_layer_fails_naming_it_and_leaves_no_record_and_no_temp_file()
+    {
+        var image = await ImageSeeder.SeedAsync(_content, 7, layers: 1, plainLayers: true);
+        var path = _content.Root.BlobPath(image.Layers[0].Digest);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var e = await Assert.ThrowsAsync<BlobCorruptException>(() => ImageCompressor.CompressLayersAsync(_content, image.Manifest, None));
+
+        Assert.Contains(image.Layers[0].Digest.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(ImageCompressor.RecordPath(_content.Root, image.Layers[0].Digest)));
+        Assert.Empty(Directory.GetFiles(_content.Root.IngestPath));
+    }
+
+    [Fact]
     public async Task An_image_with_compressed_layers_only_is_returned_as_it_is()
     {
         var image = await ImageSeeder.SeedAsync(_content, 4, withIndex: true);
