@@ -34,7 +34,7 @@ public sealed class ImageExporter
     /// Exports the image <paramref name="manifest"/> points at. <paramref name="tags"/> are the <c>-t</c> names; they
     /// and <c>name=</c> from the output name the image. <paramref name="standardOutput"/> receives <c>dest=-</c>.
     /// </summary>
-    public async Task<ExportResult> ExportAsync(
+    public async Task<OutputResult> ExportAsync(
         Descriptor manifest, OutputSpec output, IReadOnlyList<ImageReference> tags, Stream? standardOutput, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -46,22 +46,22 @@ public sealed class ImageExporter
             case OutputType.Image:
                 var named = await NameAsync(manifest, names, cancellationToken).ConfigureAwait(false);
                 var pushed = output.Push ? await PushAsync(manifest, names, cancellationToken).ConfigureAwait(false) : [];
-                return new ExportResult(output.Type, manifest.Digest, named, null, pushed);
+                return new OutputResult(output.Type, manifest.Digest, named, null, pushed);
 
             case OutputType.Oci or OutputType.Docker:
                 var archiveNames = await NameAsync(manifest, names, cancellationToken).ConfigureAwait(false);
                 await WriteFileAsync(output.Destination!, standardOutput, (stream, token) => WriteArchiveAsync(manifest, archiveNames, stream, token), cancellationToken)
                     .ConfigureAwait(false);
-                return new ExportResult(output.Type, manifest.Digest, archiveNames, output.Destination, []);
+                return new OutputResult(output.Type, manifest.Digest, archiveNames, output.Destination, []);
 
             case OutputType.Tar:
                 await WriteFileAsync(output.Destination!, standardOutput, (stream, token) => WriteRootfsTarAsync(manifest, stream, token), cancellationToken)
                     .ConfigureAwait(false);
-                return new ExportResult(output.Type, manifest.Digest, [], output.Destination, []);
+                return new OutputResult(output.Type, manifest.Digest, [], output.Destination, []);
 
             case OutputType.Local:
                 await WriteDirectoryAsync(manifest, output.Destination!, cancellationToken).ConfigureAwait(false);
-                return new ExportResult(output.Type, manifest.Digest, [], output.Destination, []);
+                return new OutputResult(output.Type, manifest.Digest, [], output.Destination, []);
 
             default:
                 throw new OutputSpecException($"unknown output type {output.Type}");

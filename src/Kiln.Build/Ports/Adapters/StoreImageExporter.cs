@@ -18,10 +18,7 @@ public sealed class StoreImageExporter(
     ImmutableArray<ImageReference> tags,
     Stream? standardOutput) : IImageExporter
 {
-    /// <summary>What the last export wrote per output, for the command's summary.</summary>
-    public ImmutableArray<Export.ExportResult> Written { get; private set; } = [];
-
-    public async Task<Ports.ExportResult> ExportAsync(BuiltImage image, CancellationToken cancellationToken)
+    public async Task<ExportResult> ExportAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         var config = OciDocuments.Write(image.Config);
@@ -35,14 +32,12 @@ public sealed class StoreImageExporter(
         await content.WriteAsync(manifest.Raw.AsMemory(), cancellationToken).ConfigureAwait(false);
         var descriptor = manifest.ToDescriptor(MediaTypes.OciManifest);
 
-        var written = ImmutableArray.CreateBuilder<Export.ExportResult>();
         foreach (var output in outputs.IsDefaultOrEmpty ? [OutputSpec.Default] : outputs)
         {
-            written.Add(await exporter.ExportAsync(descriptor, output, tags, standardOutput, cancellationToken).ConfigureAwait(false));
+            await exporter.ExportAsync(descriptor, output, tags, standardOutput, cancellationToken).ConfigureAwait(false);
         }
 
-        Written = written.ToImmutable();
         var size = config.Raw.Length + manifest.Raw.Length + image.Layers.Sum(l => l.Blob.Size);
-        return new Ports.ExportResult(config.Digest, descriptor.Digest, size);
+        return new ExportResult(config.Digest, descriptor.Digest, size);
     }
 }

@@ -1,7 +1,0 @@
-using System.Collections.Immutable;
-using Kiln.Oci;
-
-namespace Kiln.Build.Export;
-
-/// <summary>What an export did: the names given in the local store, where files went, what was pushed.</summary>
-public sealed record ExportResult(OutputType Type, Digest Manifest, ImmutableArray<ImageReference> Named, string? Destination, ImmutableArray<ImageReference> Pushed);
