@@ -43,10 +43,10 @@ public sealed record CopyRequest
 
     public bool KeepGitDir { get; init; }
 
-    public static CopyRequest FromInstruction(CopyInstruction instruction, string workingDirectory)
+    public static CopyRequest FromInstruction(IFileInstruction instruction, string workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(instruction);
-        return new CopyRequest
+        var request = new CopyRequest
         {
             Sources = instruction.Sources,
             Heredocs = instruction.SourceContents,
@@ -56,29 +56,13 @@ public sealed record CopyRequest
             Chmod = instruction.Chmod,
             ChmodText = instruction.ChmodText,
             Link = instruction.Link,
-            Parents = instruction.Parents,
             Excludes = instruction.Excludes,
         };
-    }
-
-    public static CopyRequest FromInstruction(AddInstruction instruction, string workingDirectory)
-    {
-        ArgumentNullException.ThrowIfNull(instruction);
-        return new CopyRequest
+        return instruction switch
         {
-            IsAdd = true,
-            Sources = instruction.Sources,
-            Heredocs = instruction.SourceContents,
-            Destination = instruction.Destination,
-            WorkingDirectory = workingDirectory,
-            Chown = instruction.Chown,
-            Chmod = instruction.Chmod,
-            ChmodText = instruction.ChmodText,
-            Unpack = instruction.Unpack,
-            Link = instruction.Link,
-            Excludes = instruction.Excludes,
-            Checksum = instruction.Checksum,
-            KeepGitDir = instruction.KeepGitDir,
+            CopyInstruction copy => request with { Parents = copy.Parents },
+            AddInstruction add => request with { IsAdd = true, Unpack = add.Unpack, Checksum = add.Checksum, KeepGitDir = add.KeepGitDir },
+            _ => throw new ArgumentException($"{instruction.GetType().Name} is not COPY or ADD", nameof(instruction)),
         };
     }
 

@@ -20,7 +20,7 @@ public sealed record AddInstruction(
     bool KeepGitDir,
     string? Checksum,
     bool? Unpack,
-    ImmutableArray<string> Excludes) : Instruction
+    ImmutableArray<string> Excludes) : Instruction, IFileInstruction
 {
     public override string Keyword => "add";
 
@@ -33,12 +33,7 @@ public sealed record AddInstruction(
         ArgumentNullException.ThrowIfNull(expander);
         ArgumentNullException.ThrowIfNull(environment);
         var scope = new ExpansionScope(expander, environment, this);
-        var sources = scope.All(Sources);
-        var contents = SourceContents.Select(c => c.Expand ? c with { Data = scope.RawWord(c.Data) ?? c.Data } : c).ToImmutableArray();
-        var destination = scope.Word(Destination) ?? Destination;
-        var chown = scope.Optional(Chown);
-        var chmodText = scope.Optional(ChmodText);
-        var chmod = scope.Chmod(chmodText, Chmod);
+        var (sources, contents, destination, chown, chmodText, chmod) = scope.FileFields(this);
         var checksum = scope.Optional(Checksum);
         if (checksum is { Length: > 0 } && !scope.HasErrors)
         {

@@ -19,7 +19,7 @@ public sealed record CopyInstruction(
     string? ChmodText,
     bool Link,
     bool Parents,
-    ImmutableArray<string> Excludes) : Instruction
+    ImmutableArray<string> Excludes) : Instruction, IFileInstruction
 {
     public override string Keyword => "copy";
 
@@ -33,12 +33,7 @@ public sealed record CopyInstruction(
         ArgumentNullException.ThrowIfNull(expander);
         ArgumentNullException.ThrowIfNull(environment);
         var scope = new ExpansionScope(expander, environment, this);
-        var sources = scope.All(Sources);
-        var contents = SourceContents.Select(c => c.Expand ? c with { Data = scope.RawWord(c.Data) ?? c.Data } : c).ToImmutableArray();
-        var destination = scope.Word(Destination) ?? Destination;
-        var chown = scope.Optional(Chown);
-        var chmodText = scope.Optional(ChmodText);
-        var chmod = scope.Chmod(chmodText, Chmod);
+        var (sources, contents, destination, chown, chmodText, chmod) = scope.FileFields(this);
         if (From is not null && scope.Word(From) is { } from && !string.Equals(from, From, StringComparison.Ordinal))
         {
             scope.Error(

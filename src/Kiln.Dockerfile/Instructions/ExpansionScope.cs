@@ -91,6 +91,21 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
     /// Validates an expanded <c>--chmod</c> value (COPY and ADD): the parsed mode, or <paramref name="unexpanded"/>
     /// (with an error recorded) when the value is not a valid mode.
     /// </summary>
+    /// <summary>
+    /// The fields COPY and ADD expand alike: every source, heredoc bodies whose delimiter was not quoted, the
+    /// destination, <c>--chown</c> and <c>--chmod</c> (then validated).
+    /// </summary>
+    public (ImmutableArray<string> Sources, ImmutableArray<HeredocSource> Contents, string Destination, string? Chown, string? ChmodText, Chmod? Chmod) FileFields(IFileInstruction instruction)
+    {
+        // In the order of the instruction's words, so diagnostics come out in that order.
+        var sources = All(instruction.Sources);
+        ImmutableArray<HeredocSource> contents = [.. instruction.SourceContents.Select(c => c.Expand ? c with { Data = RawWord(c.Data) ?? c.Data } : c)];
+        var destination = Word(instruction.Destination) ?? instruction.Destination;
+        var chown = Optional(instruction.Chown);
+        var chmodText = Optional(instruction.ChmodText);
+        return (sources, contents, destination, chown, chmodText, Chmod(chmodText, instruction.Chmod));
+    }
+
     public Chmod? Chmod(string? expandedText, Chmod? unexpanded)
     {
         if (expandedText is not { Length: > 0 })

@@ -53,8 +53,7 @@ public sealed class ContextFileOperations(BuildContext context, FileDigestCache?
 
     private static CopyRequest RequestOf(CopyOperation operation) => operation.Instruction switch
     {
-        CopyInstruction copy => CopyRequest.FromInstruction(copy, operation.WorkingDir),
-        AddInstruction add => CopyRequest.FromInstruction(add, operation.WorkingDir),
+        IFileInstruction file => CopyRequest.FromInstruction(file, operation.WorkingDir),
         _ => throw new ArgumentException($"{operation.Instruction.Keyword.ToUpperInvariant()} is not COPY or ADD", nameof(operation)),
     };
 }
