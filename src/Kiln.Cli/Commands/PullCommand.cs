@@ -50,7 +50,7 @@ internal static class PullCommand
                 var options = registry.Read(parse);
                 using var client = RegistryCommandOptions.CreateClient(reference, options);
                 await lines.WriteLineAsync($"{reference.TagOrDigest}: Pulling from {reference.Repository}").ConfigureAwait(false);
-                var result = await new StorePuller(store, client).PullAsync(reference, wanted, new PullProgress(lines), cancellationToken).ConfigureAwait(false);
+                var result = await new StorePuller(store, client).PullAsync(reference, wanted, PullLines(lines), cancellationToken).ConfigureAwait(false);
                 await SnapshotWarmup.UnpackAsync(store, reference.ToString(), cancellationToken).ConfigureAwait(false);
                 await lines.WriteLineAsync($"Digest: {result.RepoDigest}").ConfigureAwait(false);
                 await lines.WriteLineAsync(result.UpToDate
@@ -73,34 +73,12 @@ internal static class PullCommand
         return ExitCodes.UserError;
     }
 
-    /// <summary>docker's line per layer. Blobs arrive in parallel, so lines are written whole under a lock.</summary>
-    private sealed class PullProgress(TextWriter output) : IProgress<BlobProgress>
+    /// <summary>docker pull's line per layer state.</summary>
+    private static LayerProgressLines PullLines(TextWriter output) => new(output, state => state switch
     {
-        private readonly Lock _lock = new();
-
-        public void Report(BlobProgress value)
-        {
-            if (!value.IsLayer)
-            {
-                return;
-            }
-
-            var state = value.State switch
-            {
-                BlobTransferState.AlreadyExists => "Already exists",
-                BlobTransferState.Started => "Pulling fs layer",
-                BlobTransferState.Downloaded => "Pull complete",
-                _ => null,
-            };
-            if (state is null)
-            {
-                return;
-            }
-
-            lock (_lock)
-            {
-                output.WriteLine($"{RegistryCommandOptions.ShortId(value.Blob.Digest)}: {state}");
-            }
-        }
-    }
+        BlobTransferState.AlreadyExists => "Already exists",
+        BlobTransferState.Started => "Pulling fs layer",
+        BlobTransferState.Downloaded => "Pull complete",
+        _ => null,
+    });
 }

@@ -49,7 +49,7 @@ internal static class PushCommand
                 var options = registry.Read(parse);
                 using var client = RegistryCommandOptions.CreateClient(reference, options);
                 await lines.WriteLineAsync($"The push refers to repository [{reference.Name}]").ConfigureAwait(false);
-                var result = await new StorePusher(store, client).PushAsync(source, reference, new PushProgress(lines), cancellationToken).ConfigureAwait(false);
+                var result = await new StorePusher(store, client).PushAsync(source, reference, new LayerProgressLines(lines, state => state == BlobTransferState.Uploaded ? "Pushed" : null), cancellationToken).ConfigureAwait(false);
                 await WriteSummaryAsync(lines, result).ConfigureAwait(false);
                 await output.WriteLineAsync($"{reference.Tag ?? reference.Digest.ToString()}: digest: {result.Root.Digest} size: {result.Root.Size}").ConfigureAwait(false);
                 return ExitCodes.Success;
@@ -95,21 +95,5 @@ internal static class PushCommand
     {
         await error.WriteLineAsync($"ERROR: kiln push: {message}").ConfigureAwait(false);
         return ExitCodes.UserError;
-    }
-
-    private sealed class PushProgress(TextWriter output) : IProgress<BlobProgress>
-    {
-        private readonly Lock _lock = new();
-
-        public void Report(BlobProgress value)
-        {
-            if (value.IsLayer && value.State == BlobTransferState.Uploaded)
-            {
-                lock (_lock)
-                {
-                    output.WriteLine($"{RegistryCommandOptions.ShortId(value.Blob.Digest)}: Pushed");
-                }
-            }
-        }
     }
 }
