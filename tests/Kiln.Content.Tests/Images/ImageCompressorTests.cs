@@ -75,6 +75,23 @@ public sealed class ImageCompressorTests : IDisposable
     }
 
     [Fact]
+    public async Task Pushes_that_compress_the_same_layer_at_once_agree()
+    {
+        var image = await ImageSeeder.SeedAsync(_content, 8, layers: 2, plainLayers: true);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => ImageCompressor.CompressLayersAsync(_content, image.Manifest, None))));
+
+        Assert.All(results, r => Assert.Equal(results[0], r));
+        foreach (var layer in (await ManifestAsync(results[0])).Layers)
+        {
+            Assert.Equal(_content.Info(layer.Digest)!.Size, layer.Size);
+        }
+
+        Assert.Empty(Directory.GetFiles(_content.Root.IngestPath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(ImageCompressor.RecordPath(_content.Root, image.Layers[0].Digest))!, "*.tmp"));
+    }
+
+    [Fact]
     public async Task A_damaged_record_is_ignored_and_rewritten()
     {
         var image = await ImageSeeder.SeedAsync(_content, 3, layers: 1, plainLayers: true);
