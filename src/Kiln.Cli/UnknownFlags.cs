@@ -17,10 +17,10 @@ internal static class UnknownFlags
         ["--build-context"] = null, ["--builder"] = null, ["--cache-from"] = null, ["--cache-to"] = null,
         ["--call"] = null, ["--cgroup-parent"] = null, ["--compress"] = null, ["--cpu-period"] = null,
         ["--cpu-quota"] = null, ["--cpu-shares"] = null, ["-c"] = null, ["--cpuset-cpus"] = null,
-        ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--force-rm"] = null, ["--isolation"] = null,
+        ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--isolation"] = null,
         ["--load"] = "images are in the local store already", ["--memory"] = null, ["-m"] = null,
         ["--memory-swap"] = null, ["--metadata-file"] = null, ["--no-cache-filter"] = null, ["--provenance"] = null,
-        ["--rm"] = null, ["--sbom"] = null, ["--secret"] = null,
+        ["--sbom"] = null, ["--secret"] = null,
         ["--security-opt"] = null, ["--shm-size"] = null, ["--squash"] = null, ["--ssh"] = null, ["--ulimit"] = null,
     };
 

@@ -48,6 +48,11 @@ internal static class BuildCommand
         var target = new Option<string?>("--target") { Description = "Build the named stage and only what it needs" };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not use the cache (results are still cached for later builds)" };
         var pull = new Option<bool>("--pull") { Description = "Always ask the registry for newer base images" };
+
+        // docker build's defaults, accepted so that scripts written for it run: kiln never keeps an intermediate
+        // container, so only the value that asks to keep them is refused.
+        var remove = new Option<bool>("--rm") { Description = "Remove intermediate containers (always; --rm=false is not supported)", DefaultValueFactory = _ => true };
+        var forceRemove = new Option<bool>("--force-rm") { Description = "Remove intermediate containers even after a failure (always)" };
         var platform = new Option<string?>("--platform") { Description = "The platform to build for (only this machine's is supported)" };
         var labels = new Option<string[]>("--label")
         {
@@ -79,13 +84,19 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, platform, labels, network, iidFile, quiet, progress, outputs, push, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var args = ParseBuildArgs(parse.GetValue(buildArgs) ?? [], error);
             if (args is null)
             {
+                return ExitCodes.UserError;
+            }
+
+            if (!parse.GetValue(remove))
+            {
+                error.WriteLine("ERROR: kiln build: --rm=false is not supported: kiln never keeps intermediate containers");
                 return ExitCodes.UserError;
             }
 

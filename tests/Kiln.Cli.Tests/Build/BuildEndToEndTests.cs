@@ -118,11 +118,11 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
-    public void Quiet_prints_only_the_image_id_and_a_failure_still_names_the_line_and_the_output()
+    public void Quiet_prints_only_the_image_id_dockers_rm_flags_are_accepted_and_a_failure_still_names_the_line()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN echo quiet > /q\n");
 
-        var quiet = w.Kiln("build", "-q", "-t", "quiet:1", w.Context);
+        var quiet = w.Kiln("build", "-q", "--rm", "--force-rm", "-t", "quiet:1", w.Context);
 
         Assert.True(quiet.ExitCode == 0, quiet.Error);
         Assert.Empty(quiet.Error);

@@ -27,6 +27,7 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("invalid --output 'type=image,colour=red': ", "-o", "type=image,colour=red")]
     [InlineData("invalid SOURCE_DATE_EPOCH", "--build-arg", "SOURCE_DATE_EPOCH=yesterday")]
     [InlineData("a push needs a name: -t registry/repo:tag", "-o", "type=image,push=true")]
+    [InlineData("--rm=false is not supported: kiln never keeps intermediate containers", "--rm", "false")]
     [InlineData("--push pushes the image; it cannot go with --output type=tar", "--push", "--output=type=tar,dest=x.tar")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
     {
