@@ -64,6 +64,12 @@ public static class CacheKeys
             writer.List(13, [.. input.Files.Select(f => Convert.ToString((int)f.Mode, 8))]);
             writer.List(14, [.. input.Files.Select(f => f.Content.ToString())]);
         }
+
+        // The same for RUN --mount: a new tag, written only when there are mounts.
+        if (!input.Mounts.IsDefaultOrEmpty)
+        {
+            writer.List(15, input.Mounts);
+        }
     }
 
     private static void ForCopy(CacheKeyWriter writer, CacheKey parent, CopyKeyInput input)

@@ -28,4 +28,7 @@ public sealed record RunKeyInput(
     /// <c>&lt;&lt;</c> give the same heredoc and argv but a different script.
     /// </summary>
     public ImmutableArray<(string Path, UnixFileMode Mode, Digest Content)> Files { get; init; } = [];
+
+    /// <summary><c>RUN --mount</c> cache and tmpfs mounts, each as its options (<see cref="Ports.ExecMount.KeyText"/>), in order.</summary>
+    public ImmutableArray<string> Mounts { get; init; } = [];
 }

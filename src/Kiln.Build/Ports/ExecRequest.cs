@@ -20,4 +20,7 @@ public sealed record ExecRequest(
 {
     /// <summary>Read-only files mounted for this run only (see <see cref="ExecFile"/>).</summary>
     public ImmutableArray<ExecFile> Files { get; init; } = [];
+
+    /// <summary><c>RUN --mount</c> cache and tmpfs mounts.</summary>
+    public ImmutableArray<ExecMount> Mounts { get; init; } = [];
 }

@@ -20,6 +20,9 @@ public sealed record StepKeyInput(
     /// <summary>For RUN: the read-only files mounted for the process (a <c>#!</c> heredoc script): the argv names only their path.</summary>
     public System.Collections.Immutable.ImmutableArray<ExecFile> Files { get; init; } = [];
 
+    /// <summary>For RUN: the cache and tmpfs mounts (their options; a cache's content is not part of the key).</summary>
+    public System.Collections.Immutable.ImmutableArray<ExecMount> Mounts { get; init; } = [];
+
     /// <summary>For RUN: the network the step gets (the build's default already applied).</summary>
     public Kiln.Dockerfile.Instructions.RunNetwork Network { get; init; }
 

@@ -32,6 +32,40 @@ internal static partial class RunArguments
 
     private static readonly ImmutableArray<string> DefaultShell = ["/bin/sh", "-c"];
 
+    /// <summary>BuildKit's defaults for a cache mount's new directory: mode 0755, owned by root.</summary>
+    public const uint DefaultCacheMode = 0x1ED;
+
+    /// <summary>
+    /// The RUN's cache and tmpfs mounts (the only kinds that run yet; the others are refused before the build
+    /// starts). As dockerfile2llb does: a relative target is under the working directory, none at all is the working
+    /// directory, and a cache's id defaults to its target.
+    /// </summary>
+    public static ImmutableArray<ExecMount> Mounts(RunInstruction run, string? workingDir)
+    {
+        if (run.Mounts.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        var mounts = ImmutableArray.CreateBuilder<ExecMount>();
+        foreach (var mount in run.Mounts)
+        {
+            var target = Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target ?? ".");
+            mounts.Add(new ExecMount(
+                mount.Type,
+                target,
+                mount.ReadOnly,
+                mount.Type == MountType.Cache ? (string.IsNullOrEmpty(mount.Id) ? target : mount.Id) : null,
+                mount.Sharing ?? MountSharing.Shared,
+                mount.Mode ?? DefaultCacheMode,
+                mount.Uid ?? 0,
+                mount.Gid ?? 0,
+                mount.SizeLimit));
+        }
+
+        return mounts.ToImmutable();
+    }
+
     /// <returns>The process, or null with <paramref name="error"/> set for a RUN that cannot be run as written.</returns>
     public static RunProcess? Process(RunInstruction run, ImageConfig config, out string? error)
     {

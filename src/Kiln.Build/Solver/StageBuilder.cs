@@ -148,7 +148,8 @@ internal sealed class StageBuilder(BuildSession session)
             : session.Request.Network != RunNetwork.Default ? session.Request.Network
             : RunNetwork.Host;
         var config = state.Config.Config;
-        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Network = network };
+        var mounts = RunArguments.Mounts(run, config.WorkingDir);
+        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts, Network = network };
         return await LayerStepAsync(state, step, key, vertex, async mount =>
         {
             var tail = new OutputTail(TailLines);
@@ -162,6 +163,7 @@ internal sealed class StageBuilder(BuildSession session)
                 Hostname)
             {
                 Files = process.Files,
+                Mounts = mounts,
             };
             var exitCode = await Port(session.Ports.Executor).RunAsync(
                 request,

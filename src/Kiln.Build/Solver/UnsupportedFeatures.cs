@@ -56,9 +56,16 @@ internal static class UnsupportedFeatures
         switch (step.Instruction)
         {
             case RunInstruction run:
-                if (!run.Mounts.IsDefaultOrEmpty)
+                foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
                 {
-                    add("RUN --mount", span);
+                    if (mount.Type is not (MountType.Cache or MountType.Tmpfs))
+                    {
+                        add($"RUN --mount=type={mount.Type.ToString().ToLowerInvariant()}", span);
+                    }
+                    else if (mount.From is not null || mount.Source is not null)
+                    {
+                        add("RUN --mount=type=cache with from= or source=", span);
+                    }
                 }
 
                 if (run.Security == RunSecurity.Insecure)

@@ -292,7 +292,7 @@ internal static class BuildCommand
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
         var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;
         var snapshots = SnapshotStore.Open(content.Root);
-        var executor = CreateExecutor(settings.Runtime);
+        var executor = CreateExecutor(settings.Runtime, content.Root);
         var ports = new BuildPorts(
             new StoreImageSource(store, Registries),
             new SandboxSnapshotter(snapshots, content),
@@ -347,7 +347,7 @@ internal static class BuildCommand
         && definition.BuildOrder.Any(stage => stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
     /// <summary>crun, else runc, or what <c>--runtime</c> names; with none installed RUN is refused ("not supported yet") and the rest still builds.</summary>
-    private static SandboxExecutor? CreateExecutor(string? requested)
+    private static SandboxExecutor? CreateExecutor(string? requested, Kiln.Content.Store.StoreRoot root)
     {
         OciRuntime runtime;
         try
@@ -359,7 +359,7 @@ internal static class BuildCommand
             return null;
         }
 
-        return new SandboxExecutor(new ContainerRunner(runtime));
+        return new SandboxExecutor(new ContainerRunner(runtime), CacheMountStore.Open(root));
     }
 
     private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);

@@ -15,7 +15,7 @@ internal static class PruneCommand
 {
     public static Command Create(GlobalOptions global, TextWriter output, TextWriter error)
     {
-        var all = new Option<bool>("--all", "-a") { Description = "Also clear the build cache (its layers are removed too)" };
+        var all = new Option<bool>("--all", "-a") { Description = "Also clear the build cache (its layers are removed too) and the RUN --mount cache directories" };
         var command = new Command("prune", "Remove unreferenced content from the store (waits for other kiln processes)") { all };
         command.SetAction((parse, cancellationToken) => global.RunWithStoreAsync(parse, "prune", error, async store =>
         {
@@ -24,6 +24,13 @@ internal static class PruneCommand
             {
                 var cleared = await cache.ClearAsync(cancellationToken).ConfigureAwait(false);
                 await output.WriteLineAsync($"Deleted {cleared} build cache entr{(cleared == 1 ? "y" : "ies")}").ConfigureAwait(false);
+
+                // RUN --mount=type=cache directories too, as docker builder prune -a removes BuildKit's cache mounts.
+                var mounts = CacheMountStore.Open(store.Content.Root).Clear();
+                if (mounts > 0)
+                {
+                    await output.WriteLineAsync($"Deleted {mounts} RUN --mount cache director{(mounts == 1 ? "y" : "ies")}").ConfigureAwait(false);
+                }
 
                 // The context stat cache too: after --all the next build reads every context file again.
                 if (FileDigestCache.Clear(BuildCommand.FileDigestCacheDirectory(store.Content.Root)))

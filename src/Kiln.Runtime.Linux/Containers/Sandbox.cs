@@ -91,11 +91,13 @@ public sealed class Sandbox : IDisposable
                 Network = run.Network,
                 HostsFile = hosts,
                 ResolvConfFile = resolvConf,
+                Volumes = run.Volumes,
                 ReadOnlyBinds = binds,
                 NoFileLimit = ProcessLimits.ContainerNoFile,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
-            var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)));
+            var volumes = run.Volumes.IsDefault ? [] : run.Volumes.Select(v => v.Target);
+            var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)).Concat(volumes));
             try
             {
                 return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);

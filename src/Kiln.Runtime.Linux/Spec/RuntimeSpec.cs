@@ -64,6 +64,23 @@ public static class RuntimeSpec
             mounts.Add(new("/etc/resolv.conf", "bind", resolvConf, ["rbind", "ro"]));
         }
 
+        foreach (var volume in sandbox.Volumes.IsDefault ? [] : sandbox.Volumes)
+        {
+            var access = volume.ReadOnly ? "ro" : "rw";
+            if (volume.HostDirectory is { } host)
+            {
+                mounts.Add(new(volume.Target, "bind", host, ["rbind", access]));
+            }
+            else
+            {
+                // BuildKit's tmpfs mount: nosuid, nodev, and size= when given.
+                string[] options = volume.TmpfsSize is { } size
+                    ? ["nosuid", "nodev", access, "size=" + size.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+                    : ["nosuid", "nodev", access];
+                mounts.Add(new(volume.Target, "tmpfs", "tmpfs", [.. options]));
+            }
+        }
+
         foreach (var bind in sandbox.ReadOnlyBinds.IsDefault ? [] : sandbox.ReadOnlyBinds)
         {
             mounts.Add(new(bind.Destination, "bind", bind.Source, ["rbind", "ro"]));

@@ -33,6 +33,9 @@ public sealed record SandboxSpec
     /// <summary>A file bind-mounted read-only as <c>/etc/resolv.conf</c>; none when null.</summary>
     public string? ResolvConfFile { get; init; }
 
+    /// <summary><c>RUN --mount</c> cache and tmpfs mounts, after the system mounts.</summary>
+    public ImmutableArray<RunVolume> Volumes { get; init; } = [];
+
     /// <summary>Mounted in this order after every other mount, so that one under <c>/dev</c> lands on the container's tmpfs.</summary>
     public ImmutableArray<ReadOnlyBind> ReadOnlyBinds { get; init; } = [];
 }

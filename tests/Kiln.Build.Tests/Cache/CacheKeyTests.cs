@@ -91,6 +91,9 @@ public sealed class CacheKeyTests
             Script with { Files = [Script.Files[0] with { Content = Sources }] },
             Script with { Files = [Script.Files[0] with { Mode = (UnixFileMode)0b111_000_000 }] },
             Script with { Files = [Script.Files[0] with { Path = "/dev/pipes/X" }] },
+            Run with { Mounts = ["cache target=/root/.cache ro=False id=/root/.cache sharing=Shared mode=755 uid=0 gid=0"] },
+            Run with { Mounts = ["cache target=/root/.cache ro=False id=other sharing=Shared mode=755 uid=0 gid=0"] },
+            Run with { Mounts = ["tmpfs target=/tmp ro=False size="] },
         ];
         Assert.Equal(changed.Length + 2, changed.Select(c => CacheKeys.ForRun(parent, c)).Append(key).Append(CacheKeys.ForRun(CacheKeys.ForBase(null, Amd64), Run)).Distinct().Count());
 

@@ -24,7 +24,7 @@ internal static class RealPorts
         return new BuildPorts(
             new StoreImageSource(images),
             new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
-            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null))),
+            new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null)), CacheMountStore.Open(content.Root)),
             new SandboxDiffer(content),
             new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
             new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),

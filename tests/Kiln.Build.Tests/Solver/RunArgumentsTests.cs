@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Kiln.Build.Ports;
 using Kiln.Build.Solver;
 using Kiln.Dockerfile;
 using Kiln.Dockerfile.Instructions;
@@ -123,5 +124,27 @@ public sealed class RunArgumentsTests
         Assert.Equal(["/bin/sh", "-c", "echo hi"], Process("RUN echo hi\n").Args.ToArray());
         Assert.Equal(["/bin/echo", "hi"], Process("RUN [\"/bin/echo\", \"hi\"]\n").Args.ToArray());
         Assert.Empty(Process("RUN echo hi\n").Files);
+    }
+
+    [Fact]
+    public void Mounts_resolve_their_target_under_the_working_directory_and_a_cache_id_defaults_to_the_target()
+    {
+        var run = Run("RUN --mount=type=cache,target=.cache/go --mount=type=tmpfs,size=1048576 --mount=type=cache,id=mods,target=/go/pkg,sharing=locked,mode=0700,uid=10001,gid=10001,ro go build");
+
+        var mounts = RunArguments.Mounts(run, "/src");
+
+        ExecMount[] expected =
+            [
+                new ExecMount(MountType.Cache, "/src/.cache/go", false, "/src/.cache/go", MountSharing.Shared, RunArguments.DefaultCacheMode, 0, 0, null),
+                new ExecMount(MountType.Tmpfs, "/src", false, null, MountSharing.Shared, RunArguments.DefaultCacheMode, 0, 0, 1048576),
+                new ExecMount(MountType.Cache, "/go/pkg", true, "mods", MountSharing.Locked, 0x1C0, 10001, 10001, null),
+            ];
+        Assert.Equal(expected.Length, mounts.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], mounts[i]);
+        }
+
+        Assert.Empty(RunArguments.Mounts(Run("RUN true"), "/"));
     }
 }

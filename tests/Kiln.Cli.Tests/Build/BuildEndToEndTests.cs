@@ -40,6 +40,36 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         Assert.Empty(w.Mounts());
     }
 
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_mounts_a_cache_kept_between_builds_and_a_tmpfs_and_neither_reaches_the_image(string runtime)
+    {
+        using var w = Workspace("""
+            FROM localhost/busybox:latest
+            ARG N=1
+            RUN --mount=type=cache,target=/cache echo "run $N" >> /cache/log && cat /cache/log > /seen
+            RUN --mount=type=tmpfs,target=/scratch echo x > /scratch/f && ls /scratch > /tmpfs-seen
+            """);
+
+        w.Build("--runtime", runtime, "-t", "mounts:1");
+        w.Build("--runtime", runtime, "--build-arg", "N=2", "-t", "mounts:2");
+        var run = w.Kiln("run", "--rm", "mounts:2", "sh", "-c", "cat /seen /tmpfs-seen; ls /");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("run 1\nrun 2\nf\n", run.Output, StringComparison.Ordinal);
+        var root = run.Output.Split('\n')[3..];
+        Assert.DoesNotContain("cache", root);
+        Assert.DoesNotContain("scratch", root);
+        Assert.Empty(w.Mounts());
+
+        // prune --all empties the caches, as docker builder prune -a does.
+        var prune = w.Kiln("prune", "--all");
+        Assert.Contains("Deleted 1 RUN --mount cache directory", prune.Output, StringComparison.Ordinal);
+        w.Build("--runtime", runtime, "--build-arg", "N=3", "-t", "mounts:3");
+        Assert.Equal("run 3\n", w.Kiln("run", "--rm", "mounts:3", "cat", "/seen").Output);
+    }
+
     [Fact]
     public void A_rebuild_with_nothing_changed_starts_no_container_and_a_changed_copy_source_reruns_from_that_copy_on()
     {

@@ -1,28 +1,66 @@
+using System.Collections.Immutable;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Runtime.Linux.Containers;
+using Kiln.Runtime.Linux.Snapshots;
 using Kiln.Runtime.Linux.Spec;
 
 namespace Kiln.Build.Ports.Adapters;
 
-/// <summary>RUN through crun or runc (<see cref="ContainerRunner"/>) in the step's <see cref="Sandbox"/>, which <see cref="SandboxSnapshotter"/> made.</summary>
-public sealed class SandboxExecutor(ContainerRunner runner) : IExecutor
+/// <summary>
+/// RUN through crun or runc (<see cref="ContainerRunner"/>) in the step's <see cref="Sandbox"/>, which
+/// <see cref="SandboxSnapshotter"/> made; <c>RUN --mount=type=cache</c> directories come from
+/// <paramref name="caches"/>, held for the run.
+/// </summary>
+public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore caches) : IExecutor
 {
-    public Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
         var sandbox = (request.Root as SandboxMount)?.Sandbox
             ?? throw new ArgumentException("the root was not mounted by the sandbox snapshotter", nameof(request));
-        var run = new SandboxRun
+        var leases = new List<CacheMountLease>();
+        try
         {
-            Args = request.Args,
-            Env = request.Env,
-            User = request.User,
-            WorkingDirectory = request.WorkingDir,
-            Hostname = request.Hostname,
-            Network = request.Network == RunNetwork.None ? NetworkMode.None : NetworkMode.Host,
-            Files = [.. (request.Files.IsDefault ? [] : request.Files).Select(f => new ContainerFile(f.Path, f.Content, f.Mode))],
-        };
-        return sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken);
+            var volumes = ImmutableArray.CreateBuilder<RunVolume>();
+            foreach (var mount in request.Mounts.IsDefault ? [] : request.Mounts)
+            {
+                if (mount.Type == MountType.Tmpfs)
+                {
+                    volumes.Add(new RunVolume(mount.Target, null, mount.ReadOnly, mount.SizeLimit));
+                    continue;
+                }
+
+                var sharing = mount.Sharing switch
+                {
+                    MountSharing.Locked => CacheSharing.Locked,
+                    MountSharing.Private => CacheSharing.Private,
+                    _ => CacheSharing.Shared,
+                };
+                var lease = await caches.AcquireAsync(mount.CacheId ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
+                leases.Add(lease);
+                volumes.Add(new RunVolume(mount.Target, lease.Directory, mount.ReadOnly));
+            }
+
+            var run = new SandboxRun
+            {
+                Args = request.Args,
+                Env = request.Env,
+                User = request.User,
+                WorkingDirectory = request.WorkingDir,
+                Hostname = request.Hostname,
+                Network = request.Network == RunNetwork.None ? NetworkMode.None : NetworkMode.Host,
+                Files = [.. (request.Files.IsDefault ? [] : request.Files).Select(f => new ContainerFile(f.Path, f.Content, f.Mode))],
+                Volumes = volumes.ToImmutable(),
+            };
+            return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+        }
     }
 }

@@ -30,6 +30,7 @@ public sealed class StoreBuildCache(CacheStore store) : IBuildCache
                 {
                     Heredocs = [.. (run.Heredocs.IsDefault ? [] : run.Heredocs).Select(h => (h.Name, h.Content))],
                     Files = [.. (input.Files.IsDefault ? [] : input.Files).Select(f => (f.Path, f.Mode, Digest.Sha256Of(f.Content.AsSpan())))],
+                    Mounts = [.. (input.Mounts.IsDefault ? [] : input.Mounts).Select(m => m.KeyText)],
                 };
                 return CacheKeys.ForRun(parent, runInput).Value;
 
