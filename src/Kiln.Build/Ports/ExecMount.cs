@@ -4,8 +4,9 @@ using Kiln.Dockerfile.Instructions;
 namespace Kiln.Build.Ports;
 
 /// <summary>
-/// A <c>RUN --mount</c> the executor sets up for one run: a cache mount (a directory kept between builds under
-/// <paramref name="CacheId"/>) or a tmpfs, at an absolute <paramref name="Target"/>. Neither's content reaches the layer.
+/// A <c>RUN --mount</c> the executor sets up for one run, at an absolute <paramref name="Target"/>: a cache mount (a
+/// directory kept between builds under <paramref name="CacheId"/>), a tmpfs, or a bind of a copy of files from the
+/// context, a stage or an image (<see cref="HostPath"/>). None of their content reaches the layer.
 /// </summary>
 /// <param name="Mode">Permission bits of a new cache directory (BuildKit's default 0755).</param>
 /// <param name="SizeLimit">tmpfs size= in bytes; null = the kernel's default.</param>
@@ -20,11 +21,26 @@ public sealed record ExecMount(
     uint Gid,
     long? SizeLimit)
 {
+    /// <summary>bind: source= as written (a path in the context, stage or image; "." when not given).</summary>
+    public string? Source { get; init; }
+
+    /// <summary>bind: from= as written; null for the build context.</summary>
+    public string? From { get; init; }
+
+    /// <summary>bind: the content digest of what is bound (as COPY digests its sources), for the cache key.</summary>
+    public Kiln.Oci.Digest? SourceDigest { get; init; }
+
+    /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded).</summary>
+    public string? HostPath { get; init; }
+
     /// <summary>
     /// What the cache key records: every option that changes what the command sees when it starts, not the cache's
     /// content (a cache mount is reused whatever it holds, as BuildKit does).
     /// </summary>
-    public string KeyText => Type == MountType.Tmpfs
-        ? string.Create(CultureInfo.InvariantCulture, $"tmpfs target={Target} ro={ReadOnly} size={SizeLimit}")
-        : string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={CacheId} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}");
+    public string KeyText => Type switch
+    {
+        MountType.Tmpfs => string.Create(CultureInfo.InvariantCulture, $"tmpfs target={Target} ro={ReadOnly} size={SizeLimit}"),
+        MountType.Bind => string.Create(CultureInfo.InvariantCulture, $"bind target={Target} ro={ReadOnly} from={From} source={Source} content={SourceDigest}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={CacheId} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
+    };
 }

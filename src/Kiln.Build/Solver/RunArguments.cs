@@ -36,9 +36,9 @@ internal static partial class RunArguments
     public const uint DefaultCacheMode = 0x1ED;
 
     /// <summary>
-    /// The RUN's cache and tmpfs mounts (the only kinds that run yet; the others are refused before the build
+    /// The RUN's cache, tmpfs and bind mounts (the kinds that run yet; the others are refused before the build
     /// starts). As dockerfile2llb does: a relative target is under the working directory, none at all is the working
-    /// directory, and a cache's id defaults to its target.
+    /// directory, a cache's id defaults to its target, and a bind's source to the root of the context (or of from=).
     /// </summary>
     public static ImmutableArray<ExecMount> Mounts(RunInstruction run, string? workingDir)
     {
@@ -60,7 +60,11 @@ internal static partial class RunArguments
                 mount.Mode ?? DefaultCacheMode,
                 mount.Uid ?? 0,
                 mount.Gid ?? 0,
-                mount.SizeLimit));
+                mount.SizeLimit)
+            {
+                Source = mount.Type == MountType.Bind ? (string.IsNullOrEmpty(mount.Source) ? "." : mount.Source) : null,
+                From = mount.Type == MountType.Bind ? mount.From : null,
+            });
         }
 
         return mounts.ToImmutable();

@@ -114,7 +114,7 @@ internal sealed class StageBuilder(BuildSession session)
         {
             var result = step.Instruction switch
             {
-                RunInstruction run => await RunAsync(state, step, run, vertex, name, cancellationToken).ConfigureAwait(false),
+                RunInstruction run => await RunAsync(state, step, run, vertex, name, resultOf, cancellationToken).ConfigureAwait(false),
                 WorkdirInstruction workdir => await WorkdirAsync(state, step, workdir, vertex, cancellationToken).ConfigureAwait(false),
                 _ => await CopyAsync(state, step, vertex, resultOf, cancellationToken).ConfigureAwait(false),
             };
@@ -138,7 +138,8 @@ internal sealed class StageBuilder(BuildSession session)
         }
     }
 
-    private async Task<StageResult> RunAsync(StageResult state, BoundStep step, RunInstruction run, ProgressVertex vertex, string name, CancellationToken cancellationToken)
+    private async Task<StageResult> RunAsync(
+        StageResult state, BoundStep step, RunInstruction run, ProgressVertex vertex, string name, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
         var process = RunArguments.Process(run, state.Config, out var invalid)
             ?? throw BuildFailedException.At(BuildErrorCodes.StepFailed, invalid!, run.Span, name);
@@ -148,40 +149,130 @@ internal sealed class StageBuilder(BuildSession session)
             : session.Request.Network != RunNetwork.Default ? session.Request.Network
             : RunNetwork.Host;
         var config = state.Config.Config;
-        var mounts = RunArguments.Mounts(run, config.WorkingDir);
-        var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts, Network = network };
-        return await LayerStepAsync(state, step, key, vertex, async mount =>
+        var mounts = RunArguments.Mounts(run, config.WorkingDir).ToBuilder();
+
+        // A bind mount shows a copy of its source, made for the run as COPY would copy it (so .dockerignore holds
+        // and a rw bind's writes are thrown away); what it holds is part of the key, as COPY's sources are.
+        var binds = new List<(int Index, CopyOperation Operation)>();
+        var sourceMounts = new List<IRootfsMount>();
+        try
         {
-            var tail = new OutputTail(TailLines);
-            var request = new ExecRequest(
-                mount,
-                args,
-                env,
-                string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
-                config.User ?? string.Empty,
-                network,
-                Hostname)
+            var fromIndex = 0;
+            for (var i = 0; i < run.Mounts.Length; i++)
             {
-                Files = process.Files,
-                Mounts = mounts,
-            };
-            var exitCode = await Port(session.Ports.Executor).RunAsync(
-                request,
-                line =>
+                var written = run.Mounts[i];
+                CopySource source = new CopySource.Context();
+                if (written.From is not null)
                 {
-                    tail.Add(line);
-                    vertex.Log(line);
-                },
-                cancellationToken).ConfigureAwait(false);
-            if (exitCode != 0)
-            {
-                // BuildKit's wording, which users search for.
-                var message = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {exitCode}");
-                throw BuildFailedException.At(BuildErrorCodes.RunFailed, message, run.Span, name, tail.ToImmutableArray());
+                    var (sourceMount, sourceName) = await MountSourceAsync(step.Sources[fromIndex++], resultOf, cancellationToken).ConfigureAwait(false);
+                    sourceMounts.Add(sourceMount);
+                    source = new CopySource.Root(sourceMount.RootPath, sourceName);
+                }
+
+                if (written.Type != MountType.Bind)
+                {
+                    continue;
+                }
+
+                var copy = new CopyInstruction([mounts[i].Source!], [], BindCopyName, null, null, null, null, false, false, [])
+                {
+                    Span = run.Span,
+                    Original = run.Original,
+                };
+                var operation = new CopyOperation(copy, source, "/");
+                binds.Add((i, operation));
+                mounts[i] = mounts[i] with { SourceDigest = await Port(session.Ports.Files).DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false) };
             }
-        }, cancellationToken).ConfigureAwait(false);
+
+            var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network };
+            return await LayerStepAsync(state, step, key, vertex, async mount =>
+            {
+                var copies = Directory.CreateTempSubdirectory("kiln-bind-").FullName;
+                try
+                {
+                    var running = mounts.ToImmutable().ToBuilder();
+                    foreach (var (index, operation) in binds)
+                    {
+                        var root = Path.Combine(copies, index.ToString(CultureInfo.InvariantCulture));
+                        Directory.CreateDirectory(root);
+                        await Port(session.Ports.Files).CopyAsync(operation, root, cancellationToken).ConfigureAwait(false);
+                        running[index] = running[index] with { HostPath = Path.Combine(root, BindCopyName.TrimStart('/')) };
+                    }
+
+                    await ExecuteAsync(mount, run, name, args, env, config, network, process.Files, running.ToImmutable(), vertex, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Directory.Delete(copies, recursive: true);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var sourceMount in sourceMounts)
+            {
+                await sourceMount.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Where a bind's source is copied inside its scratch root: "COPY src /m" puts a file at /m and a directory's content in /m.</summary>
+    private const string BindCopyName = "/m";
+
+    private async Task ExecuteAsync(
+        IRootfsMount mount,
+        RunInstruction run,
+        string name,
+        ImmutableArray<string> args,
+        ImmutableArray<string> env,
+        Kiln.Oci.ContainerConfig config,
+        RunNetwork network,
+        ImmutableArray<ExecFile> files,
+        ImmutableArray<ExecMount> mounts,
+        ProgressVertex vertex,
+        CancellationToken cancellationToken)
+    {
+        var tail = new OutputTail(TailLines);
+        var request = new ExecRequest(
+            mount,
+            args,
+            env,
+            string.IsNullOrEmpty(config.WorkingDir) ? "/" : config.WorkingDir,
+            config.User ?? string.Empty,
+            network,
+            Hostname)
+        {
+            Files = files,
+            Mounts = mounts,
+        };
+        var exitCode = await Port(session.Ports.Executor).RunAsync(
+            request,
+            line =>
+            {
+                tail.Add(line);
+                vertex.Log(line);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
+        {
+            // BuildKit's wording, which users search for.
+            var message = string.Create(
+                CultureInfo.InvariantCulture,
+                $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {exitCode}");
+            throw BuildFailedException.At(BuildErrorCodes.RunFailed, message, run.Span, name, tail.ToImmutableArray());
+        }
+    }
+
+    /// <summary>A stage's result or an image, mounted read-only for COPY --from or RUN --mount from=.</summary>
+    private async Task<(IRootfsMount Mount, string Name)> MountSourceAsync(StageSource source, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var (layers, sourceName) = source switch
+        {
+            StageSource.Stage other => ((await resultOf(other.Index).ConfigureAwait(false)).Layers, $"stage {other.Index}"),
+            StageSource.Image image => (session.Images[image.Reference].Layers, session.Images[image.Reference].Reference),
+            _ => throw new InvalidOperationException("unknown source"),
+        };
+        return (await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false), sourceName);
     }
 
     private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
@@ -214,13 +305,7 @@ internal sealed class StageBuilder(BuildSession session)
             CopySource source = new CopySource.Context();
             if (!step.Sources.IsDefaultOrEmpty)
             {
-                var (layers, sourceName) = step.Sources[0] switch
-                {
-                    StageSource.Stage other => ((await resultOf(other.Index).ConfigureAwait(false)).Layers, $"stage {other.Index}"),
-                    StageSource.Image image => (session.Images[image.Reference].Layers, session.Images[image.Reference].Reference),
-                    _ => throw new InvalidOperationException("unknown COPY source"),
-                };
-                sourceMount = await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false);
+                (sourceMount, var sourceName) = await MountSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
                 source = new CopySource.Root(sourceMount.RootPath, sourceName);
             }
 

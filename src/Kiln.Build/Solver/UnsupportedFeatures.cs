@@ -58,11 +58,11 @@ internal static class UnsupportedFeatures
             case RunInstruction run:
                 foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
                 {
-                    if (mount.Type is not (MountType.Cache or MountType.Tmpfs))
+                    if (mount.Type is not (MountType.Cache or MountType.Tmpfs or MountType.Bind))
                     {
                         add($"RUN --mount=type={mount.Type.ToString().ToLowerInvariant()}", span);
                     }
-                    else if (mount.From is not null || mount.Source is not null)
+                    else if (mount.Type == MountType.Cache && (mount.From is not null || mount.Source is not null))
                     {
                         add("RUN --mount=type=cache with from= or source=", span);
                     }

@@ -94,6 +94,8 @@ public sealed class CacheKeyTests
             Run with { Mounts = ["cache target=/root/.cache ro=False id=/root/.cache sharing=Shared mode=755 uid=0 gid=0"] },
             Run with { Mounts = ["cache target=/root/.cache ro=False id=other sharing=Shared mode=755 uid=0 gid=0"] },
             Run with { Mounts = ["tmpfs target=/tmp ro=False size="] },
+            Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('0', 64)] },
+            Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('1', 64)] },
         ];
         Assert.Equal(changed.Length + 2, changed.Select(c => CacheKeys.ForRun(parent, c)).Append(key).Append(CacheKeys.ForRun(CacheKeys.ForBase(null, Amd64), Run)).Distinct().Count());
 

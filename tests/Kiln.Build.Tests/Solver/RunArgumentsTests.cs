@@ -146,5 +146,10 @@ public sealed class RunArgumentsTests
         }
 
         Assert.Empty(RunArguments.Mounts(Run("RUN true"), "/"));
+
+        var bind = Assert.Single(RunArguments.Mounts(Run("RUN --mount=type=bind,target=ctx ls"), "/src"));
+        Assert.Equal(("/src/ctx", ".", null, true), (bind.Target, bind.Source, bind.From, bind.ReadOnly));
+        var from = Assert.Single(RunArguments.Mounts(Run("RUN --mount=type=bind,from=localhost/busybox:latest,source=/bin,target=/b,rw ls"), "/"));
+        Assert.Equal(("/b", "/bin", "localhost/busybox:latest", false), (from.Target, from.Source, from.From, from.ReadOnly));
     }
 }

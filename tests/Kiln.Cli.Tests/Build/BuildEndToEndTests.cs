@@ -70,6 +70,55 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         Assert.Equal("run 3\n", w.Kiln("run", "--rm", "mounts:3", "cat", "/seen").Output);
     }
 
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_binds_a_copy_of_context_files_or_a_stage_and_their_content_is_in_the_cache_key(string runtime)
+    {
+        using var w = Workspace("""
+            FROM localhost/busybox:latest AS tools
+            RUN echo tool > /tool
+
+            FROM localhost/busybox:latest
+            WORKDIR /src
+            RUN --mount=type=bind,source=sub,target=/s,rw echo changed > /s/b && cat /s/b > /seen-rw
+            RUN --mount=type=bind,from=tools,source=/tool,target=/t cat /t > /seen-from
+            RUN --mount=type=bind,source=a.txt,target=a.txt cat a.txt > /seen-file
+            RUN --mount=type=bind,target=/ctx ls /ctx > /seen-ctx
+            """);
+        w.Write("a.txt", "a\n");
+        w.Write("secret.txt", "no\n");
+        w.Write(".dockerignore", "secret.txt\n");
+        w.Write("sub/b", "b\n");
+
+        var first = w.Build("--runtime", runtime, "-t", "binds:1");
+        var run = w.Kiln("run", "--rm", "binds:1", "sh", "-c", "cat /seen-file /seen-ctx /seen-rw /seen-from; ls -A /src; ls /");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("a\nDockerfile\na.txt\nb.txt\nsub\nchanged\ntool\n", run.Output, StringComparison.Ordinal);
+        var root = run.Output.Split('\n')[7..];
+        Assert.DoesNotContain("ctx", root);
+        Assert.DoesNotContain("s", root);
+        Assert.DoesNotContain("t", root);
+        Assert.Equal("b\n", File.ReadAllText(Path.Combine(w.Context, "sub", "b")));
+        Assert.Empty(w.Mounts());
+        Assert.Empty(Cached(first.Error));
+
+        // The bound files' content is in the key: with a.txt changed, the steps that bind it rerun, and the ones
+        // before them, which bind sub/ and the stage, are cached.
+        w.Write("a.txt", "a2\n");
+        var again = w.Build("--runtime", runtime, "-t", "binds:2");
+        Assert.Equal(
+            [
+                "[tools 2/2] RUN echo tool > /tool",
+                "[stage-1 2/6] WORKDIR /src",
+                "[stage-1 3/6] RUN --mount=type=bind,source=sub,target=/s,rw echo changed > /s/b && cat /s/b > /seen-rw",
+                "[stage-1 4/6] RUN --mount=type=bind,from=tools,source=/tool,target=/t cat /t > /seen-from",
+            ],
+            Cached(again.Error));
+        Assert.Equal("a2\n", w.Kiln("run", "--rm", "binds:2", "cat", "/seen-file").Output);
+    }
+
     [Fact]
     public void A_rebuild_with_nothing_changed_starts_no_container_and_a_changed_copy_source_reruns_from_that_copy_on()
     {

@@ -104,7 +104,7 @@ public sealed class BuildOptionTests : IDisposable
     [Fact]
     public void A_build_the_engine_cannot_run_yet_fails_clearly_with_plain_progress()
     {
-        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --mount=type=bind,target=/x true\n");
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --mount=type=ssh true\n");
 
         var run = CliRun.Of("build", "--root", _root, "--progress", "plain", "-t", "app:1", "--label", "a=b", "--network", "none", "--no-cache", "--pull", _context);
 

@@ -31,6 +31,12 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                     continue;
                 }
 
+                if (mount.Type == MountType.Bind)
+                {
+                    volumes.Add(new RunVolume(mount.Target, mount.HostPath ?? throw new ArgumentException($"bind mount at {mount.Target} has no source copy", nameof(request)), mount.ReadOnly));
+                    continue;
+                }
+
                 var sharing = mount.Sharing switch
                 {
                     MountSharing.Locked => CacheSharing.Locked,
