@@ -20,7 +20,7 @@ internal static class UnknownFlags
         ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--isolation"] = null,
         ["--load"] = "images are in the local store already", ["--memory"] = null, ["-m"] = null,
         ["--memory-swap"] = null, ["--metadata-file"] = null, ["--no-cache-filter"] = null, ["--provenance"] = null,
-        ["--sbom"] = null, ["--secret"] = null,
+        ["--sbom"] = null,
         ["--security-opt"] = null, ["--shm-size"] = null, ["--squash"] = null, ["--ssh"] = null, ["--ulimit"] = null,
     };
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using Kiln.Dockerfile.Instructions;
 
@@ -33,6 +34,18 @@ public sealed record ExecMount(
     /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded).</summary>
     public string? HostPath { get; init; }
 
+    /// <summary>secret: the id of the <c>--secret</c> it shows.</summary>
+    public string? SecretId { get; init; }
+
+    /// <summary>secret: env= (also shown as this variable); <see cref="Target"/> is empty when it is shown only so.</summary>
+    public string? SecretEnv { get; init; }
+
+    /// <summary>secret: required (the build fails when the secret was not given; else the mount is left out).</summary>
+    public bool Required { get; init; }
+
+    /// <summary>secret: the value, set for the run only (never part of <see cref="KeyText"/>).</summary>
+    public ImmutableArray<byte> SecretContent { get; init; }
+
     /// <summary>
     /// What the cache key records: every option that changes what the command sees when it starts, not the cache's
     /// content (a cache mount is reused whatever it holds, as BuildKit does).
@@ -41,6 +54,7 @@ public sealed record ExecMount(
     {
         MountType.Tmpfs => string.Create(CultureInfo.InvariantCulture, $"tmpfs target={Target} ro={ReadOnly} size={SizeLimit}"),
         MountType.Bind => string.Create(CultureInfo.InvariantCulture, $"bind target={Target} ro={ReadOnly} from={From} source={Source} content={SourceDigest}"),
+        MountType.Secret => string.Create(CultureInfo.InvariantCulture, $"secret target={Target} id={SecretId} env={SecretEnv} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={CacheId} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
     };
 }

@@ -31,4 +31,10 @@ public sealed record BuildRequest(
     /// when only two may run.
     /// </summary>
     public int Parallelism { get; init; } = Math.Max(16, 2 * Environment.ProcessorCount);
+
+    /// <summary>
+    /// <c>--secret</c> values by id, for <c>RUN --mount=type=secret</c>. Never part of a cache key, a layer or the
+    /// image: a RUN sees them as a file (or a variable) for its run only.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<byte>> Secrets { get; init; } = ImmutableDictionary<string, ImmutableArray<byte>>.Empty;
 }

@@ -50,6 +50,12 @@ internal static partial class RunArguments
         var mounts = ImmutableArray.CreateBuilder<ExecMount>();
         foreach (var mount in run.Mounts)
         {
+            if (mount.Type == MountType.Secret)
+            {
+                mounts.Add(Secret(mount, workingDir));
+                continue;
+            }
+
             var target = Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target ?? ".");
             mounts.Add(new ExecMount(
                 mount.Type,
@@ -68,6 +74,30 @@ internal static partial class RunArguments
         }
 
         return mounts.ToImmutable();
+    }
+
+    /// <summary>BuildKit's default mode of a secret file: 0400, owned by root.</summary>
+    public const uint DefaultSecretMode = 0x100;
+
+    /// <summary>
+    /// A secret mount as dockerfile2llb resolves it: the id is id=, else source=, else the target's file name; the
+    /// file is at target= (under the working directory when relative), else <c>/run/secrets/ID</c>, or nowhere when
+    /// only env= is given.
+    /// </summary>
+    private static ExecMount Secret(RunMount mount, string? workingDir)
+    {
+        var id = !string.IsNullOrEmpty(mount.Id) ? mount.Id
+            : !string.IsNullOrEmpty(mount.Source) ? mount.Source
+            : System.IO.Path.GetFileName(mount.Target!.TrimEnd('/'));
+        var target = !string.IsNullOrEmpty(mount.Target) ? Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target)
+            : !string.IsNullOrEmpty(mount.Env) ? string.Empty
+            : "/run/secrets/" + id;
+        return new ExecMount(MountType.Secret, target, true, null, MountSharing.Shared, mount.Mode ?? DefaultSecretMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
+        {
+            SecretId = id,
+            SecretEnv = string.IsNullOrEmpty(mount.Env) ? null : mount.Env,
+            Required = mount.Required,
+        };
     }
 
     /// <returns>The process, or null with <paramref name="error"/> set for a RUN that cannot be run as written.</returns>

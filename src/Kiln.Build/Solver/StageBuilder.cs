@@ -199,7 +199,8 @@ internal sealed class StageBuilder(BuildSession session)
                         running[index] = running[index] with { HostPath = Path.Combine(root, BindCopyName.TrimStart('/')) };
                     }
 
-                    await ExecuteAsync(mount, run, name, args, env, config, network, process.Files, running.ToImmutable(), vertex, cancellationToken).ConfigureAwait(false);
+                    var (withSecrets, runEnv) = WithSecrets(running.ToImmutable(), env, run, name);
+                    await ExecuteAsync(mount, run, name, args, runEnv, config, network, process.Files, withSecrets, vertex, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -214,6 +215,51 @@ internal sealed class StageBuilder(BuildSession session)
                 await sourceMount.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Gives each secret mount its value from <c>--secret</c>, at run time only (the key never sees it): a file
+    /// mount, a variable (env=), or both. A secret that was not given fails the step when the mount is
+    /// <c>required</c> and is left out otherwise, as BuildKit does.
+    /// </summary>
+    private (ImmutableArray<ExecMount> Mounts, ImmutableArray<string> Env) WithSecrets(ImmutableArray<ExecMount> mounts, ImmutableArray<string> env, RunInstruction run, string name)
+    {
+        var kept = ImmutableArray.CreateBuilder<ExecMount>();
+        var runEnv = env.ToBuilder();
+        foreach (var mount in mounts)
+        {
+            if (mount.Type != MountType.Secret)
+            {
+                kept.Add(mount);
+                continue;
+            }
+
+            if (!session.Request.Secrets.TryGetValue(mount.SecretId!, out var value))
+            {
+                if (mount.Required)
+                {
+                    throw BuildFailedException.At(
+                        BuildErrorCodes.StepFailed,
+                        $"secret {mount.SecretId} is required but was not given: pass it with kiln build --secret id={mount.SecretId},src=FILE (or env=VARIABLE)",
+                        run.Span,
+                        name);
+                }
+
+                continue;
+            }
+
+            if (mount.SecretEnv is { } variable)
+            {
+                runEnv.Add(variable + "=" + System.Text.Encoding.UTF8.GetString(value.AsSpan()));
+            }
+
+            if (mount.Target.Length > 0)
+            {
+                kept.Add(mount with { SecretContent = value });
+            }
+        }
+
+        return (kept.ToImmutable(), runEnv.ToImmutable());
     }
 
     /// <summary>Where a bind's source is copied inside its scratch root: "COPY src /m" puts a file at /m and a directory's content in /m.</summary>

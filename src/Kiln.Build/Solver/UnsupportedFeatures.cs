@@ -58,7 +58,7 @@ internal static class UnsupportedFeatures
             case RunInstruction run:
                 foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
                 {
-                    if (mount.Type is not (MountType.Cache or MountType.Tmpfs or MountType.Bind))
+                    if (mount.Type is not (MountType.Cache or MountType.Tmpfs or MountType.Bind or MountType.Secret))
                     {
                         add($"RUN --mount=type={mount.Type.ToString().ToLowerInvariant()}", span);
                     }

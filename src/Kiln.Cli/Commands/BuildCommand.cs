@@ -78,13 +78,18 @@ internal static class BuildCommand
             Description = "Output: type=image|local|tar|oci|docker[,dest=PATH][,name=REF][,push=true]; a bare DIR means type=local,dest=DIR (default: the local image store)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var secrets = new Option<string[]>("--secret")
+        {
+            Description = "A secret for RUN --mount=type=secret: id=ID[,src=FILE|,env=VARIABLE] (repeatable; never stored in the image or the cache)",
+            HelpName = "id=ID,src=FILE",
+        };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -106,7 +111,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, network);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, network);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -134,7 +139,8 @@ internal static class BuildCommand
         ImmutableSortedDictionary<string, string> Labels,
         ImmutableArray<OutputSpec> Outputs,
         RunNetwork Network,
-        DateTimeOffset? SourceDateEpoch);
+        DateTimeOffset? SourceDateEpoch,
+        ImmutableDictionary<string, ImmutableArray<byte>> Secrets);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -156,6 +162,7 @@ internal static class BuildCommand
         Option<string?> platform,
         Option<string[]> outputs,
         Option<bool> push,
+        Option<string[]> secrets,
         Option<string> network)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
@@ -240,7 +247,84 @@ internal static class BuildCommand
             "host" => RunNetwork.Host,
             _ => RunNetwork.Default,
         };
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch);
+        var secretValues = ImmutableDictionary.CreateBuilder<string, ImmutableArray<byte>>(StringComparer.Ordinal);
+        foreach (var text in parse.GetValue(secrets) ?? [])
+        {
+            if (ReadSecret(text, out var problem) is not { } secret)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --secret '{text}': {problem}");
+                return null;
+            }
+
+            secretValues[secret.Id] = secret.Value;
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable());
+    }
+
+    /// <summary>
+    /// One <c>--secret</c> as buildx reads it: <c>id=</c> with <c>src=</c> (or <c>source=</c>, a file) or <c>env=</c> (a
+    /// variable), <c>type=file|env</c> optional; with neither, the variable named like the id if it is set.
+    /// </summary>
+    private static (string Id, ImmutableArray<byte> Value)? ReadSecret(string text, out string? problem)
+    {
+        string? id = null, file = null, variable = null, type = null;
+        foreach (var field in text.Split(','))
+        {
+            var equals = field.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                problem = $"\"{field}\" is not key=value";
+                return null;
+            }
+
+            var value = field[(equals + 1)..];
+            switch (field[..equals].Trim().ToLowerInvariant())
+            {
+                case "id": id = value; break;
+                case "src" or "source": file = value; break;
+                case "env": variable = value; break;
+                case "type": type = value; break;
+                default:
+                    problem = $"unknown key {field[..equals]} (kiln knows id, src, source, env and type)";
+                    return null;
+            }
+        }
+
+        if (string.IsNullOrEmpty(id))
+        {
+            problem = "id= is required";
+            return null;
+        }
+
+        if (type is not (null or "file" or "env"))
+        {
+            problem = $"type={type}: use file or env";
+            return null;
+        }
+
+        if (type == "env" || (type is null && file is null && (variable is not null || Environment.GetEnvironmentVariable(id) is not null)))
+        {
+            var name = variable ?? id;
+            if (Environment.GetEnvironmentVariable(name) is not { } fromEnvironment)
+            {
+                problem = $"the environment variable {name} is not set";
+                return null;
+            }
+
+            problem = null;
+            return (id, [.. System.Text.Encoding.UTF8.GetBytes(fromEnvironment)]);
+        }
+
+        var path = file ?? id;
+        if (!File.Exists(path))
+        {
+            problem = $"the file {path} does not exist";
+            return null;
+        }
+
+        problem = null;
+        return (id, [.. File.ReadAllBytes(path)]);
     }
 
     private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, RootCheck rootCheck, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -279,6 +363,7 @@ internal static class BuildCommand
             options.Network)
         {
             DockerfileName = source.DisplayName,
+            Secrets = options.Secrets,
         };
 
         var content = store.Content;

@@ -78,6 +78,8 @@ public sealed class Sandbox : IDisposable
             var resolvConf = Path.Combine(bundle, "resolv.conf");
             await File.WriteAllTextAsync(resolvConf, ResolvConf(), cancellationToken).ConfigureAwait(false);
             var binds = await RunFiles.WriteAsync(bundle, run.Files, cancellationToken).ConfigureAwait(false);
+            binds = binds.AddRange(await WriteSecretsAsync(bundle, run.Secrets, cancellationToken).ConfigureAwait(false));
+
             var spec = RuntimeSpec.Create(new SandboxSpec
             {
                 RootPath = RootPath,
@@ -109,8 +111,67 @@ public sealed class Sandbox : IDisposable
         }
         finally
         {
-            Directory.Delete(bundle, recursive: true);
+            DeleteBundle(bundle);
         }
+    }
+
+    /// <summary>
+    /// Writes each secret with its mode and owner into a 0700 directory of the bundle, on a tmpfs of its own when the
+    /// host has <c>/dev/shm</c> (a secret should not touch the disk, as BuildKit keeps its secrets in memory); returns
+    /// the read-only binds that show them. The directory goes with the bundle.
+    /// </summary>
+    private static async Task<ImmutableArray<ReadOnlyBind>> WriteSecretsAsync(string bundle, ImmutableArray<SecretFile> secrets, CancellationToken cancellationToken)
+    {
+        if (secrets.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("containers run on Linux only");
+        }
+
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var directory = Directory.Exists("/dev/shm") ? CreateInShm() : Path.Combine(bundle, "secrets");
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, owner);
+        var link = Path.Combine(bundle, "secrets-dir");
+        if (!directory.StartsWith(bundle, StringComparison.Ordinal))
+        {
+            // Remembered in the bundle so that the bundle's removal finds it (see DeleteBundle).
+            await File.WriteAllTextAsync(link, directory, cancellationToken).ConfigureAwait(false);
+        }
+
+        var binds = ImmutableArray.CreateBuilder<ReadOnlyBind>();
+        for (var i = 0; i < secrets.Length; i++)
+        {
+            var path = Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture));
+            await File.WriteAllBytesAsync(path, secrets[i].Content.AsMemory().ToArray(), cancellationToken).ConfigureAwait(false);
+            File.SetUnixFileMode(path, secrets[i].Mode);
+            if (Native.Libc.Chown(path, secrets[i].Uid, secrets[i].Gid) != 0)
+            {
+                throw Native.Errno.Last("chown", path);
+            }
+
+            binds.Add(new ReadOnlyBind(path, secrets[i].Target));
+        }
+
+        return binds.ToImmutable();
+
+        static string CreateInShm() => Path.Combine("/dev/shm", "kiln-secrets-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
+    }
+
+    /// <summary>Removes a run's bundle, and the secrets directory it names when that lives outside it.</summary>
+    private static void DeleteBundle(string bundle)
+    {
+        var link = Path.Combine(bundle, "secrets-dir");
+        if (File.Exists(link) && File.ReadAllText(link) is { Length: > 0 } secrets && Directory.Exists(secrets))
+        {
+            Directory.Delete(secrets, recursive: true);
+        }
+
+        Directory.Delete(bundle, recursive: true);
     }
 
     /// <summary>

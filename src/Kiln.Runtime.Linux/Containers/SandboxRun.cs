@@ -24,6 +24,9 @@ public sealed record SandboxRun
     /// <summary>Read-only files for this run only (see <see cref="ContainerFile"/>).</summary>
     public ImmutableArray<ContainerFile> Files { get; init; } = [];
 
-    /// <summary>Cache and tmpfs mounts for this run only (<c>RUN --mount</c>).</summary>
+    /// <summary>Cache, tmpfs and bind mounts for this run only (<c>RUN --mount</c>).</summary>
     public ImmutableArray<Spec.RunVolume> Volumes { get; init; } = [];
+
+    /// <summary>Secrets for this run only (<c>RUN --mount=type=secret</c>).</summary>
+    public ImmutableArray<Spec.SecretFile> Secrets { get; init; } = [];
 }

@@ -149,6 +149,10 @@ public sealed class RunArgumentsTests
 
         var bind = Assert.Single(RunArguments.Mounts(Run("RUN --mount=type=bind,target=ctx ls"), "/src"));
         Assert.Equal(("/src/ctx", ".", null, true), (bind.Target, bind.Source, bind.From, bind.ReadOnly));
+        var secrets = RunArguments.Mounts(Run("RUN --mount=type=secret,id=token --mount=type=secret,target=conf/npmrc,mode=0440,uid=1 --mount=type=secret,id=aws,env=AWS,required ls"), "/src");
+        Assert.Equal(
+            [("token", "/run/secrets/token", null, false, RunArguments.DefaultSecretMode, 0u), ("npmrc", "/src/conf/npmrc", null, false, 0x120u, 1u), ("aws", "", "AWS", true, RunArguments.DefaultSecretMode, 0u)],
+            secrets.Select(m => (m.SecretId, m.Target, m.SecretEnv, m.Required, m.Mode, m.Uid)).ToArray());
         var from = Assert.Single(RunArguments.Mounts(Run("RUN --mount=type=bind,from=localhost/busybox:latest,source=/bin,target=/b,rw ls"), "/"));
         Assert.Equal(("/b", "/bin", "localhost/busybox:latest", false), (from.Target, from.Source, from.From, from.ReadOnly));
     }

@@ -119,6 +119,45 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         Assert.Equal("a2\n", w.Kiln("run", "--rm", "binds:2", "cat", "/seen-file").Output);
     }
 
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_sees_a_secret_as_a_file_or_a_variable_and_it_reaches_neither_the_image_nor_the_cache_key(string runtime)
+    {
+        // The Dockerfile spells the value backwards, so that finding "s3cret" anywhere means the secret leaked.
+        using var w = Workspace("""
+            FROM localhost/busybox:latest
+            RUN --mount=type=secret,id=token test "$(rev /run/secrets/token)" = terc3s && stat -c %a /run/secrets/token > /mode
+            RUN --mount=type=secret,id=token,env=TOKEN test "$(echo -n "$TOKEN" | rev)" = terc3s && echo ok > /env-ok
+            RUN --mount=type=secret,id=other test ! -e /run/secrets/other && echo left-out > /missing
+            """);
+        w.Write("../token.txt", "s3cret");
+        var secret = $"id=token,src={Path.Combine(w.Root, "token.txt")}";
+
+        w.Build("--runtime", runtime, "--secret", secret, "-t", "secrets:1");
+        var run = w.Kiln("run", "--rm", "secrets:1", "sh", "-c", "cat /mode /env-ok /missing; ls /");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.StartsWith("400\nok\nleft-out\n", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("run", run.Output.Split('\n')[3..]);
+        Assert.Equal(0, w.Kiln("save", "-o", w.PathOf("secrets.tar"), "secrets:1").ExitCode);
+        Assert.DoesNotContain("s3cret", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(w.PathOf("secrets.tar"))), StringComparison.Ordinal);
+
+        // The value was written to memory (/dev/shm) for the run only, and is gone.
+        Assert.Empty(Directory.GetDirectories("/dev/shm", "kiln-secrets-*"));
+
+        // The value is not in the key (as in BuildKit): another value hits the cache.
+        w.Write("../token.txt", "other");
+        var again = w.Build("--runtime", runtime, "--secret", secret, "-t", "secrets:2");
+        Assert.Equal(3, Cached(again.Error).Count);
+
+        // A required secret that was not given fails the step, naming it.
+        w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN --mount=type=secret,id=need,required true\n");
+        var failed = w.Kiln("build", "--runtime", runtime, w.Context);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("secret need is required but was not given", failed.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_rebuild_with_nothing_changed_starts_no_container_and_a_changed_copy_source_reruns_from_that_copy_on()
     {

@@ -28,6 +28,10 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("invalid SOURCE_DATE_EPOCH", "--build-arg", "SOURCE_DATE_EPOCH=yesterday")]
     [InlineData("a push needs a name: -t registry/repo:tag", "-o", "type=image,push=true")]
     [InlineData("--rm=false is not supported: kiln never keeps intermediate containers", "--rm", "false")]
+    [InlineData("invalid --secret 'src=x': id= is required", "--secret", "src=x")]
+    [InlineData("invalid --secret 'id=a,src=/nonexistent/file': the file /nonexistent/file does not exist", "--secret", "id=a,src=/nonexistent/file")]
+    [InlineData("invalid --secret 'id=a,env=KILN_TEST_UNSET_VARIABLE': the environment variable KILN_TEST_UNSET_VARIABLE is not set", "--secret", "id=a,env=KILN_TEST_UNSET_VARIABLE")]
+    [InlineData("invalid --secret 'id=a,type=ssh': type=ssh: use file or env", "--secret", "id=a,type=ssh")]
     [InlineData("--push pushes the image; it cannot go with --output type=tar", "--push", "--output=type=tar,dest=x.tar")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
     {

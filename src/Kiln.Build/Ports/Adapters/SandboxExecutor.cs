@@ -23,8 +23,15 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
         try
         {
             var volumes = ImmutableArray.CreateBuilder<RunVolume>();
+            var secrets = ImmutableArray.CreateBuilder<SecretFile>();
             foreach (var mount in request.Mounts.IsDefault ? [] : request.Mounts)
             {
+                if (mount.Type == MountType.Secret)
+                {
+                    secrets.Add(new SecretFile(mount.Target, mount.SecretContent, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid));
+                    continue;
+                }
+
                 if (mount.Type == MountType.Tmpfs)
                 {
                     volumes.Add(new RunVolume(mount.Target, null, mount.ReadOnly, mount.SizeLimit));
@@ -58,6 +65,7 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                 Network = request.Network == RunNetwork.None ? NetworkMode.None : NetworkMode.Host,
                 Files = [.. (request.Files.IsDefault ? [] : request.Files).Select(f => new ContainerFile(f.Path, f.Content, f.Mode))],
                 Volumes = volumes.ToImmutable(),
+                Secrets = secrets.ToImmutable(),
             };
             return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
         }
