@@ -9,7 +9,7 @@ public sealed class UnknownFlagTests
     [InlineData("ERROR: kiln build: --squash is not supported yet", "build", "--squash", "-t", "x", ".")]
     [InlineData("ERROR: kiln build: --cache-from is not supported yet", "build", "-q", "--cache-from", "type=local,src=c", ".")]
     [InlineData("ERROR: kiln build: --load is not supported yet (images are in the local store already)", "build", "--load", ".")]
-    [InlineData("ERROR: kiln build: --ssh is not supported yet", "build", "--no-cache", "--ssh", "default", ".")]
+    [InlineData("ERROR: kiln build: --cache-to is not supported yet", "build", "--no-cache", "--cache-to", "type=local,dest=c", ".")]
     [InlineData("ERROR: kiln images: unknown flag: --bogus", "images", "--bogus")]
     [InlineData("ERROR: kiln tag: unknown flag: --x", "tag", "--x", "a", "b")]
     [InlineData("ERROR: kiln debug dump-ast: unknown flag: --json", "debug", "dump-ast", "--json", "Dockerfile")]

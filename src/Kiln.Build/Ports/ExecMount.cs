@@ -37,10 +37,13 @@ public sealed record ExecMount(
     /// <summary>secret: the id of the <c>--secret</c> it shows.</summary>
     public string? SecretId { get; init; }
 
+    /// <summary>ssh: the id of the <c>--ssh</c> agent it shows ("default" when not given).</summary>
+    public string? SshId { get; init; }
+
     /// <summary>secret: env= (also shown as this variable); <see cref="Target"/> is empty when it is shown only so.</summary>
     public string? SecretEnv { get; init; }
 
-    /// <summary>secret: required (the build fails when the secret was not given; else the mount is left out).</summary>
+    /// <summary>secret, ssh: required (the build fails when it was not given; else the mount is left out).</summary>
     public bool Required { get; init; }
 
     /// <summary>secret: the value, set for the run only (never part of <see cref="KeyText"/>).</summary>
@@ -54,6 +57,7 @@ public sealed record ExecMount(
     {
         MountType.Tmpfs => string.Create(CultureInfo.InvariantCulture, $"tmpfs target={Target} ro={ReadOnly} size={SizeLimit}"),
         MountType.Bind => string.Create(CultureInfo.InvariantCulture, $"bind target={Target} ro={ReadOnly} from={From} source={Source} content={SourceDigest}"),
+        MountType.Ssh => string.Create(CultureInfo.InvariantCulture, $"ssh target={Target} id={SshId} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
         MountType.Secret => string.Create(CultureInfo.InvariantCulture, $"secret target={Target} id={SecretId} env={SecretEnv} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={CacheId} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
     };

@@ -37,4 +37,7 @@ public sealed record BuildRequest(
     /// image: a RUN sees them as a file (or a variable) for its run only.
     /// </summary>
     public ImmutableDictionary<string, ImmutableArray<byte>> Secrets { get; init; } = ImmutableDictionary<string, ImmutableArray<byte>>.Empty;
+
+    /// <summary><c>--ssh</c> agent sockets by id, for <c>RUN --mount=type=ssh</c>; like secrets, never part of a key.</summary>
+    public ImmutableDictionary<string, string> SshAgents { get; init; } = ImmutableDictionary<string, string>.Empty;
 }

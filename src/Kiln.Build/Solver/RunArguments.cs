@@ -48,11 +48,26 @@ internal static partial class RunArguments
         }
 
         var mounts = ImmutableArray.CreateBuilder<ExecMount>();
+        var agents = 0;
         foreach (var mount in run.Mounts)
         {
             if (mount.Type == MountType.Secret)
             {
                 mounts.Add(Secret(mount, workingDir));
+                continue;
+            }
+
+            if (mount.Type == MountType.Ssh)
+            {
+                // llb.AddSSHSocket: /run/buildkit/ssh_agent.N, N counting the RUN's ssh mounts.
+                var socket = !string.IsNullOrEmpty(mount.Target) ? Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target)
+                    : "/run/buildkit/ssh_agent." + agents.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                agents++;
+                mounts.Add(new ExecMount(MountType.Ssh, socket, false, null, MountSharing.Shared, mount.Mode ?? DefaultSshMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
+                {
+                    SshId = string.IsNullOrEmpty(mount.Id) ? "default" : mount.Id,
+                    Required = mount.Required,
+                });
                 continue;
             }
 
@@ -75,6 +90,9 @@ internal static partial class RunArguments
 
         return mounts.ToImmutable();
     }
+
+    /// <summary>BuildKit's default mode of an ssh agent socket: 0600, owned by root.</summary>
+    public const uint DefaultSshMode = 0x180;
 
     /// <summary>BuildKit's default mode of a secret file: 0400, owned by root.</summary>
     public const uint DefaultSecretMode = 0x100;

@@ -218,9 +218,9 @@ internal sealed class StageBuilder(BuildSession session)
     }
 
     /// <summary>
-    /// Gives each secret mount its value from <c>--secret</c>, at run time only (the key never sees it): a file
-    /// mount, a variable (env=), or both. A secret that was not given fails the step when the mount is
-    /// <c>required</c> and is left out otherwise, as BuildKit does.
+    /// Gives each secret mount its value from <c>--secret</c>, and each ssh mount its agent socket from <c>--ssh</c>, at
+    /// run time only (the key never sees them): a secret becomes a file mount, a variable (env=), or both. One that
+    /// was not given fails the step when the mount is <c>required</c> and is left out otherwise, as BuildKit does.
     /// </summary>
     private (ImmutableArray<ExecMount> Mounts, ImmutableArray<string> Env) WithSecrets(ImmutableArray<ExecMount> mounts, ImmutableArray<string> env, RunInstruction run, string name)
     {
@@ -228,6 +228,24 @@ internal sealed class StageBuilder(BuildSession session)
         var runEnv = env.ToBuilder();
         foreach (var mount in mounts)
         {
+            if (mount.Type == MountType.Ssh)
+            {
+                if (!session.Request.SshAgents.TryGetValue(mount.SshId!, out var socket))
+                {
+                    LeaveOut(mount, $"ssh agent {mount.SshId}", $"--ssh {mount.SshId}[=SOCKET]");
+                    continue;
+                }
+
+                // As llb's exec does: the first agent becomes SSH_AUTH_SOCK unless the environment sets one.
+                if (!runEnv.Any(e => e.StartsWith("SSH_AUTH_SOCK=", StringComparison.Ordinal)))
+                {
+                    runEnv.Add("SSH_AUTH_SOCK=" + mount.Target);
+                }
+
+                kept.Add(mount with { HostPath = socket });
+                continue;
+            }
+
             if (mount.Type != MountType.Secret)
             {
                 kept.Add(mount);
@@ -236,15 +254,7 @@ internal sealed class StageBuilder(BuildSession session)
 
             if (!session.Request.Secrets.TryGetValue(mount.SecretId!, out var value))
             {
-                if (mount.Required)
-                {
-                    throw BuildFailedException.At(
-                        BuildErrorCodes.StepFailed,
-                        $"secret {mount.SecretId} is required but was not given: pass it with kiln build --secret id={mount.SecretId},src=FILE (or env=VARIABLE)",
-                        run.Span,
-                        name);
-                }
-
+                LeaveOut(mount, $"secret {mount.SecretId}", $"--secret id={mount.SecretId},src=FILE (or env=VARIABLE)");
                 continue;
             }
 
@@ -260,6 +270,15 @@ internal sealed class StageBuilder(BuildSession session)
         }
 
         return (kept.ToImmutable(), runEnv.ToImmutable());
+
+        // What was not given is left out, unless the mount is required.
+        void LeaveOut(ExecMount mount, string what, string flag)
+        {
+            if (mount.Required)
+            {
+                throw BuildFailedException.At(BuildErrorCodes.StepFailed, $"{what} is required but was not given: pass it with kiln build {flag}", run.Span, name);
+            }
+        }
     }
 
     /// <summary>Where a bind's source is copied inside its scratch root: "COPY src /m" puts a file at /m and a directory's content in /m.</summary>

@@ -83,13 +83,18 @@ internal static class BuildCommand
             Description = "A secret for RUN --mount=type=secret: id=ID[,src=FILE|,env=VARIABLE] (repeatable; never stored in the image or the cache)",
             HelpName = "id=ID,src=FILE",
         };
+        var ssh = new Option<string[]>("--ssh")
+        {
+            Description = "An ssh agent for RUN --mount=type=ssh: default or ID, =SOCKET (default: $SSH_AUTH_SOCK) (repeatable)",
+            HelpName = "default|ID[=SOCKET]",
+        };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -111,7 +116,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, network);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -140,7 +145,8 @@ internal static class BuildCommand
         ImmutableArray<OutputSpec> Outputs,
         RunNetwork Network,
         DateTimeOffset? SourceDateEpoch,
-        ImmutableDictionary<string, ImmutableArray<byte>> Secrets);
+        ImmutableDictionary<string, ImmutableArray<byte>> Secrets,
+        ImmutableDictionary<string, string> SshAgents);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -163,6 +169,7 @@ internal static class BuildCommand
         Option<string[]> outputs,
         Option<bool> push,
         Option<string[]> secrets,
+        Option<string[]> ssh,
         Option<string> network)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
@@ -259,7 +266,41 @@ internal static class BuildCommand
             secretValues[secret.Id] = secret.Value;
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable());
+        var agents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var text in parse.GetValue(ssh) ?? [])
+        {
+            var equals = text.IndexOf('=', StringComparison.Ordinal);
+            var id = equals < 0 ? text : text[..equals];
+            var socket = equals < 0 ? Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") : text[(equals + 1)..];
+            string? problem = id.Length == 0 ? "the id is empty"
+                : string.IsNullOrEmpty(socket) ? "no socket given and SSH_AUTH_SOCK is not set"
+                : socket.Contains(',', StringComparison.Ordinal) || !IsSocket(socket) ? $"{socket} is not an ssh agent socket (key files are not supported yet: start ssh-agent and ssh-add them)"
+                : null;
+            if (problem is not null)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --ssh '{text}': {problem}");
+                return null;
+            }
+
+            agents[id] = Path.GetFullPath(socket!);
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable());
+    }
+
+    /// <summary>Whether something listens on the unix socket <paramref name="path"/> (a key file, or an agent that is gone, does not).</summary>
+    private static bool IsSocket(string path)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -364,6 +405,7 @@ internal static class BuildCommand
         {
             DockerfileName = source.DisplayName,
             Secrets = options.Secrets,
+            SshAgents = options.SshAgents,
         };
 
         var content = store.Content;

@@ -158,6 +158,45 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         Assert.Contains("secret need is required but was not given", failed.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_reaches_an_ssh_agent_through_its_socket_and_a_required_agent_not_given_fails(string runtime)
+    {
+        using var w = Workspace("""
+            FROM localhost/busybox:latest
+            RUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /sock
+            RUN --mount=type=ssh,id=absent test -z "$(ls -A /run/buildkit 2>/dev/null)" && echo left-out > /absent
+            """);
+        var socket = w.PathOf("agent.sock");
+        using var agent = System.Diagnostics.Process.Start("/usr/bin/ssh-agent", ["-D", "-a", socket])!;
+        try
+        {
+            for (var i = 0; i < 100 && !File.Exists(socket); i++)
+            {
+                Thread.Sleep(50);
+            }
+
+            w.Build("--runtime", runtime, "--ssh", $"default={socket}", "-t", "ssh:1");
+            var run = w.Kiln("run", "--rm", "ssh:1", "sh", "-c", "cat /sock /absent; ls /");
+
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.StartsWith("/run/buildkit/ssh_agent.0\nleft-out\n", run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("run", run.Output.Split('\n')[2..]);
+            Assert.Empty(w.Mounts());
+
+            w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN --mount=type=ssh,id=work,required true\n");
+            var failed = w.Kiln("build", "--runtime", runtime, "--ssh", $"default={socket}", w.Context);
+            Assert.Equal(1, failed.ExitCode);
+            Assert.Contains("ssh agent work is required but was not given", failed.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            agent.Kill();
+            agent.WaitForExit();
+        }
+    }
+
     [Fact]
     public void A_rebuild_with_nothing_changed_starts_no_container_and_a_changed_copy_source_reruns_from_that_copy_on()
     {

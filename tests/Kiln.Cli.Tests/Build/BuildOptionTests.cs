@@ -32,6 +32,8 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("invalid --secret 'id=a,src=/nonexistent/file': the file /nonexistent/file does not exist", "--secret", "id=a,src=/nonexistent/file")]
     [InlineData("invalid --secret 'id=a,env=KILN_TEST_UNSET_VARIABLE': the environment variable KILN_TEST_UNSET_VARIABLE is not set", "--secret", "id=a,env=KILN_TEST_UNSET_VARIABLE")]
     [InlineData("invalid --secret 'id=a,type=ssh': type=ssh: use file or env", "--secret", "id=a,type=ssh")]
+    [InlineData("invalid --ssh 'default=/etc/hostname': /etc/hostname is not an ssh agent socket (key files are not supported yet", "--ssh", "default=/etc/hostname")]
+    [InlineData("invalid --ssh '=/tmp/x': the id is empty", "--ssh", "=/tmp/x")]
     [InlineData("--push pushes the image; it cannot go with --output type=tar", "--push", "--output=type=tar,dest=x.tar")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
     {
@@ -108,7 +110,7 @@ public sealed class BuildOptionTests : IDisposable
     [Fact]
     public void A_build_the_engine_cannot_run_yet_fails_clearly_with_plain_progress()
     {
-        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --mount=type=ssh true\n");
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --security=insecure true\n");
 
         var run = CliRun.Of("build", "--root", _root, "--progress", "plain", "-t", "app:1", "--label", "a=b", "--network", "none", "--no-cache", "--pull", _context);
 

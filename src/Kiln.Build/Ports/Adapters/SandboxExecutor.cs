@@ -38,6 +38,12 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                     continue;
                 }
 
+                if (mount.Type == MountType.Ssh)
+                {
+                    volumes.Add(new RunVolume(mount.Target, mount.HostPath ?? throw new ArgumentException($"ssh mount at {mount.Target} has no agent socket", nameof(request)), false));
+                    continue;
+                }
+
                 if (mount.Type == MountType.Bind)
                 {
                     volumes.Add(new RunVolume(mount.Target, mount.HostPath ?? throw new ArgumentException($"bind mount at {mount.Target} has no source copy", nameof(request)), mount.ReadOnly));
