@@ -187,13 +187,14 @@ internal sealed class StageBuilder(BuildSession session)
             var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network };
             return await LayerStepAsync(state, step, key, vertex, async mount =>
             {
-                var copies = Directory.CreateTempSubdirectory("kiln-bind-").FullName;
+                // Only a RUN with bind mounts needs a scratch directory: no I/O is added to every other RUN.
+                var copies = binds.Count > 0 ? Directory.CreateTempSubdirectory("kiln-bind-").FullName : null;
                 try
                 {
                     var running = mounts.ToImmutable().ToBuilder();
                     foreach (var (index, operation) in binds)
                     {
-                        var root = Path.Combine(copies, index.ToString(CultureInfo.InvariantCulture));
+                        var root = Path.Combine(copies!, index.ToString(CultureInfo.InvariantCulture));
                         Directory.CreateDirectory(root);
                         await Port(session.Ports.Files).CopyAsync(operation, root, cancellationToken).ConfigureAwait(false);
                         running[index] = running[index] with { HostPath = Path.Combine(root, BindCopyName.TrimStart('/')) };
@@ -204,7 +205,10 @@ internal sealed class StageBuilder(BuildSession session)
                 }
                 finally
                 {
-                    Directory.Delete(copies, recursive: true);
+                    if (copies is not null)
+                    {
+                        Directory.Delete(copies, recursive: true);
+                    }
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
