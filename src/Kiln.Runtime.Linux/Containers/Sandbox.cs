@@ -71,6 +71,7 @@ public sealed class Sandbox : IDisposable
         var user = await UserResolver.ResolveAsync(RootPath, run.User, cancellationToken).ConfigureAwait(false);
         var bundle = Path.Combine(Mount.Directory, "bundle-" + number.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(bundle);
+        string? secrets = null;
         try
         {
             var hosts = Path.Combine(bundle, "hosts");
@@ -78,8 +79,8 @@ public sealed class Sandbox : IDisposable
             var resolvConf = Path.Combine(bundle, "resolv.conf");
             await File.WriteAllTextAsync(resolvConf, ResolvConf(), cancellationToken).ConfigureAwait(false);
             var binds = await RunFiles.WriteAsync(bundle, run.Files, cancellationToken).ConfigureAwait(false);
-            binds = binds.AddRange(await WriteSecretsAsync(bundle, run.Secrets, cancellationToken).ConfigureAwait(false));
-
+            (var secretBinds, secrets) = await WriteSecretsAsync(bundle, run.Secrets, cancellationToken).ConfigureAwait(false);
+            binds = binds.AddRange(secretBinds);
             var spec = RuntimeSpec.Create(new SandboxSpec
             {
                 RootPath = RootPath,
@@ -111,20 +112,26 @@ public sealed class Sandbox : IDisposable
         }
         finally
         {
-            DeleteBundle(bundle);
+            if (secrets is not null)
+            {
+                Directory.Delete(secrets, recursive: true);
+            }
+
+            Directory.Delete(bundle, recursive: true);
         }
     }
 
     /// <summary>
-    /// Writes each secret with its mode and owner into a 0700 directory of the bundle, on a tmpfs of its own when the
-    /// host has <c>/dev/shm</c> (a secret should not touch the disk, as BuildKit keeps its secrets in memory); returns
-    /// the read-only binds that show them. The directory goes with the bundle.
+    /// Writes each secret with its mode and owner into a 0700 directory on a tmpfs of its own when the host has
+    /// <c>/dev/shm</c> (a secret should not touch the disk, as BuildKit keeps its secrets in memory), else in the
+    /// bundle; returns the read-only binds that show them and the directory for the caller to remove.
     /// </summary>
-    private static async Task<ImmutableArray<ReadOnlyBind>> WriteSecretsAsync(string bundle, ImmutableArray<SecretFile> secrets, CancellationToken cancellationToken)
+    private static async Task<(ImmutableArray<ReadOnlyBind> Binds, string? Directory)> WriteSecretsAsync(
+        string bundle, ImmutableArray<SecretFile> secrets, CancellationToken cancellationToken)
     {
         if (secrets.IsDefaultOrEmpty)
         {
-            return [];
+            return ([], null);
         }
 
         if (OperatingSystem.IsWindows())
@@ -132,17 +139,11 @@ public sealed class Sandbox : IDisposable
             throw new PlatformNotSupportedException("containers run on Linux only");
         }
 
-        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        var directory = Directory.Exists("/dev/shm") ? CreateInShm() : Path.Combine(bundle, "secrets");
-        Directory.CreateDirectory(directory);
-        File.SetUnixFileMode(directory, owner);
-        var link = Path.Combine(bundle, "secrets-dir");
-        if (!directory.StartsWith(bundle, StringComparison.Ordinal))
-        {
-            // Remembered in the bundle so that the bundle's removal finds it (see DeleteBundle).
-            await File.WriteAllTextAsync(link, directory, cancellationToken).ConfigureAwait(false);
-        }
-
+        var directory = System.IO.Directory.Exists("/dev/shm")
+            ? Path.Combine("/dev/shm", "kiln-secrets-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)))
+            : Path.Combine(bundle, "secrets");
+        System.IO.Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var binds = ImmutableArray.CreateBuilder<ReadOnlyBind>();
         for (var i = 0; i < secrets.Length; i++)
         {
@@ -157,21 +158,7 @@ public sealed class Sandbox : IDisposable
             binds.Add(new ReadOnlyBind(path, secrets[i].Target));
         }
 
-        return binds.ToImmutable();
-
-        static string CreateInShm() => Path.Combine("/dev/shm", "kiln-secrets-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
-    }
-
-    /// <summary>Removes a run's bundle, and the secrets directory it names when that lives outside it.</summary>
-    private static void DeleteBundle(string bundle)
-    {
-        var link = Path.Combine(bundle, "secrets-dir");
-        if (File.Exists(link) && File.ReadAllText(link) is { Length: > 0 } secrets && Directory.Exists(secrets))
-        {
-            Directory.Delete(secrets, recursive: true);
-        }
-
-        Directory.Delete(bundle, recursive: true);
+        return (binds.ToImmutable(), directory);
     }
 
     /// <summary>
