@@ -6,16 +6,18 @@ namespace Kiln.Build.Ports;
 
 /// <summary>
 /// A <c>RUN --mount</c> the executor sets up for one run, at an absolute <paramref name="Target"/>: a cache mount (a
-/// directory kept between builds under <paramref name="CacheId"/>), a tmpfs, or a bind of a copy of files from the
-/// context, a stage or an image (<see cref="HostPath"/>). None of their content reaches the layer.
+/// directory kept between builds), a tmpfs, a bind of a copy of files from the context, a stage or an image
+/// (<see cref="HostPath"/>), a secret or an ssh agent. None of their content reaches the layer.
 /// </summary>
+/// <param name="Id">What the mount names: the cache directory's id (default the target), the <c>--secret</c>, or
+/// the <c>--ssh</c> agent ("default" when not given); null for tmpfs and bind.</param>
 /// <param name="Mode">Permission bits of a new cache directory (BuildKit's default 0755).</param>
 /// <param name="SizeLimit">tmpfs size= in bytes; null = the kernel's default.</param>
 public sealed record ExecMount(
     MountType Type,
     string Target,
     bool ReadOnly,
-    string? CacheId,
+    string? Id,
     MountSharing Sharing,
     uint Mode,
     uint Uid,
@@ -31,14 +33,8 @@ public sealed record ExecMount(
     /// <summary>bind: the content digest of what is bound (as COPY digests its sources), for the cache key.</summary>
     public Kiln.Oci.Digest? SourceDigest { get; init; }
 
-    /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded).</summary>
+    /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded); ssh: the agent's socket.</summary>
     public string? HostPath { get; init; }
-
-    /// <summary>secret: the id of the <c>--secret</c> it shows.</summary>
-    public string? SecretId { get; init; }
-
-    /// <summary>ssh: the id of the <c>--ssh</c> agent it shows ("default" when not given).</summary>
-    public string? SshId { get; init; }
 
     /// <summary>secret: env= (also shown as this variable); <see cref="Target"/> is empty when it is shown only so.</summary>
     public string? SecretEnv { get; init; }
@@ -57,8 +53,8 @@ public sealed record ExecMount(
     {
         MountType.Tmpfs => string.Create(CultureInfo.InvariantCulture, $"tmpfs target={Target} ro={ReadOnly} size={SizeLimit}"),
         MountType.Bind => string.Create(CultureInfo.InvariantCulture, $"bind target={Target} ro={ReadOnly} from={From} source={Source} content={SourceDigest}"),
-        MountType.Ssh => string.Create(CultureInfo.InvariantCulture, $"ssh target={Target} id={SshId} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
-        MountType.Secret => string.Create(CultureInfo.InvariantCulture, $"secret target={Target} id={SecretId} env={SecretEnv} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={CacheId} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
+        MountType.Ssh => string.Create(CultureInfo.InvariantCulture, $"ssh target={Target} id={Id} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
+        MountType.Secret => string.Create(CultureInfo.InvariantCulture, $"secret target={Target} id={Id} env={SecretEnv} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={Id} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
     };
 }

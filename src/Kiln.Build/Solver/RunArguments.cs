@@ -63,9 +63,9 @@ internal static partial class RunArguments
                 var socket = !string.IsNullOrEmpty(mount.Target) ? Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target)
                     : "/run/buildkit/ssh_agent." + agents.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 agents++;
-                mounts.Add(new ExecMount(MountType.Ssh, socket, false, null, MountSharing.Shared, mount.Mode ?? DefaultSshMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
+                var agent = string.IsNullOrEmpty(mount.Id) ? "default" : mount.Id;
+                mounts.Add(new ExecMount(MountType.Ssh, socket, false, agent, MountSharing.Shared, mount.Mode ?? DefaultSshMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
                 {
-                    SshId = string.IsNullOrEmpty(mount.Id) ? "default" : mount.Id,
                     Required = mount.Required,
                 });
                 continue;
@@ -110,9 +110,8 @@ internal static partial class RunArguments
         var target = !string.IsNullOrEmpty(mount.Target) ? Config.ImageConfigBuilder.JoinWorkdir(workingDir, mount.Target)
             : !string.IsNullOrEmpty(mount.Env) ? string.Empty
             : "/run/secrets/" + id;
-        return new ExecMount(MountType.Secret, target, true, null, MountSharing.Shared, mount.Mode ?? DefaultSecretMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
+        return new ExecMount(MountType.Secret, target, true, id, MountSharing.Shared, mount.Mode ?? DefaultSecretMode, mount.Uid ?? 0, mount.Gid ?? 0, null)
         {
-            SecretId = id,
             SecretEnv = string.IsNullOrEmpty(mount.Env) ? null : mount.Env,
             Required = mount.Required,
         };

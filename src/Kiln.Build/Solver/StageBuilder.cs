@@ -234,9 +234,9 @@ internal sealed class StageBuilder(BuildSession session)
         {
             if (mount.Type == MountType.Ssh)
             {
-                if (!session.Request.SshAgents.TryGetValue(mount.SshId!, out var socket))
+                if (!session.Request.SshAgents.TryGetValue(mount.Id!, out var socket))
                 {
-                    LeaveOut(mount, $"ssh agent {mount.SshId}", $"--ssh {mount.SshId}[=SOCKET]");
+                    LeaveOut(mount, $"ssh agent {mount.Id}", $"--ssh {mount.Id}[=SOCKET]");
                     continue;
                 }
 
@@ -256,9 +256,9 @@ internal sealed class StageBuilder(BuildSession session)
                 continue;
             }
 
-            if (!session.Request.Secrets.TryGetValue(mount.SecretId!, out var value))
+            if (!session.Request.Secrets.TryGetValue(mount.Id!, out var value))
             {
-                LeaveOut(mount, $"secret {mount.SecretId}", $"--secret id={mount.SecretId},src=FILE (or env=VARIABLE)");
+                LeaveOut(mount, $"secret {mount.Id}", $"--secret id={mount.Id},src=FILE (or env=VARIABLE)");
                 continue;
             }
 

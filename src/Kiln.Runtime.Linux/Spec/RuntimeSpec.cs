@@ -67,7 +67,7 @@ public static class RuntimeSpec
         foreach (var volume in sandbox.Volumes.IsDefault ? [] : sandbox.Volumes)
         {
             var access = volume.ReadOnly ? "ro" : "rw";
-            if (volume.HostDirectory is { } host)
+            if (volume.HostPath is { } host)
             {
                 mounts.Add(new(volume.Target, "bind", host, ["rbind", access]));
             }

@@ -152,11 +152,11 @@ public sealed class RunArgumentsTests
         var secrets = RunArguments.Mounts(Run("RUN --mount=type=secret,id=token --mount=type=secret,target=conf/npmrc,mode=0440,uid=1 --mount=type=secret,id=aws,env=AWS,required ls"), "/src");
         Assert.Equal(
             [("token", "/run/secrets/token", null, false, RunArguments.DefaultSecretMode, 0u), ("npmrc", "/src/conf/npmrc", null, false, 0x120u, 1u), ("aws", "", "AWS", true, RunArguments.DefaultSecretMode, 0u)],
-            secrets.Select(m => (m.SecretId, m.Target, m.SecretEnv, m.Required, m.Mode, m.Uid)).ToArray());
+            secrets.Select(m => (m.Id, m.Target, m.SecretEnv, m.Required, m.Mode, m.Uid)).ToArray());
         var agents = RunArguments.Mounts(Run("RUN --mount=type=ssh --mount=type=ssh,id=work,required --mount=type=ssh,target=agent.sock ls"), "/src");
         Assert.Equal(
             [("default", "/run/buildkit/ssh_agent.0", false), ("work", "/run/buildkit/ssh_agent.1", true), ("default", "/src/agent.sock", false)],
-            agents.Select(m => (m.SshId, m.Target, m.Required)).ToArray());
+            agents.Select(m => (m.Id, m.Target, m.Required)).ToArray());
         var from = Assert.Single(RunArguments.Mounts(Run("RUN --mount=type=bind,from=localhost/busybox:latest,source=/bin,target=/b,rw ls"), "/"));
         Assert.Equal(("/b", "/bin", "localhost/busybox:latest", false), (from.Target, from.Source, from.From, from.ReadOnly));
     }

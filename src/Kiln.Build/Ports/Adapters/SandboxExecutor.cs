@@ -56,7 +56,7 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                     MountSharing.Private => CacheSharing.Private,
                     _ => CacheSharing.Shared,
                 };
-                var lease = await caches.AcquireAsync(mount.CacheId ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
+                var lease = await caches.AcquireAsync(mount.Id ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
                 leases.Add(lease);
                 volumes.Add(new RunVolume(mount.Target, lease.Directory, mount.ReadOnly));
             }
