@@ -149,11 +149,7 @@ public sealed class Sandbox : IDisposable
         {
             var path = Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture));
             await File.WriteAllBytesAsync(path, secrets[i].Content.AsMemory().ToArray(), cancellationToken).ConfigureAwait(false);
-            File.SetUnixFileMode(path, secrets[i].Mode);
-            if (Native.Libc.Chown(path, secrets[i].Uid, secrets[i].Gid) != 0)
-            {
-                throw Native.Errno.Last("chown", path);
-            }
+            Native.FileOwnership.Set(path, secrets[i].Mode, secrets[i].Uid, secrets[i].Gid);
 
             binds.Add(new ReadOnlyBind(path, secrets[i].Target));
         }

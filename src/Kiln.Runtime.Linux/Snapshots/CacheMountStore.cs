@@ -111,19 +111,7 @@ public sealed class CacheMountStore
 
     private static void Create(string directory, UnixFileMode mode, uint uid, uint gid)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("cache mounts need Linux");
-        }
-
         Directory.CreateDirectory(directory);
-        File.SetUnixFileMode(directory, mode);
-        if (uid != 0 || gid != 0)
-        {
-            if (Native.Libc.Chown(directory, uid, gid) != 0)
-            {
-                throw Native.Errno.Last("chown", directory);
-            }
-        }
+        Native.FileOwnership.Set(directory, mode, uid, gid);
     }
 }
