@@ -96,6 +96,9 @@ public static class CopySourceDigest
 
     private sealed class DigestVisitor(Encoder encoder, CopySourceRoot source, CopyRequest request, CopyDigestOptions options) : ISourceVisitor
     {
+        /// <summary>What <see cref="PrepareFilesAsync"/> found for a directory's regular files.</summary>
+        private readonly Dictionary<SourceEntry, FileContent> _prepared = new(ReferenceEqualityComparer.Instance);
+
         public ValueTask EnterDirectoryAsync(SourceEntry directory, CancellationToken cancellationToken)
         {
             Header(directory);
@@ -104,23 +107,38 @@ public static class CopySourceDigest
 
         public ValueTask LeaveDirectoryAsync(SourceEntry directory, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+        /// <summary>Reads and hashes the files the stat cache does not know, on several threads.</summary>
+        public ValueTask PrepareFilesAsync(IReadOnlyList<SourceEntry> files, CancellationToken cancellationToken)
+        {
+            _prepared.Clear();
+            var regular = files.Where(f => f.Stat.IsRegularFile).ToArray();
+            var contents = new FileContent[regular.Length];
+            ParallelFiles.For(regular.Length, i => contents[i] = Content(regular[i], cancellationToken), cancellationToken);
+            for (var i = 0; i < regular.Length; i++)
+            {
+                _prepared[regular[i]] = contents[i];
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
         public ValueTask VisitAsync(SourceEntry entry, CancellationToken cancellationToken)
         {
             var stat = entry.Stat;
             if (stat.IsRegularFile)
             {
-                // An unchanged file needs no reading, and none of llistxattr either when the cache knows it had no attributes.
-                var key = source.Path + "/" + entry.PhysicalPath;
-                byte[]? hit = null;
-                var hasXattrs = true;
-                if (options.Cache is { } cache && cache.TryGet(key, stat, out var cached, out hasXattrs))
+                if (!_prepared.Remove(entry, out var content))
                 {
-                    hit = cached;
+                    content = Content(entry, cancellationToken);
                 }
 
-                var xattrs = hit is not null && !hasXattrs ? [] : Xattrs.Read(entry.ProcPath);
-                Header(entry, xattrs);
-                encoder.Bytes(hit ?? ContentHash(entry, key, xattrs.Length > 0, cancellationToken));
+                if (content.Read)
+                {
+                    options.OnContentRead?.Invoke(entry.PhysicalPath);
+                }
+
+                Header(entry, content.Xattrs);
+                encoder.Bytes(content.Hash);
                 return ValueTask.CompletedTask;
             }
 
@@ -136,6 +154,20 @@ public static class CopySourceDigest
             }
 
             return ValueTask.CompletedTask;
+        }
+
+        /// <summary>A regular file's attributes and content hash; safe to call for several files at once.</summary>
+        private FileContent Content(SourceEntry entry, CancellationToken cancellationToken)
+        {
+            // An unchanged file needs no reading, and none of llistxattr either when the cache knows it had no attributes.
+            var key = source.Path + "/" + entry.PhysicalPath;
+            if (options.Cache is { } cache && cache.TryGet(key, entry.Stat, out var cached, out var hasXattrs))
+            {
+                return new FileContent(cached, hasXattrs ? Xattrs.Read(entry.ProcPath) : [], Read: false);
+            }
+
+            var xattrs = Xattrs.Read(entry.ProcPath);
+            return new FileContent(ContentHash(entry, key, xattrs.Length > 0, cancellationToken), xattrs, Read: true);
         }
 
         private void Header(SourceEntry entry) => Header(entry, Xattrs.Read(entry.ProcPath));
@@ -163,7 +195,6 @@ public static class CopySourceDigest
         /// </remarks>
         private byte[] ContentHash(SourceEntry entry, string key, bool hasXattrs, CancellationToken cancellationToken)
         {
-            options.OnContentRead?.Invoke(entry.PhysicalPath);
             var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
             using var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath);
             var opened = FileStat.OfHandle(handle);
@@ -196,5 +227,8 @@ public static class CopySourceDigest
 
             return result;
         }
+
+        /// <param name="Read">Whether the content was read (not known from the stat cache).</param>
+        private sealed record FileContent(byte[] Hash, ImmutableArray<(string Name, byte[] Value)> Xattrs, bool Read);
     }
 }

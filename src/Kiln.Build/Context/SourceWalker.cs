@@ -34,6 +34,10 @@ internal static class SourceWalker
         ISourceVisitor visitor,
         CancellationToken cancellationToken)
     {
+        // The listing first, each name with its stat and ignore result, so that the directory's files reach the
+        // visitor together (PrepareFilesAsync) before they are visited one by one.
+        var children = new List<(SourceEntry Entry, PatternMatchInfo Info, bool Ignored)>();
+        var files = new List<SourceEntry>();
         foreach (var name in DirectoryListing.List(directory))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,9 +62,24 @@ internal static class SourceWalker
 
             var linkTarget = stat.IsSymbolicLink ? RootDirectory.ReadLink(directory, name, "/" + childPhysical) : null;
             var entry = new SourceEntry(childRelative, name, stat, directory, childPhysical, linkTarget);
+            children.Add((entry, childInfo, ignored));
             if (!stat.IsDirectory)
             {
-                await FlushAsync(pending, visitor, cancellationToken).ConfigureAwait(false);
+                files.Add(entry);
+            }
+        }
+
+        if (files.Count > 0)
+        {
+            await FlushAsync(pending, visitor, cancellationToken).ConfigureAwait(false);
+            await visitor.PrepareFilesAsync(files, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (entry, childInfo, ignored) in children)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!entry.Stat.IsDirectory)
+            {
                 await visitor.VisitAsync(entry, cancellationToken).ConfigureAwait(false);
                 continue;
             }
@@ -71,9 +90,9 @@ internal static class SourceWalker
                 await FlushAsync(pending, visitor, cancellationToken).ConfigureAwait(false);
             }
 
-            using (var child = DirectoryListing.OpenChild(directory, name, childPhysical))
+            using (var child = DirectoryListing.OpenChild(directory, entry.Name, entry.PhysicalPath))
             {
-                await WalkDirectoryAsync(ignore, child, childPhysical, childRelative, childInfo, pending, visitor, cancellationToken).ConfigureAwait(false);
+                await WalkDirectoryAsync(ignore, child, entry.PhysicalPath, entry.RelativePath, childInfo, pending, visitor, cancellationToken).ConfigureAwait(false);
             }
 
             if (pending.Count > 0 && ReferenceEquals(pending[^1], entry))

@@ -20,6 +20,9 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
     private readonly Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>> _links;
     private readonly Stack<(SafeFileHandle Handle, ImmutableArray<string> Physical, bool Owned)> _targets = new();
 
+    /// <summary>Files <see cref="PrepareFilesAsync"/> has already copied, which their visit then skips.</summary>
+    private readonly HashSet<SourceEntry> _copied = new(ReferenceEqualityComparer.Instance);
+
     public CopyVisitor(
         TargetWriter writer,
         CopySourceRoot source,
@@ -69,8 +72,35 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask VisitAsync(SourceEntry entry, CancellationToken cancellationToken) =>
-        await CopyAsync(entry, entry.Name, cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Copies a directory's regular files on several threads. A file with other links is left to its visit, where
+    /// the links are made in order; so are symlinks and special files, which are few and cheap.
+    /// </summary>
+    public ValueTask PrepareFilesAsync(IReadOnlyList<SourceEntry> files, CancellationToken cancellationToken)
+    {
+        _copied.Clear();
+        var (target, physical, _) = _targets.Peek();
+        var plain = files.Where(f => f.Stat.IsRegularFile && f.Stat.LinkCount == 1).ToArray();
+        ParallelFiles.For(
+            plain.Length,
+            i =>
+            {
+                var display = Display(physical, plain[i].Name);
+                TargetWriter.Prepare(target, plain[i].Name, wantDirectory: false, display);
+                CopyRegularFile(target, plain[i].Name, plain[i], display);
+            },
+            cancellationToken);
+        _copied.UnionWith(plain);
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask VisitAsync(SourceEntry entry, CancellationToken cancellationToken)
+    {
+        if (!_copied.Remove(entry))
+        {
+            await CopyAsync(entry, entry.Name, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Copies one non-directory entry into the current target directory under <paramref name="targetName"/>.</summary>
     public async Task CopyAsync(SourceEntry entry, string targetName, CancellationToken cancellationToken)
@@ -94,17 +124,12 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                using (var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath))
-                {
-                    _writer.CopyFile(target, targetName, handle, display);
-                }
-
+                CopyRegularFile(target, targetName, entry, display);
                 if (stat.LinkCount > 1)
                 {
                     _links[key] = physical.Add(targetName);
                 }
 
-                FinishEntry(target, targetName, entry, LinuxFlags.SIfReg, display);
                 break;
             case LinuxFlags.SIfLnk:
                 _writer.CreateSymlink(target, targetName, entry.LinkTarget ?? string.Empty, display);
@@ -135,6 +160,16 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
                 handle.Dispose();
             }
         }
+    }
+
+    private void CopyRegularFile(SafeFileHandle target, string targetName, SourceEntry entry, string display)
+    {
+        using (var handle = DirectoryListing.OpenFileForRead(entry.Parent, entry.Name, entry.PhysicalPath))
+        {
+            _writer.CopyFile(target, targetName, handle, display);
+        }
+
+        FinishEntry(target, targetName, entry, LinuxFlags.SIfReg, display);
     }
 
     private void FinishEntry(SafeFileHandle target, string name, SourceEntry entry, uint type, string display)

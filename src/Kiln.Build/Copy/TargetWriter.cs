@@ -17,6 +17,7 @@ internal sealed class TargetWriter
 {
     private const int CopyBufferSize = 128 * 1024;
     private readonly List<string> _warnings = [];
+    private int _entries;
 
     public TargetWriter(RootDirectory root, CopyOptions options)
     {
@@ -32,11 +33,27 @@ internal sealed class TargetWriter
     /// <summary>SOURCE_DATE_EPOCH-style fixed time for every entry, in ns since the epoch; null keeps source times.</summary>
     public long? TimestampNanoseconds { get; }
 
-    public int Entries { get; private set; }
+    /// <summary>How many entries were made; files may be made on several threads at once.</summary>
+    public int Entries => Volatile.Read(ref _entries);
 
-    public ImmutableArray<string> Warnings => [.. _warnings];
+    public ImmutableArray<string> Warnings
+    {
+        get
+        {
+            lock (_warnings)
+            {
+                return [.. _warnings];
+            }
+        }
+    }
 
-    public void Warn(string warning) => _warnings.Add(warning);
+    public void Warn(string warning)
+    {
+        lock (_warnings)
+        {
+            _warnings.Add(warning);
+        }
+    }
 
     /// <summary>
     /// mkdir -p inside the root (fsutil's MkdirAll): each missing directory is created 0755, owned by
@@ -67,7 +84,7 @@ internal sealed class TargetWriter
             if (stat is null)
             {
                 Check(Libc.Mkdirat(parent, location.Name, 0x1ED), "mkdir", location.RelativePath);
-                Entries++;
+                Interlocked.Increment(ref _entries);
                 if (owner is { } o)
                 {
                     Chown(parent, location.Name, o, location.RelativePath);
@@ -124,7 +141,7 @@ internal sealed class TargetWriter
     {
         await using var file = new BlockingFileStream(CreateFile(directory, name, display), FileAccess.Write);
         await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
-        Entries++;
+        Interlocked.Increment(ref _entries);
     }
 
     /// <summary>A new file with the data of an open regular file, copied by the kernel (<see cref="FileCopy"/>).</summary>
@@ -132,7 +149,7 @@ internal sealed class TargetWriter
     {
         using var file = CreateFile(directory, name, display);
         FileCopy.Copy(source, file, "/" + display);
-        Entries++;
+        Interlocked.Increment(ref _entries);
     }
 
     private static SafeFileHandle CreateFile(SafeFileHandle directory, string name, string display)
@@ -145,19 +162,19 @@ internal sealed class TargetWriter
     {
         // 0700 until the entry's own mode is applied after its contents (a read-only source directory must still fill).
         Check(Libc.Mkdirat(directory, name, 0x1C0), "mkdir", display);
-        Entries++;
+        Interlocked.Increment(ref _entries);
     }
 
     public void CreateSymlink(SafeFileHandle directory, string name, string target, string display)
     {
         Check(Libc.Symlinkat(target, directory, name), "symlink", display);
-        Entries++;
+        Interlocked.Increment(ref _entries);
     }
 
     public void CreateHardLink(SafeFileHandle fromDirectory, string fromName, SafeFileHandle directory, string name, string display)
     {
         Check(Libc.Linkat(fromDirectory, fromName, directory, name, 0), "link", display);
-        Entries++;
+        Interlocked.Increment(ref _entries);
     }
 
     /// <summary>Creates a FIFO or (as root) a device node; returns false when it had to be skipped.</summary>
@@ -171,7 +188,7 @@ internal sealed class TargetWriter
 
         var device = type == LinuxFlags.SIfIfo ? 0 : LinuxFlags.MakeDevice(major, minor);
         Check(Libc.Mknodat(directory, name, type | 0x180, device), "mknod", display);
-        Entries++;
+        Interlocked.Increment(ref _entries);
         return true;
     }
 

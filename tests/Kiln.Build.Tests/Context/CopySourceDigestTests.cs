@@ -146,6 +146,50 @@ public sealed class CopySourceDigestTests
     }
 
     [Fact]
+    public async Task Files_hashed_on_several_threads_are_encoded_in_walk_order()
+    {
+        // Enough files in one directory for ParallelFiles to use threads; the reads are reported as the entries are
+        // encoded, so their order is the encoding's.
+        using var w = new CopyWorkspace();
+        var names = Enumerable.Range(0, 30).Select(i => $"src/f{i:D2}").ToArray();
+        foreach (var name in names)
+        {
+            w.File(name, name);
+        }
+
+        var request = CopyWorkspace.CopyOf("/app/", "src");
+        var reads = new List<string>();
+        var cache = await FileDigestCache.OpenAsync(Path.Join(w.Root, "cache"), CancellationToken.None);
+        cache.RacyWindowNanoseconds = 0;
+        var cold = await DigestAsync(w, request, new CopyDigestOptions { Cache = cache, OnContentRead = reads.Add });
+        Assert.Equal(names, reads);
+
+        // The same digest from the stat cache (nothing read) and without it; a change to one file changes it.
+        reads.Clear();
+        Assert.Equal(cold, await DigestAsync(w, request, new CopyDigestOptions { Cache = cache, OnContentRead = reads.Add }));
+        Assert.Empty(reads);
+        Assert.Equal(cold, await DigestAsync(w, request));
+        File.WriteAllText(Path.Join(w.Context, "src/f17"), "changed");
+        Assert.NotEqual(cold, await DigestAsync(w, request, new CopyDigestOptions { Cache = cache, OnContentRead = reads.Add }));
+        Assert.Equal(["src/f17"], reads);
+    }
+
+    [Fact]
+    public async Task Encoding_of_a_directory_of_many_files_is_pinned()
+    {
+        // Taken with the files hashed one by one, before they were hashed on several threads.
+        using var w = new CopyWorkspace();
+        for (var i = 0; i < 12; i++)
+        {
+            w.File($"src/f{i:D2}", new string('x', i));
+        }
+
+        w.Dir("src", 0x1ED);
+        var digest = await DigestAsync(w, CopyWorkspace.CopyOf("/d/", "src"), new CopyDigestOptions { Owner = new CopyOwner(0, 0) });
+        Assert.Equal("sha256:9184f0134d579d6c5bd5f7cec0512dfe97efd64d53482aebc0b9e566f776821d", digest.ToString());
+    }
+
+    [Fact]
     public async Task Encoding_is_pinned()
     {
         // Version 1 of the encoding: changing it must be deliberate (bump CopySourceDigest.Version).

@@ -314,6 +314,55 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task A_directory_of_many_files_copies_each_entry_right_though_its_files_are_copied_on_several_threads()
+    {
+        // More files than ParallelFiles copies on one thread, mixed with the entries copied in order: hard links, a
+        // symlink, a FIFO and a subdirectory.
+        using var w = new CopyWorkspace();
+        var expected = new List<string> { "/many d 0755" };
+        for (var i = 0; i < 40; i++)
+        {
+            var name = $"f{i:D2}";
+            var mode = i % 3 == 0 ? 0x1ED : i % 3 == 1 ? 0x1A4 : 0x180;
+            w.File($"src/{name}", name, mode);
+            File.SetLastWriteTimeUtc(Path.Join(w.Context, "src", name), new DateTime(2001, 1, 1, 0, 0, i, DateTimeKind.Utc));
+            expected.Add($"/many/{name} f {Convert.ToString(mode, 8).PadLeft(4, '0')} ={name}");
+        }
+
+        var linked = w.File("src/h1", "linked");
+        Prerequisites.Run("ln", w.Context, linked, Path.Join(w.Context, "src/h2"));
+        w.Symlink("src/s", "f00");
+        Prerequisites.Run("mkfifo", w.Context, Path.Join(w.Context, "src/p"));
+        w.File("src/sub/inner", "I");
+        expected.AddRange(["/many/h1 f 0644 =linked", "/many/h2 f 0644 =linked", "/many/p o 0644", "/many/s l 0777 -> f00", "/many/sub d 0755", "/many/sub/inner f 0644 =I"]);
+
+        var result = await w.RunAsync(CopyOf("/many", "src"));
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), w.Tree(owners: false));
+        Assert.Equal(expected.Count, result.Entries);
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal(new DateTime(2001, 1, 1, 0, 0, i, DateTimeKind.Utc), File.GetLastWriteTimeUtc(Path.Join(w.Target, $"many/f{i:D2}")));
+        }
+
+        Assert.Equal(FileStat.OfPath(Path.Join(w.Target, "many/h1"))!.Value.Inode, FileStat.OfPath(Path.Join(w.Target, "many/h2"))!.Value.Inode);
+    }
+
+    [Fact]
+    public async Task A_failure_among_files_copied_on_several_threads_is_reported_as_itself()
+    {
+        using var w = new CopyWorkspace();
+        for (var i = 0; i < 20; i++)
+        {
+            w.File($"src/f{i:D2}", "x");
+        }
+
+        Directory.CreateDirectory(Path.Join(w.Target, "d/f07"));
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/d/", "src")));
+        Assert.Equal("cannot replace to directory /d/f07 with file", error.Message);
+    }
+
+    [Fact]
     public async Task Heredoc_source_is_a_0644_file()
     {
         using var w = new CopyWorkspace();
