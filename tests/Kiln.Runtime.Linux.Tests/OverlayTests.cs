@@ -233,6 +233,41 @@ public sealed class OverlayTests
         Assert.Empty(store.Mounts());
     }
 
+    /// <summary>
+    /// A writable overlay is volatile, by either mount API: its unmount does not wait for the disk, and neither does
+    /// an fsync inside it; Sandbox.CommitAsync syncs the upper instead (SnapshotDurabilityTests).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Writable_overlays_are_volatile_and_read_only_ones_are_not(bool legacy)
+    {
+        Tool.RequireRoot();
+        using var store = new TestStore();
+        var lower = Path.Combine(store.Path, "lower");
+        Directory.CreateDirectory(lower);
+        OverlayMount.ForceLegacyMount = legacy;
+        try
+        {
+            using (var writable = OverlayMount.Create(store.Snapshots, [lower], readOnly: false))
+            {
+                Assert.Equal(legacy, writable.UsedLegacyMount);
+                Assert.True(writable.Volatile);
+                Assert.Contains("volatile", SuperOptions(writable.MergedPath), StringComparison.Ordinal);
+            }
+
+            using var readOnly = OverlayMount.Create(store.Snapshots, [lower], readOnly: true);
+            Assert.False(readOnly.Volatile);
+            Assert.DoesNotContain("volatile", SuperOptions(readOnly.MergedPath), StringComparison.Ordinal);
+        }
+        finally
+        {
+            OverlayMount.ForceLegacyMount = false;
+        }
+
+        Assert.Empty(store.Mounts());
+    }
+
     [Fact]
     public void Stale_mounts_of_a_dead_process_are_cleaned()
     {
@@ -269,4 +304,8 @@ public sealed class OverlayTests
 
         return entries;
     }
+
+    /// <summary>The filesystem's own options (the last field of its /proc/self/mountinfo line).</summary>
+    private static string SuperOptions(string mountPoint) =>
+        File.ReadLines("/proc/self/mountinfo").Single(line => line.Split(' ')[4] == mountPoint).Split(' ')[^1];
 }

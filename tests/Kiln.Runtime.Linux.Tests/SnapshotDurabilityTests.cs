@@ -24,7 +24,10 @@ public sealed class SnapshotDurabilityTests
         }
     }
 
-    /// <summary>A step's upper becomes its layer's snapshot after the overlay's unmount, which syncs the upper's filesystem.</summary>
+    /// <summary>
+    /// A step's upper becomes its layer's snapshot only once synced: its overlay is volatile, so the unmount leaves
+    /// the data in the page cache, and the commit's syncfs writes it.
+    /// </summary>
     [Fact]
     public async Task A_steps_upper_is_on_disk_when_it_becomes_a_snapshot()
     {

@@ -257,36 +257,15 @@ public sealed class SnapshotStore
             }
 
             // On disk before it has its name: a power loss must leave no snapshot rather than one with holes,
-            // which every later build would use as it is. (A step's upper, adopted below, was synced by its unmount:
-            // unmounting an overlay syncs its upper filesystem.)
-            SyncFilesystem(temp);
+            // which every later build would use as it is. (A step's upper is synced by Sandbox.CommitAsync before it
+            // is adopted below.)
+            FilesystemSync.Sync(temp);
             Directory.Move(temp, directory);
         }
         catch
         {
             TryDelete(temp);
             throw;
-        }
-    }
-
-    private static void SyncFilesystem(string directory)
-    {
-        var fd = Libc.Open(directory, Libc.ODirectory | Libc.OCloExec, 0);
-        if (fd < 0)
-        {
-            throw Errno.Last("open", directory);
-        }
-
-        try
-        {
-            if (Libc.Syncfs(fd) != 0)
-            {
-                throw Errno.Last("syncfs", directory);
-            }
-        }
-        finally
-        {
-            _ = Libc.Close(fd);
         }
     }
 
