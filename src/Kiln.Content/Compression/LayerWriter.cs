@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Security.Cryptography;
+using Kiln.Content.Store;
 using Kiln.Oci;
 using ZstdSharp;
 
@@ -155,7 +156,10 @@ public static class LayerWriter
 
     private static async Task<LayerBlob> CompressStreamingAsync(PipeReader reader, Stream destination, LayerWriterOptions options, CancellationToken cancellationToken)
     {
-        using var diffId = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        // An uncompressed blob is the tar itself, and its digest the diffID. The store's writer hashes what it
+        // writes: its digest is taken instead of hashing the same bytes twice (0.1 s of CPU for a 220 MB layer).
+        var storeHashes = options.Compression == LayerCompression.None && destination is IngestStream { Algorithm: "sha256" };
+        using var diffId = storeHashes ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var blob = new HashingWriteStream(destination);
         var compressor = CreateCompressor(blob, options);
         var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -225,24 +229,24 @@ public static class LayerWriter
         }
 
         await blob.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var diffDigest = Digest.FromSha256Hash(diffId.GetHashAndReset());
+        var diffDigest = diffId is null ? ((IngestStream)destination).CurrentDigest : Digest.FromSha256Hash(diffId.GetHashAndReset());
         var blobDigest = options.Compression == LayerCompression.None ? diffDigest : Digest.FromSha256Hash(blob.GetHashAndReset());
         var mediaType = options.Compression == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayer;
         return new LayerBlob(blobDigest, blob.BytesWritten, diffDigest, uncompressedSize, mediaType);
     }
 
-    private static async ValueTask FeedAsync(IncrementalHash diffId, Stream compressor, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private static async ValueTask FeedAsync(IncrementalHash? diffId, Stream compressor, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (!data.IsEmpty)
         {
-            diffId.AppendData(data.Span);
+            diffId?.AppendData(data.Span);
             await compressor.WriteAsync(data, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static Stream CreateCompressor(HashingWriteStream output, LayerWriterOptions options) => options.Compression switch
     {
-        // An uncompressed blob is the tar itself: its digest is the diffID, so it is hashed only once.
+        // An uncompressed blob is the tar itself: its digest is the diffID, hashed once (above).
         LayerCompression.None => output.WithoutHashing(),
 
         LayerCompression.Zstd => new CompressionStream(

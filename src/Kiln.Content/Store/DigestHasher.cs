@@ -32,5 +32,13 @@ internal sealed class DigestHasher : IDisposable
         return Digest.Parse($"{Algorithm}:{Convert.ToHexStringLower(buffer[..written])}");
     }
 
+    /// <summary>The digest of what was appended so far; appending may go on.</summary>
+    public Digest Current()
+    {
+        Span<byte> buffer = stackalloc byte[SHA512.HashSizeInBytes];
+        var written = _hash.GetCurrentHash(buffer);
+        return Digest.Parse($"{Algorithm}:{Convert.ToHexStringLower(buffer[..written])}");
+    }
+
     public void Dispose() => _hash.Dispose();
 }

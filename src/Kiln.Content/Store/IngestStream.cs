@@ -25,6 +25,22 @@ public sealed class IngestStream : Stream
         _hasher = DigestHasher.Create(algorithm);
     }
 
+    /// <summary>The algorithm this writer hashes with.</summary>
+    public string Algorithm => _hasher.Algorithm;
+
+    /// <summary>
+    /// The digest of the bytes written so far: what a writer of uncompressed content (a plain tar layer) takes as
+    /// its diffID, instead of hashing the same bytes a second time.
+    /// </summary>
+    public Digest CurrentDigest
+    {
+        get
+        {
+            EnsureOpen();
+            return _hasher.Current();
+        }
+    }
+
     /// <summary>The temp file, for tests and diagnostics.</summary>
     public string TempPath => _file.Name;
 

@@ -64,6 +64,42 @@ public sealed class LayerWriterTests
         }
     }
 
+    /// <summary>
+    /// A plain layer written into the store takes the store writer's hash as its diffID (one SHA-256 pass instead of
+    /// two); the digest must still be that of the bytes, as sha256sum computes it, over many pipe segments.
+    /// </summary>
+    [Fact]
+    public async Task A_plain_layer_written_into_the_store_has_the_digest_sha256sum_computes()
+    {
+        Prerequisites.RequireTool("sha256sum");
+        using var temp = new TempDirectory();
+        using var root = new TempRoot();
+        var content = root.Open();
+        var data = new byte[3 * 1024 * 1024 + 12345];
+        new Random(7).NextBytes(data);
+
+        LayerBlob blob;
+        var writer = await content.OpenWriterAsync(CancellationToken.None);
+        await using (writer.ConfigureAwait(false))
+        {
+            blob = await LayerWriter.WriteAsync(new RaggedStream(data, 3), writer, new LayerWriterOptions { Compression = LayerCompression.None }, CancellationToken.None);
+            await writer.CommitAsync(blob.Digest, blob.Size, CancellationToken.None);
+        }
+
+        var copy = temp.Combine("blob");
+        await using (var stored = await content.OpenReadAsync(blob.Digest, CancellationToken.None))
+        await using (var file = File.Create(copy))
+        {
+            await stored.CopyToAsync(file);
+        }
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(copy));
+        Assert.Equal("sha256:" + Sha256Sum(copy), blob.DiffId.ToString());
+        Assert.Equal(blob.DiffId, blob.Digest);
+        Assert.Equal(data.Length, blob.Size);
+        Assert.Equal(data.Length, blob.UncompressedSize);
+    }
+
     [Theory]
     [InlineData(1, 0x04)]
     [InlineData(6, 0x00)]
