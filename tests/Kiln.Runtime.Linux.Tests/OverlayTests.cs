@@ -138,6 +138,7 @@ public sealed class OverlayTests
         Assert.Empty(store.Snapshots.InUse());
         Assert.Single(store.Snapshots.Sweep(null));
         Assert.Empty(Directory.GetDirectories(store.Snapshots.LayersPath));
+        Assert.Empty(Directory.GetFiles(store.Snapshots.LayersPath, "*.boot")); // the mark goes with its snapshot
 
         using var again = await SandboxHarness.CreateAsync(store, image);
         Assert.Equal(1, again.UnpackedLayers);

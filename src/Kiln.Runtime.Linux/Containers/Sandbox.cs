@@ -172,31 +172,9 @@ public sealed class Sandbox : IDisposable
     {
         Mount.Unmount();
 
-        // The overlay is volatile (see OverlayMount): nothing of the upper is on disk yet. Its filesystem is synced
-        // while the layer is written from it, and both are done before the upper becomes a snapshot, which a power
-        // loss must never leave with holes.
-        var sync = Task.Run(() => Native.FilesystemSync.Sync(Mount.UpperPath), CancellationToken.None);
-        LayerBlob blob;
-        try
-        {
-            blob = await OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The diff's failure is the one to report; the sync must still end before the upper is deleted.
-            try
-            {
-                await sync.ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-            }
-
-            throw;
-        }
-
-        await sync.ConfigureAwait(false);
-
+        // The overlay is volatile (see OverlayMount) and the upper is not synced: the snapshot store marks it with
+        // this boot, and unpacks the layer again from its blob if a crash may have cut it short.
+        var blob = await OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken).ConfigureAwait(false);
         _snapshots.Adopt(Mount.UpperPath, blob.DiffId);
         return blob;
     }

@@ -25,9 +25,9 @@ namespace Kiln.Runtime.Linux.Overlay;
 /// metadata without data, would be lost in the layer.
 /// A writable overlay is <c>volatile</c> (Linux 5.10; without it on older kernels): its unmount does not sync the
 /// upper's filesystem, and an fsync inside the container returns without waiting for the disk, as under
-/// <c>eatmydata</c>. A step's upper is synced once, with syncfs, before it becomes a snapshot
-/// (<see cref="Containers.Sandbox.CommitAsync"/>); a step cut short by a crash is thrown away and run again, so
-/// the fsyncs of the commands inside it (dpkg makes one per file) only cost time.
+/// <c>eatmydata</c>. A step's upper becomes a snapshot marked with the boot it was made in, which a crash and
+/// reboot invalidates (<see cref="SnapshotStore"/>), and a step cut short by a crash is run again: the fsyncs of
+/// the commands inside it (dpkg makes one per file) would only cost time.
 /// </remarks>
 public sealed class OverlayMount : IDisposable
 {

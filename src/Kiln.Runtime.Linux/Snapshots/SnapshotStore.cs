@@ -20,9 +20,17 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// <c>layers/</c> is always complete; an interrupted extraction leaves only <c>tmp/</c> litter, removed the next
 /// time the store is opened with nobody extracting. Nothing is reference-counted on disk: "in use" is "someone
 /// holds the lock", which a killed process cannot leave behind.
+/// Durability: a snapshot gets its name without waiting for the disk. A syncfs would wait for every other writer's
+/// data on the filesystem too (seconds on a busy CI machine), and a step's files are rarely needed after a crash.
+/// Instead each snapshot is marked with the boot it was made in (<c>layers/&lt;hex&gt;.boot</c>, the kernel's
+/// boot_id, fsynced before the snapshot gets its name). Until the next boot the page cache is the truth; after a
+/// crash and reboot, a snapshot from an earlier boot may have holes, so it is removed and unpacked again from its
+/// blob, which the content store fsynced. (Snapshots without a mark were synced when they were made.)
 /// </remarks>
 public sealed class SnapshotStore
 {
+    private static readonly Lazy<string> CurrentBoot = new(() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim());
+
     private SnapshotStore(string path)
     {
         Path = path;
@@ -125,6 +133,7 @@ public sealed class SnapshotStore
             return false;
         }
 
+        MarkBoot(target);
         Directory.Move(directory, target);
         return true;
     }
@@ -165,11 +174,7 @@ public sealed class SnapshotStore
                 continue;
             }
 
-            // Out of layers/ first (a rename is atomic), then deleted at leisure: a crash in the middle of a big
-            // delete leaves temp litter, never a half layer under its diffID.
-            var doomed = System.IO.Path.Combine(TempPath, "rm-" + RandomName());
-            Directory.Move(directory, doomed);
-            Directory.Delete(doomed, recursive: true);
+            Remove(directory);
             removed.Add(diffId);
         }
 
@@ -202,7 +207,7 @@ public sealed class SnapshotStore
             // of them (a deadlock when they wait for this one). Each round asks for "shared" first instead.
             if (FileLock.TryAcquire(lockPath, exclusive: false) is { } shared)
             {
-                if (Directory.Exists(directory))
+                if (Directory.Exists(directory) && MadeThisBoot(directory))
                 {
                     return (shared, fresh);
                 }
@@ -212,6 +217,11 @@ public sealed class SnapshotStore
                 {
                     using (exclusive)
                     {
+                        if (Directory.Exists(directory) && !MadeThisBoot(directory))
+                        {
+                            Remove(directory); // made before a reboot, and perhaps never written whole to disk
+                        }
+
                         if (!Directory.Exists(directory))
                         {
                             await UnpackAsync(content, layer, diffId, directory, cancellationToken).ConfigureAwait(false);
@@ -256,10 +266,7 @@ public sealed class SnapshotStore
                 await blob.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
             }
 
-            // On disk before it has its name: a power loss must leave no snapshot rather than one with holes,
-            // which every later build would use as it is. (A step's upper is synced by Sandbox.CommitAsync before it
-            // is adopted below.)
-            FilesystemSync.Sync(temp);
+            MarkBoot(directory);
             Directory.Move(temp, directory);
         }
         catch
@@ -267,6 +274,50 @@ public sealed class SnapshotStore
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether the snapshot in <paramref name="directory"/> can be used as it is: made in this boot, or synced when
+    /// it was made (no mark).
+    /// </summary>
+    private static bool MadeThisBoot(string directory)
+    {
+        try
+        {
+            return File.ReadAllText(BootMark(directory)).Trim() == CurrentBoot.Value;
+        }
+        catch (FileNotFoundException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Marks the snapshot about to appear at <paramref name="directory"/> with this boot, on disk (the file and its
+    /// name) before the snapshot can be: a snapshot that survives a crash always has its mark.
+    /// </summary>
+    private void MarkBoot(string directory)
+    {
+        using (var mark = new FileStream(BootMark(directory), FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            mark.Write(System.Text.Encoding.ASCII.GetBytes(CurrentBoot.Value));
+            mark.Flush(flushToDisk: true);
+        }
+
+        RawFile.SyncDirectory(LayersPath);
+    }
+
+    private static string BootMark(string directory) => directory + ".boot";
+
+    /// <summary>Removes a snapshot; the caller holds its lock exclusively.</summary>
+    private void Remove(string directory)
+    {
+        // Out of layers/ first (a rename is atomic), then deleted at leisure: a crash in the middle of a big
+        // delete leaves temp litter, never a half layer under its diffID.
+        var doomed = System.IO.Path.Combine(TempPath, "rm-" + RandomName());
+        Directory.Move(directory, doomed);
+        File.Delete(BootMark(directory));
+        Directory.Delete(doomed, recursive: true);
     }
 
     private void CleanTemp()
