@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using Kiln.Content.Paths;
 using Kiln.Content.Store;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Native;
+using Kiln.Content.Native;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
 
@@ -155,18 +155,10 @@ public static class ImageCopier
     /// <summary>
     /// FileSystemInfo cannot tell a FIFO or a device from a file, and opening a FIFO would block: ask lstat.
     /// </summary>
-    private static unsafe bool IsRegular(FileInfo file)
-    {
-        const int TypeMask = 0xF000;
-        const int Regular = 0x8000;
-        var buffer = stackalloc byte[Libc.StatxSize];
-        if (Libc.Statx(Libc.AtFdCwd, file.FullName, Libc.AtSymlinkNoFollow, Libc.StatxType, buffer) != 0)
-        {
-            throw Errno.Last("lstat", file.FullName);
-        }
-
-        return (*(ushort*)(buffer + Libc.StatxModeOffset) & TypeMask) == Regular;
-    }
+    private static bool IsRegular(FileInfo file) =>
+        StatxAt.TryGetPath(file.FullName, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxType, out var stat)
+            ? (stat.Mode & LinuxFlags.SIfMt) == LinuxFlags.SIfReg
+            : throw new FileNotFoundException($"{file.FullName}: removed while it was being copied");
 
     private static FileSystemInfo? Stat(string path)
     {

@@ -6,13 +6,7 @@ namespace Kiln.Runtime.Linux.Native;
 /// <remarks>https://man7.org/linux/man-pages/man3/errno.3.html</remarks>
 internal static class Errno
 {
-    public const int ENOENT = 2;
-    public const int EINTR = 4;
-    public const int EBUSY = 16;
     public const int EINVAL = 22;
-    public const int ERANGE = 34;
-    public const int ENODATA = 61;
-    public const int ENOTSUP = 95;
 
     public static IOException Last(string operation, string subject) => From(Marshal.GetLastPInvokeError(), operation, subject);
 

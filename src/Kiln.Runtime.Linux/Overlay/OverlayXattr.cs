@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Kiln.Runtime.Linux.Native;
+using Kiln.Content.Native;
 
 namespace Kiln.Runtime.Linux.Overlay;
 
@@ -31,8 +31,8 @@ internal static class OverlayXattr
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno is Errno.ENODATA or Errno.ENOTSUP
+        return errno is LinuxErrno.ENODATA or LinuxErrno.EOPNOTSUPP
             ? null
-            : throw Errno.From(errno, $"lgetxattr {name}", Encoding.UTF8.GetString(path));
+            : throw LinuxErrno.ToException(errno, $"lgetxattr {name}", path);
     }
 }

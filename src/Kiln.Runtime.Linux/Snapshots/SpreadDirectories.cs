@@ -1,4 +1,7 @@
+using Kiln.Content.Store;
 using Kiln.Runtime.Linux.Native;
+using Microsoft.Win32.SafeHandles;
+using LinuxFlags = Kiln.Content.Native.LinuxFlags;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 
@@ -17,14 +20,19 @@ internal static class SpreadDirectories
 {
     public static unsafe void TryMark(string directory)
     {
-        var fd = Libc.Open(directory, Libc.ODirectory | Libc.OCloExec, 0);
-        if (fd < 0)
+        SafeFileHandle handle;
+        try
+        {
+            handle = RawFile.Open(directory, LinuxFlags.ORdOnly | LinuxFlags.ODirectory);
+        }
+        catch (IOException)
         {
             return;
         }
 
-        try
+        using (handle)
         {
+            var fd = RawFile.Fd(handle);
             int flags;
             if (Libc.Ioctl(fd, Libc.FsIocGetFlags, &flags) != 0 || (flags & Libc.FsTopDirFlag) != 0)
             {
@@ -33,10 +41,6 @@ internal static class SpreadDirectories
 
             flags |= Libc.FsTopDirFlag;
             _ = Libc.Ioctl(fd, Libc.FsIocSetFlags, &flags);
-        }
-        finally
-        {
-            _ = Libc.Close(fd);
         }
     }
 }
