@@ -132,22 +132,40 @@ if os.path.exists(log_path):
         m = re.match(r"^#(\d+) DONE ([0-9.]+)s", line)
         if m and cur and m.group(1) == step_id:
             go_step[cur] = float(m.group(2))
-inc = [(r, go_step.get((r["run"], "seed-go", "incremental", r["builder"]))) for r in rows
-       if r["case"] == "seed-go" and r["phase"] == "incremental" and r["builder"] in ("kiln", "buildkit") and r["exit"] == "0"]
-if any(g is not None for _, g in inc):
-    L.append("## seed-go incremental: time above the `go build` step\n")
-    L.append("Issue 5 asks for Kiln ≤ 1 s above the bare `go build`. Measured here: the whole build's wall time minus "
-             "the `RUN ... go build` step's time as the builder's own progress output reports it (so container start "
-             "inside that step is not counted as overhead; a `go build` outside any container was not timed).\n")
-    L.append("| run | builder | wall | go build step | above the step | target (Kiln) |")
-    L.append("|---|---|---|---|---|---|")
-    for r, g in inc:
+for phase in ("incremental", "cold"):
+    steps = [(r, go_step.get((r["run"], "seed-go", phase, r["builder"]))) for r in rows
+             if r["case"] == "seed-go" and r["phase"] == phase and r["builder"] in ("kiln", "buildkit") and r["exit"] == "0"]
+    if not any(g is not None for _, g in steps):
+        continue
+    L.append(f"## seed-go {phase}: time above the `go build` step\n")
+    if phase == "incremental":
+        L.append("Issue 5 asks for Kiln ≤ 1 s above the bare `go build`. Measured here: the whole build's wall time minus "
+                 "the `RUN ... go build` step's time as the builder's own progress output reports it (so container start "
+                 "inside that step is not counted as overhead; a `go build` outside any container was not timed).\n")
+    else:
+        L.append("The same split for the cold builds, where the compile is almost all of the time: with the same compile "
+                 "time c on both sides and the median times above it (a for Kiln, b for BuildKit), Kiln's ratio is "
+                 "(c + a) / (c + b), and it reaches the 0.9x target only when c ≤ (0.9 b - a) / 0.1.\n")
+    L.append("| run | builder | wall | go build step | above the step |" + (" target (Kiln) |" if phase == "incremental" else ""))
+    L.append("|---|---|---|---|---|" + ("---|" if phase == "incremental" else ""))
+    above = {"kiln": [], "buildkit": []}
+    compile_times = {"kiln": [], "buildkit": []}
+    for r, g in steps:
         if g is None:
             continue
         d = float(r["seconds"]) - g
-        t = ("yes" if d <= 1.0 else "**no**") if r["builder"] == "kiln" else "–"
-        L.append(f"| {r['run']} | {r['builder']} | {float(r['seconds']):.2f} s | {g:.1f} s | {d:.2f} s | {t} |")
+        above[r["builder"]].append(d)
+        compile_times[r["builder"]].append(g)
+        line = f"| {r['run']} | {r['builder']} | {float(r['seconds']):.2f} s | {g:.1f} s | {d:.2f} s |"
+        if phase == "incremental":
+            line += " " + (("yes" if d <= 1.0 else "**no**") if r["builder"] == "kiln" else "–") + " |"
+        L.append(line)
     L.append("")
+    if phase == "cold" and above["kiln"] and above["buildkit"]:
+        a, b = statistics.median(above["kiln"]), statistics.median(above["buildkit"])
+        ck, cb = statistics.median(compile_times["kiln"]), statistics.median(compile_times["buildkit"])
+        L.append(f"Medians: above the step, Kiln {a:.2f} s and BuildKit {b:.2f} s; the `go build` step, Kiln {ck:.1f} s "
+                 f"and BuildKit {cb:.1f} s. At equal compile times the target needs c ≤ {(0.9 * b - a) / 0.1:.1f} s.\n")
 L.append("## Exact commands\n")
 L.append("Phases: **cold** = no build cache, base images present. Kiln: the base images are `kiln pull`ed once "
          "from localhost:5000 before the first run (not timed; like `docker pull`, it unpacks them), then each cold run "
