@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Kiln.Runtime.Linux.Native;
+using LinuxErrno = Kiln.Content.Native.LinuxErrno;
 
 namespace Kiln.Runtime.Linux.Containers;
 
@@ -165,17 +166,17 @@ public sealed class ContainerRunner
             {
                 if (Libc.Unshare(Libc.CloneNewNs) != 0)
                 {
-                    throw Errno.Last("unshare", "mount namespace");
+                    throw LinuxErrno.LastError("unshare", "mount namespace");
                 }
 
                 if (Libc.Mount(null, "/", null, Libc.MsRec | Libc.MsSlave, null) != 0)
                 {
-                    throw Errno.Last("make mounts slave in", "private mount namespace");
+                    throw LinuxErrno.LastError("make mounts slave in", "private mount namespace");
                 }
 
                 if (Libc.Umount2("/sys/fs/cgroup/unified", Libc.MntDetach) != 0)
                 {
-                    throw Errno.Last("umount", "/sys/fs/cgroup/unified");
+                    throw LinuxErrno.LastError("umount", "/sys/fs/cgroup/unified");
                 }
 
                 process = Process.Start(start);

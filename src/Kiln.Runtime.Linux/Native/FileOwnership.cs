@@ -1,3 +1,5 @@
+using LinuxErrno = Kiln.Content.Native.LinuxErrno;
+
 namespace Kiln.Runtime.Linux.Native;
 
 /// <summary>The mode and owner a RUN --mount asks for, on a file or directory kiln (root) just made.</summary>
@@ -15,7 +17,7 @@ internal static class FileOwnership
         // What kiln makes is root's already: 0:0 needs no call.
         if ((uid != 0 || gid != 0) && Libc.Chown(path, uid, gid) != 0)
         {
-            throw Errno.Last("chown", path);
+            throw LinuxErrno.LastError("chown", path);
         }
     }
 }

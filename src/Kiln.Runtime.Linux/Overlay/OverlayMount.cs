@@ -6,6 +6,7 @@ using System.Text;
 using Kiln.Content.Store;
 using Kiln.Runtime.Linux.Native;
 using Kiln.Runtime.Linux.Snapshots;
+using LinuxErrno = Kiln.Content.Native.LinuxErrno;
 
 namespace Kiln.Runtime.Linux.Overlay;
 
@@ -174,9 +175,9 @@ public sealed class OverlayMount : IDisposable
             // Still busy (a process that outlived its container, an open file): detach it from the namespace now;
             // the kernel frees it when the last user goes.
             var errno = Marshal.GetLastPInvokeError();
-            if (errno != Errno.EINVAL && Libc.Umount2(MergedPath, Libc.MntDetach | Libc.UmountNoFollow) != 0 && Marshal.GetLastPInvokeError() != Errno.EINVAL)
+            if (errno != LinuxErrno.EINVAL && Libc.Umount2(MergedPath, Libc.MntDetach | Libc.UmountNoFollow) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.EINVAL)
             {
-                throw Errno.Last("umount", MergedPath);
+                throw LinuxErrno.LastError("umount", MergedPath);
             }
         }
 
@@ -251,7 +252,7 @@ public sealed class OverlayMount : IDisposable
         else if (Libc.Mount("overlay", MergedPath, "overlay", flags, options.ToString()) != 0)
         {
             // (Linux < 5.10 refuses "volatile" with EINVAL; the same mount without it is then an ordinary one.)
-            throw Errno.Last("mount overlay on", MergedPath);
+            throw LinuxErrno.LastError("mount overlay on", MergedPath);
         }
 
         _mounted = true;
@@ -271,12 +272,12 @@ public sealed class OverlayMount : IDisposable
         {
             if (Libc.Fsconfig(fs, Libc.FsconfigSetString, "lowerdir+", lowers[0], 0) != 0)
             {
-                if (Marshal.GetLastPInvokeError() == Errno.EINVAL)
+                if (Marshal.GetLastPInvokeError() == LinuxErrno.EINVAL)
                 {
                     return false; // Linux < 6.8 does not know "lowerdir+"
                 }
 
-                throw Errno.Last("overlay lowerdir", lowers[0]);
+                throw LinuxErrno.LastError("overlay lowerdir", lowers[0]);
             }
 
             foreach (var lower in lowers.Skip(1))
@@ -290,7 +291,7 @@ public sealed class OverlayMount : IDisposable
                 Set(fs, "workdir", WorkPath);
                 if (Libc.Fsconfig(fs, Libc.FsconfigSetFlag, "volatile", null, 0) != 0)
                 {
-                    throw Errno.Last("overlay volatile", MergedPath); // every kernel with lowerdir+ (6.8) has it (5.10)
+                    throw LinuxErrno.LastError("overlay volatile", MergedPath); // every kernel with lowerdir+ (6.8) has it (5.10)
                 }
             }
 
@@ -298,20 +299,20 @@ public sealed class OverlayMount : IDisposable
             Set(fs, "metacopy", "off");
             if (Libc.Fsconfig(fs, Libc.FsconfigCmdCreate, null, null, 0) != 0)
             {
-                throw Errno.Last("create overlay for", MergedPath);
+                throw LinuxErrno.LastError("create overlay for", MergedPath);
             }
 
             var mountFd = Libc.Fsmount(fs, Libc.FsmountCloexec, ReadOnly ? Libc.MountAttrRdonly : 0);
             if (mountFd < 0)
             {
-                throw Errno.Last("fsmount overlay for", MergedPath);
+                throw LinuxErrno.LastError("fsmount overlay for", MergedPath);
             }
 
             try
             {
                 if (Libc.MoveMount(mountFd, string.Empty, Libc.AtFdCwd, MergedPath, Libc.MoveMountFEmptyPath) != 0)
                 {
-                    throw Errno.Last("move_mount overlay to", MergedPath);
+                    throw LinuxErrno.LastError("move_mount overlay to", MergedPath);
                 }
             }
             finally
@@ -332,7 +333,7 @@ public sealed class OverlayMount : IDisposable
     {
         if (Libc.Fsconfig(fs, Libc.FsconfigSetString, key, value, 0) != 0)
         {
-            throw Errno.Last($"overlay {key}", value);
+            throw LinuxErrno.LastError($"overlay {key}", value);
         }
     }
 
@@ -343,7 +344,7 @@ public sealed class OverlayMount : IDisposable
         {
             if (Libc.Umount2(mountPoint, Libc.MntDetach | Libc.UmountNoFollow) != 0)
             {
-                throw Errno.Last("umount", mountPoint);
+                throw LinuxErrno.LastError("umount", mountPoint);
             }
         }
     }
