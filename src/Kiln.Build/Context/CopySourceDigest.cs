@@ -54,6 +54,7 @@ public static class CopySourceDigest
                 {
                     using var parent = root.OpenDirectory(selected.Physical[..^1]);
                     var entry = new SourceEntry(selected.Name, selected.Physical[^1], selected.Stat, parent, selected.PhysicalPath, null);
+                    await visitor.PrepareFilesAsync([entry], cancellationToken).ConfigureAwait(false);
                     await visitor.VisitAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -96,7 +97,7 @@ public static class CopySourceDigest
 
     private sealed class DigestVisitor(Encoder encoder, CopySourceRoot source, CopyRequest request, CopyDigestOptions options) : ISourceVisitor
     {
-        /// <summary>What <see cref="PrepareFilesAsync"/> found for a directory's regular files.</summary>
+        /// <summary>What <see cref="PrepareFilesAsync"/> found for regular files that have not been visited yet.</summary>
         private readonly Dictionary<SourceEntry, FileContent> _prepared = new(ReferenceEqualityComparer.Instance);
 
         public ValueTask EnterDirectoryAsync(SourceEntry directory, CancellationToken cancellationToken)
@@ -110,7 +111,6 @@ public static class CopySourceDigest
         /// <summary>Reads and hashes the files the stat cache does not know, on several threads.</summary>
         public ValueTask PrepareFilesAsync(IReadOnlyList<SourceEntry> files, CancellationToken cancellationToken)
         {
-            _prepared.Clear();
             var regular = files.Where(f => f.Stat.IsRegularFile).ToArray();
             var contents = new FileContent[regular.Length];
             ParallelFiles.For(regular.Length, i => contents[i] = Content(regular[i], cancellationToken), cancellationToken);
@@ -129,7 +129,7 @@ public static class CopySourceDigest
             {
                 if (!_prepared.Remove(entry, out var content))
                 {
-                    content = Content(entry, cancellationToken);
+                    throw new InvalidOperationException($"{entry.PhysicalPath} was visited before its directory's files were prepared");
                 }
 
                 if (content.Read)
@@ -156,7 +156,7 @@ public static class CopySourceDigest
             return ValueTask.CompletedTask;
         }
 
-        /// <summary>A regular file's attributes and content hash; safe to call for several files at once.</summary>
+        /// <summary>A regular file's attributes and content hash; called for several files at once.</summary>
         private FileContent Content(SourceEntry entry, CancellationToken cancellationToken)
         {
             // An unchanged file needs no reading, and none of llistxattr either when the cache knows it had no attributes.

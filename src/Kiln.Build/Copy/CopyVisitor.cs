@@ -20,7 +20,10 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
     private readonly Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>> _links;
     private readonly Stack<(SafeFileHandle Handle, ImmutableArray<string> Physical, bool Owned)> _targets = new();
 
-    /// <summary>Files <see cref="PrepareFilesAsync"/> has already copied, which their visit then skips.</summary>
+    /// <summary>
+    /// Files <see cref="PrepareFilesAsync"/> has copied and that have not been visited yet (their visit skips them);
+    /// a directory's entries stay here while its subdirectories, visited between them, are prepared and visited.
+    /// </summary>
     private readonly HashSet<SourceEntry> _copied = new(ReferenceEqualityComparer.Instance);
 
     public CopyVisitor(
@@ -78,7 +81,6 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
     /// </summary>
     public ValueTask PrepareFilesAsync(IReadOnlyList<SourceEntry> files, CancellationToken cancellationToken)
     {
-        _copied.Clear();
         var (target, physical, _) = _targets.Peek();
         var plain = files.Where(f => f.Stat.IsRegularFile && f.Stat.LinkCount == 1).ToArray();
         ParallelFiles.For(

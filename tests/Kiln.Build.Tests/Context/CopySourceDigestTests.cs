@@ -175,6 +175,23 @@ public sealed class CopySourceDigestTests
     }
 
     [Fact]
+    public async Task Files_after_a_subdirectory_in_name_order_are_read_once_each_in_walk_order()
+    {
+        using var w = new CopyWorkspace();
+        for (var i = 0; i < 6; i++)
+        {
+            w.File($"src/a/in{i}", "i" + i);
+            w.File($"src/b{i}", "b" + i);
+        }
+
+        var reads = new List<string>();
+        await DigestAsync(w, CopyWorkspace.CopyOf("/d/", "src"), new CopyDigestOptions { OnContentRead = reads.Add });
+        Assert.Equal(
+            [.. Enumerable.Range(0, 6).Select(i => $"src/a/in{i}"), .. Enumerable.Range(0, 6).Select(i => $"src/b{i}")],
+            reads);
+    }
+
+    [Fact]
     public async Task Encoding_of_a_directory_of_many_files_is_pinned()
     {
         // Taken with the files hashed one by one, before they were hashed on several threads.

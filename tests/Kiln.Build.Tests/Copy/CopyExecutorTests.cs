@@ -349,6 +349,22 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task Files_after_a_subdirectory_in_name_order_are_copied_once()
+    {
+        // The directory's files are copied before its subdirectory "a" is walked, and visited after it.
+        using var w = new CopyWorkspace();
+        for (var i = 0; i < 6; i++)
+        {
+            w.File($"src/a/in{i}", "i");
+            w.File($"src/b{i}", "b");
+        }
+
+        var result = await w.RunAsync(CopyOf("/d/", "src"));
+        Assert.Equal(1 + 1 + 6 + 6, result.Entries); // /d, /d/a, its six files, the six b files
+        Assert.Equal(14, w.Tree(owners: false).Length);
+    }
+
+    [Fact]
     public async Task A_failure_among_files_copied_on_several_threads_is_reported_as_itself()
     {
         using var w = new CopyWorkspace();
