@@ -1,5 +1,6 @@
 using Kiln.Content.Compression;
 using Kiln.Oci;
+using Kiln.Runtime.Linux.Overlay;
 
 namespace Kiln.Runtime.Linux.Tests;
 
@@ -72,6 +73,31 @@ public sealed class SnapshotDurabilityTests
             Assert.Equal(1, lease.Unpacked);
             Assert.Equal(written, File.ReadAllBytes(big));
         }
+    }
+
+    [Fact]
+    public async Task A_step_run_again_after_a_reboot_replaces_the_snapshot_from_the_earlier_boot()
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        var options = new OverlayDiffOptions { SourceDateEpoch = DateTimeOffset.FromUnixTimeSeconds(1) }; // the same layer twice
+        var first = await CommitAsync(store, options);
+        var snapshot = store.Snapshots.LayerDirectory(first.DiffId);
+        File.WriteAllBytes(Path.Combine(snapshot, "big"), []);
+        File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
+
+        var second = await CommitAsync(store, options);
+
+        Assert.Equal(first.DiffId, second.DiffId);
+        Assert.Equal(2_000_000, new FileInfo(Path.Combine(snapshot, "big")).Length);
+        Assert.Equal(CurrentBoot, File.ReadAllText(snapshot + ".boot"));
+    }
+
+    private static async Task<LayerBlob> CommitAsync(TestStore store, OverlayDiffOptions options)
+    {
+        using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
+        var result = await SandboxHarness.RunAsync(sandbox, "crun", SandboxHarness.Shell("head -c 2000000 /dev/zero > /big"));
+        Assert.Equal(0, result.ExitCode);
+        return await sandbox.CommitAsync(store.Content, options, CancellationToken.None);
     }
 
     [Fact]

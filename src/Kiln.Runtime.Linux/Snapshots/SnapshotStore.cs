@@ -120,17 +120,27 @@ public sealed class SnapshotStore
     /// <summary>
     /// Takes <paramref name="directory"/>, which holds the layer <paramref name="diffId"/> in unpacked form (an
     /// unmounted overlay upper that the layer was just made from), as that layer's snapshot, by moving it into
-    /// place. Returns false and leaves the directory where it is when the layer is unpacked already, or is being
-    /// unpacked or swept right now. The directory must be on the store's filesystem (under <see cref="Path"/>).
+    /// place. Returns false and leaves the directory where it is when the layer is unpacked already (in this boot),
+    /// or is being unpacked or swept right now. The directory must be on the store's filesystem (under <see cref="Path"/>).
     /// </summary>
     public bool Adopt(string directory, Digest diffId)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var target = LayerDirectory(diffId);
         using var exclusive = FileLock.TryAcquire(target + ".lock", exclusive: true);
-        if (exclusive is null || Directory.Exists(target))
+        if (exclusive is null)
         {
             return false;
+        }
+
+        if (Directory.Exists(target))
+        {
+            if (MadeThisBoot(target))
+            {
+                return false;
+            }
+
+            Remove(target); // from before a reboot: the fresh directory replaces it rather than an unpack later
         }
 
         MarkBoot(target);
