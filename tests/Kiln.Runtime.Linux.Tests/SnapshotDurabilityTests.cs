@@ -17,11 +17,8 @@ public sealed class SnapshotDurabilityTests
     public async Task An_unpacked_layer_from_an_earlier_boot_is_unpacked_again_and_one_from_this_boot_is_used_as_it_is()
     {
         using var store = await BusyboxImage.CreateStoreAsync();
-        var image = await store.LoadAsync();
-        var layers = image.Manifest.Value.Layers;
-        var diffIds = image.Config.Value.RootFs.DiffIds;
-        var snapshot = store.Snapshots.LayerDirectory(Assert.Single(diffIds));
-        using (var first = await store.Snapshots.AcquireAsync(store.Content, layers, diffIds, CancellationToken.None))
+        var snapshot = store.Snapshots.LayerDirectory(Assert.Single((await store.LoadAsync()).Config.Value.RootFs.DiffIds));
+        using (var first = await AcquireBusyboxAsync(store))
         {
             Assert.Equal(1, first.Unpacked);
         }
@@ -32,13 +29,13 @@ public sealed class SnapshotDurabilityTests
 
         // Damaged in this boot (which only a bug could do): the mark says it is good, so it is used as it is.
         File.WriteAllBytes(busybox, []);
-        using (var same = await store.Snapshots.AcquireAsync(store.Content, layers, diffIds, CancellationToken.None))
+        using (var same = await AcquireBusyboxAsync(store))
         {
             Assert.Equal(0, same.Unpacked);
         }
 
         File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
-        using (var again = await store.Snapshots.AcquireAsync(store.Content, layers, diffIds, CancellationToken.None))
+        using (var again = await AcquireBusyboxAsync(store))
         {
             Assert.Equal(1, again.Unpacked);
             Assert.Equal(size, new FileInfo(busybox).Length);
@@ -104,15 +101,18 @@ public sealed class SnapshotDurabilityTests
     public async Task A_snapshot_without_a_mark_was_synced_when_it_was_made_and_is_used_as_it_is()
     {
         using var store = await BusyboxImage.CreateStoreAsync();
-        var image = await store.LoadAsync();
-        var layers = image.Manifest.Value.Layers;
-        var diffIds = image.Config.Value.RootFs.DiffIds;
-        using (await store.Snapshots.AcquireAsync(store.Content, layers, diffIds, CancellationToken.None))
+        using (await AcquireBusyboxAsync(store))
         {
         }
 
-        File.Delete(store.Snapshots.LayerDirectory(diffIds[0]) + ".boot");
-        using var lease = await store.Snapshots.AcquireAsync(store.Content, layers, diffIds, CancellationToken.None);
+        File.Delete(store.Snapshots.LayerDirectory((await store.LoadAsync()).Config.Value.RootFs.DiffIds[0]) + ".boot");
+        using var lease = await AcquireBusyboxAsync(store);
         Assert.Equal(0, lease.Unpacked);
+    }
+
+    private static async Task<Kiln.Runtime.Linux.Snapshots.SnapshotLease> AcquireBusyboxAsync(TestStore store)
+    {
+        var image = await store.LoadAsync();
+        return await store.Snapshots.AcquireAsync(store.Content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, CancellationToken.None);
     }
 }
