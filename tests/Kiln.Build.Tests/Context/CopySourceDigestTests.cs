@@ -106,7 +106,7 @@ public sealed class CopySourceDigestTests
         Assert.Equal(plain, await DigestAsync(w, request, options));
 
         // setfattr changes ctime, so the cached "no attributes" no longer matches and the attribute is read.
-        await Kiln.Build.Tests.Export.ExternalTool.RunAsync("/usr/bin/setfattr", "-n", "user.kiln", "-v", "1", Path.Join(w.Context, "top.txt"));
+        await Tools.RunAsync(Tools.Require("/usr/bin/setfattr"), ["-n", "user.kiln", "-v", "1", Path.Join(w.Context, "top.txt")]);
         var withAttribute = await DigestAsync(w, request, options);
         Assert.NotEqual(plain, withAttribute);
         Assert.Equal(withAttribute, await DigestAsync(w, request));

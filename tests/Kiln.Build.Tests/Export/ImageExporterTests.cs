@@ -31,15 +31,15 @@ public sealed class ImageExporterTests : IDisposable
         var file = Path.Combine(_directory, "image.tar");
         await new ImageExporter(images).ExportAsync(manifest, OutputSpec.Parse($"type=oci,dest={file},name=kiln/oci:v1"), [], null, CancellationToken.None);
 
-        using var inspect = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "oci-archive:" + file));
+        using var inspect = JsonDocument.Parse(await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["inspect", "oci-archive:" + file]));
         Assert.Equal(manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
         Assert.Equal(2, inspect.RootElement.GetProperty("Layers").GetArrayLength());
 
         var layout = Path.Combine(_directory, "layout");
         Directory.CreateDirectory(layout);
-        await ExternalTool.RunAsync("/usr/bin/tar", "-xf", file, "-C", layout);
+        await Tools.RunAsync(Tools.Require("/usr/bin/tar"), ["-xf", file, "-C", layout]);
         var bundle = Path.Combine(_directory, "bundle");
-        await ExternalTool.RunAsync("/usr/bin/umoci", "unpack", "--rootless", "--image", layout + ":v1", bundle);
+        await Tools.RunAsync(Tools.Require("/usr/bin/umoci"), ["unpack", "--rootless", "--image", layout + ":v1", bundle]);
         Assert.Equal("x\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "data", "x")));
         Assert.False(File.Exists(Path.Combine(bundle, "rootfs", "etc", "hello")));
     }
@@ -51,7 +51,7 @@ public sealed class ImageExporterTests : IDisposable
         var file = Path.Combine(_directory, "docker.tar");
         await new ImageExporter(images).ExportAsync(manifest, OutputSpec.Parse($"type=docker,dest={file}"), [], null, CancellationToken.None);
 
-        using var inspect = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "docker-archive:" + file));
+        using var inspect = JsonDocument.Parse(await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["inspect", "docker-archive:" + file]));
         Assert.Equal(2, inspect.RootElement.GetProperty("Layers").GetArrayLength());
         Assert.Empty(await images.ListAsync(CancellationToken.None));
         Assert.Empty(Directory.GetFiles(_directory, ".*.tmp"));
@@ -64,9 +64,9 @@ public sealed class ImageExporterTests : IDisposable
         var file = Path.Combine(_directory, "rootfs.tar");
         await new ImageExporter(images).ExportAsync(manifest, OutputSpec.Parse($"type=tar,dest={file}"), [], null, CancellationToken.None);
 
-        var listing = (await ExternalTool.RunAsync("/usr/bin/tar", "-tf", file)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var listing = (await Tools.RunAsync(Tools.Require("/usr/bin/tar"), ["-tf", file])).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["bin/", "bin/tool", "data/", "data/x", "etc/", "etc/link"], listing);
-        var verbose = await ExternalTool.RunAsync("/usr/bin/tar", "-tvf", file);
+        var verbose = await Tools.RunAsync(Tools.Require("/usr/bin/tar"), ["-tvf", file]);
         Assert.Contains("-rwxr-xr-x", verbose, StringComparison.Ordinal);
         Assert.Contains("etc/link -> hello", verbose, StringComparison.Ordinal);
 
@@ -94,35 +94,26 @@ public sealed class ImageExporterTests : IDisposable
     public async Task Image_output_with_push_reaches_a_registry_that_skopeo_reads()
     {
         var (images, manifest) = await SetUpAsync();
-        var (registry, host) = await ExternalTool.StartRegistryAsync(_directory);
-        try
-        {
-            var name = ImageReference.Parse($"{host}/kiln/pushed:v1");
-            var exporter = new ImageExporter(images, reference => new RegistryClient(reference.Registry));
-            var result = await exporter.ExportAsync(manifest, OutputSpec.Parse($"type=image,name={name},push=true"), [], null, CancellationToken.None);
-            Assert.Equal(name, Assert.Single(result.Pushed));
+        await using var registry = await RegistryProcess.StartAsync(Path.Combine(_directory, "registry"));
+        var name = ImageReference.Parse($"{registry.Host}/kiln/pushed:v1");
+        var exporter = new ImageExporter(images, reference => new RegistryClient(reference.Registry));
+        var result = await exporter.ExportAsync(manifest, OutputSpec.Parse($"type=image,name={name},push=true"), [], null, CancellationToken.None);
+        Assert.Equal(name, Assert.Single(result.Pushed));
 
-            // The plain local layers leave gzipped: a new manifest, the same config (same diffIDs).
-            using var raw = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "--raw", "--tls-verify=false", $"docker://{name}"));
-            var local = OciDocuments.ParseManifest(await images.Content.ReadAllBytesAsync(manifest.Digest, ImageStore.MaxDocumentSize, CancellationToken.None)).Value;
-            Assert.Equal(local.Config.Digest.ToString(), raw.RootElement.GetProperty("config").GetProperty("digest").GetString());
-            Assert.All(raw.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.Equal(MediaTypes.OciLayerGzip, l.GetProperty("mediaType").GetString()));
-            using var inspect = JsonDocument.Parse(await ExternalTool.RunAsync("/usr/bin/skopeo", "inspect", "--tls-verify=false", $"docker://{name}"));
-            Assert.NotEqual(manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
+        // The plain local layers leave gzipped: a new manifest, the same config (same diffIDs).
+        using var raw = JsonDocument.Parse(await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["inspect", "--raw", "--tls-verify=false", $"docker://{name}"]));
+        var local = OciDocuments.ParseManifest(await images.Content.ReadAllBytesAsync(manifest.Digest, ImageStore.MaxDocumentSize, CancellationToken.None)).Value;
+        Assert.Equal(local.Config.Digest.ToString(), raw.RootElement.GetProperty("config").GetProperty("digest").GetString());
+        Assert.All(raw.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.Equal(MediaTypes.OciLayerGzip, l.GetProperty("mediaType").GetString()));
+        using var inspect = JsonDocument.Parse(await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["inspect", "--tls-verify=false", $"docker://{name}"]));
+        Assert.NotEqual(manifest.Digest.ToString(), inspect.RootElement.GetProperty("Digest").GetString());
 
-            // umoci unpacks what the registry holds to the same files.
-            var layout = Path.Combine(_directory, "pulled");
-            await ExternalTool.RunAsync("/usr/bin/skopeo", "copy", "--src-tls-verify=false", $"docker://{name}", $"oci:{layout}:v1");
-            var bundle = Path.Combine(_directory, "pulled-bundle");
-            await ExternalTool.RunAsync("/usr/bin/umoci", "unpack", "--rootless", "--image", layout + ":v1", bundle);
-            Assert.Equal("x\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "data", "x")));
-        }
-        finally
-        {
-            registry.Kill();
-            await registry.WaitForExitAsync();
-            registry.Dispose();
-        }
+        // umoci unpacks what the registry holds to the same files.
+        var layout = Path.Combine(_directory, "pulled");
+        await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["copy", "--src-tls-verify=false", $"docker://{name}", $"oci:{layout}:v1"]);
+        var bundle = Path.Combine(_directory, "pulled-bundle");
+        await Tools.RunAsync(Tools.Require("/usr/bin/umoci"), ["unpack", "--rootless", "--image", layout + ":v1", bundle]);
+        Assert.Equal("x\n", await File.ReadAllTextAsync(Path.Combine(bundle, "rootfs", "data", "x")));
     }
 
     private async Task<(ImageStore Images, Descriptor Manifest)> SetUpAsync()

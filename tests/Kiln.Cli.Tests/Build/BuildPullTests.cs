@@ -35,7 +35,7 @@ public sealed class BuildPullTests(PlainRegistry registry, BusyboxBase busybox) 
         var build = w.Build("--push", "-t", remote);
 
         Assert.True(build.ExitCode == 0, build.Error);
-        var raw = await Tool.RunAsync(Tool.Require("/usr/bin/skopeo"), ["inspect", "--raw", "--tls-verify=false", $"docker://{remote}"]);
+        var raw = await Tools.RunAsync(Tools.Require("/usr/bin/skopeo"), ["inspect", "--raw", "--tls-verify=false", $"docker://{remote}"]);
         using var manifest = System.Text.Json.JsonDocument.Parse(raw);
         Assert.All(manifest.RootElement.GetProperty("layers").EnumerateArray(), l => Assert.EndsWith("+gzip", l.GetProperty("mediaType").GetString(), StringComparison.Ordinal));
 

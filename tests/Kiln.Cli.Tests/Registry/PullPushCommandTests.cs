@@ -22,7 +22,7 @@ public sealed class PullPushCommandTests(PlainRegistry registry) : IDisposable
 
     private static async Task<string> SkopeoDigestAsync(string reference)
     {
-        var json = await Tool.RunAsync(Tool.Require(Skopeo), ["inspect", "--tls-verify=false", $"docker://{reference}"]);
+        var json = await Tools.RunAsync(Tools.Require(Skopeo), ["inspect", "--tls-verify=false", $"docker://{reference}"]);
         return JsonDocument.Parse(json).RootElement.GetProperty("Digest").GetString()!;
     }
 
@@ -109,7 +109,7 @@ public sealed class PullPushCommandTests(PlainRegistry registry) : IDisposable
         Assert.Contains("MANIFEST_UNKNOWN", unknown.Error, StringComparison.Ordinal);
         Assert.Contains(Host, unknown.Error, StringComparison.Ordinal);
 
-        var closed = _sandbox.Run("root", "pull", $"127.0.0.1:{RegistryServer.FreePort()}/cli/app:v1");
+        var closed = _sandbox.Run("root", "pull", $"127.0.0.1:{Tools.FreePort()}/cli/app:v1");
         Assert.Equal(1, closed.ExitCode);
         Assert.Contains("cannot reach registry 127.0.0.1:", closed.Error, StringComparison.Ordinal);
         Assert.Contains("Connection refused", closed.Error, StringComparison.Ordinal);
@@ -172,9 +172,9 @@ public sealed class PullPushCommandTests(PlainRegistry registry) : IDisposable
         Assert.True(push.ExitCode == 0, push.Error);
         Assert.Contains($"{image.Layers[0].Digest.Encoded[..12]}: Pushed", push.Output, StringComparison.Ordinal);
 
-        var raw = await Tool.RunAsync(Skopeo, ["inspect", "--raw", "--tls-verify=false", $"docker://{Host}/cli/trip-back:v1"]);
+        var raw = await Tools.RunAsync(Skopeo, ["inspect", "--raw", "--tls-verify=false", $"docker://{Host}/cli/trip-back:v1"]);
         Assert.Equal(image.Manifest.Digest, Digest.Sha256Of(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
-        var inspected = JsonDocument.Parse(await Tool.RunAsync(Skopeo, ["inspect", "--tls-verify=false", $"docker://{Host}/cli/trip-back:v1"])).RootElement;
+        var inspected = JsonDocument.Parse(await Tools.RunAsync(Skopeo, ["inspect", "--tls-verify=false", $"docker://{Host}/cli/trip-back:v1"])).RootElement;
         Assert.Equal(image.Layers.Select(l => l.Digest.ToString()), inspected.GetProperty("Layers").EnumerateArray().Select(e => e.GetString()));
 
         // And back again into a third store: the same image id, manifest and layers.

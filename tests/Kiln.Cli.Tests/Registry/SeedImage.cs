@@ -39,7 +39,7 @@ internal sealed record SeedImage(Descriptor Manifest, Descriptor Config, Immutab
 
     private static async Task<SeedImage> PushAsync(RegistryClient client, string repository, string? reference, string seed, OciPlatform platform, int layerCount)
     {
-        var tar = Tool.Require("/usr/bin/tar");
+        var tar = Tools.Require("/usr/bin/tar");
         var work = Directory.CreateTempSubdirectory("kiln-cli-seed-").FullName;
         try
         {
@@ -54,7 +54,7 @@ internal sealed record SeedImage(Descriptor Manifest, Descriptor Config, Immutab
                 await File.WriteAllBytesAsync(Path.Combine(root, "data", $"file{i}.bin"), bytes);
                 await File.WriteAllTextAsync(Path.Combine(root, "data", "seed.txt"), $"{seed} {i}\n");
                 var tarPath = Path.Combine(work, $"layer{i}.tar");
-                await Tool.RunAsync(tar, ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-cf", tarPath, "-C", root, "."]);
+                await Tools.RunAsync(tar, ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "-cf", tarPath, "-C", root, "."]);
                 var tarBytes = await File.ReadAllBytesAsync(tarPath);
                 diffIds.Add(Digest.Sha256Of(tarBytes));
                 using var gz = new MemoryStream();

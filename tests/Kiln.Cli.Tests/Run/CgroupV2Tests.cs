@@ -23,7 +23,7 @@ public sealed class CgroupV2Tests
             "grep -q ' /sys/fs/cgroup .* - cgroup2 ' /proc/self/mountinfo; " +
             $"'{kiln}' --root '{store.Path}' build --progress=plain --runtime {runtime} -t v2:1 '{context}'; " +
             $"'{kiln}' --root '{store.Path}' run --runtime {runtime} --rm v2:1 cat /built";
-        var stdout = await Registry.Tool.RunAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], timeout: TimeSpan.FromSeconds(60));
+        var stdout = await Tools.RunAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script], timeout: TimeSpan.FromSeconds(60));
         Assert.EndsWith("built\n", stdout, StringComparison.Ordinal);
     }
 }

@@ -47,5 +47,5 @@ public sealed class PodmanTests
         Assert.Equal("manager running as uid=10001\n", output);
     }
 
-    private static Task<string> PodmanAsync(string[] args) => Registry.Tool.RunAsync(Registry.Tool.Require(Podman), args);
+    private static Task<string> PodmanAsync(string[] args) => Tools.RunAsync(Tools.Require(Podman), args);
 }

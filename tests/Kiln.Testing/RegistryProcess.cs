@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Kiln.Registry.Tests.Infrastructure;
+namespace Kiln.Testing;
 
 /// <summary>Debian's docker-registry (distribution 2.8) on 127.0.0.1, with its storage in a temp directory; killed on dispose.</summary>
-internal sealed class RegistryProcess : IAsyncDisposable
+public sealed class RegistryProcess : IAsyncDisposable
 {
     public const string Program = "/usr/bin/docker-registry";
 
@@ -35,7 +35,11 @@ internal sealed class RegistryProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a registry; <paramref name="extraConfig"/> is YAML appended at top level (tls under http is passed separately).</summary>
+    /// <summary>
+    /// Starts a registry with its storage and config in <paramref name="directory"/>. <paramref name="tlsYaml"/> is
+    /// YAML appended right after the <c>http:</c> section (so indented as its <c>tls:</c> key), and
+    /// <paramref name="authYaml"/> a top-level <c>auth:</c> section.
+    /// </summary>
     public static async Task<RegistryProcess> StartAsync(string directory, string? tlsYaml = null, string? authYaml = null)
     {
         Tools.Require(Program);

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Kiln.Registry.Tests.Infrastructure;
+namespace Kiln.Testing;
 
 /// <summary>Runs the real tools the tests compare against. A missing tool fails the test, on a laptop and under CI alike.</summary>
-internal static class Tools
+public static class Tools
 {
     public static string Require(string path)
     {
@@ -17,7 +17,10 @@ internal static class Tools
         return path;
     }
 
-    public static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, string? stdin = null)
+    /// <summary>Runs <paramref name="program"/> and returns its stdout; a non-zero exit is an exception with its output.</summary>
+    /// <param name="timeout">How long the tool may take; 2 minutes when null.</param>
+    public static async Task<string> RunAsync(
+        string program, IEnumerable<string> arguments, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -41,8 +44,8 @@ internal static class Tools
 
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(limit.Token);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {await stderr}{await stdout}");
@@ -51,6 +54,7 @@ internal static class Tools
         return await stdout;
     }
 
+    /// <summary>A port nothing listens on right now: for a server to start on, or for connection-refused tests.</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
