@@ -22,20 +22,7 @@ public static class Tools
     public static async Task<string> RunAsync(
         string program, IEnumerable<string> arguments, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Start(program, arguments, workingDirectory, null, redirectInput: stdin is not null);
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
@@ -46,13 +33,57 @@ public static class Tools
         var stderr = process.StandardError.ReadToEndAsync();
         using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(limit.Token);
-        if (process.ExitCode != 0)
+        return process.ExitCode == 0 ? await stdout : throw Failed(process, await stderr + await stdout);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="program"/> to the end on the calling thread (for tests that are not async) and returns
+    /// its stdout as bytes, binary output included (<c>gzip -dc</c>); a non-zero exit is an exception with stderr.
+    /// </summary>
+    public static byte[] RunBytes(
+        string program, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
+    {
+        using var process = Start(program, arguments, workingDirectory, environment, redirectInput: false);
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var stdout = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(stdout);
+        process.WaitForExit();
+        return process.ExitCode == 0 ? stdout.ToArray() : throw Failed(process, stderr.Result);
+    }
+
+    private static Process Start(
+        string program, IEnumerable<string> arguments, string? workingDirectory, IDictionary<string, string>? environment, bool redirectInput)
+    {
+        var start = new ProcessStartInfo(program)
         {
-            throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {await stderr}{await stdout}");
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
-        return await stdout;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        try
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"required tool \"{program}\" is not installed (the tests need it, also in CI)", e);
+        }
     }
+
+    private static InvalidOperationException Failed(Process process, string output) =>
+        new($"{process.StartInfo.FileName} {string.Join(' ', process.StartInfo.ArgumentList)} exited {process.ExitCode}: {output}");
 
     /// <summary>A port nothing listens on right now: for a server to start on, or for connection-refused tests.</summary>
     public static int FreePort()

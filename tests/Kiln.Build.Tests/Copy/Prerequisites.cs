@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Kiln.Build.Tests.Copy;
 
 /// <summary>
@@ -35,18 +33,5 @@ internal static class Prerequisites
         return false;
     }
 
-    public static void Run(string tool, string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEnd();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed: {error}");
-    }
+    public static void Run(string tool, string workingDirectory, params string[] arguments) => Tools.RunBytes(tool, arguments, workingDirectory);
 }

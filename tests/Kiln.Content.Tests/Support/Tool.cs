@@ -17,34 +17,7 @@ internal static class Tool
     public static (string Output, byte[] Bytes) RunBytes(
         string tool, IEnumerable<string> arguments, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(Prerequisites.RequireTool(tool))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {tool}");
-        var error = process.StandardError.ReadToEndAsync();
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail($"{tool} {string.Join(' ', start.ArgumentList)} failed ({process.ExitCode}): {error.Result}");
-        }
-
-        var bytes = output.ToArray();
+        var bytes = Tools.RunBytes(Prerequisites.RequireTool(tool), arguments, workingDirectory, environment);
         return (Encoding.UTF8.GetString(bytes), bytes);
     }
 
