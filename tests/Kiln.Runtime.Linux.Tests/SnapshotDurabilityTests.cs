@@ -1,6 +1,7 @@
 using Kiln.Content.Compression;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Overlay;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Runtime.Linux.Tests;
 
@@ -98,6 +99,32 @@ public sealed class SnapshotDurabilityTests
     }
 
     [Fact]
+    public async Task Opening_the_store_takes_off_old_marks_of_this_boot_and_leaves_recent_ones_and_other_boots()
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        using (await AcquireBusyboxAsync(store))
+        {
+        }
+
+        var old = DateTime.UtcNow - SnapshotStore.SettleAge - TimeSpan.FromMinutes(1);
+        var busyboxMark = Assert.Single(Directory.GetFiles(store.Snapshots.LayersPath, "*.boot"));
+        var recentMark = Path.Combine(store.Snapshots.LayersPath, new string('a', 64) + ".boot");
+        var otherBootMark = Path.Combine(store.Snapshots.LayersPath, new string('b', 64) + ".boot");
+        File.WriteAllText(recentMark, CurrentBoot);
+        File.WriteAllText(otherBootMark, "00000000-0000-0000-0000-000000000000");
+        File.SetLastWriteTimeUtc(busyboxMark, old);
+        File.SetLastWriteTimeUtc(otherBootMark, old);
+
+        SnapshotStore.Open(store.Root);
+
+        Assert.False(File.Exists(busyboxMark)); // synced and taken off: a clean reboot keeps the snapshot
+        Assert.True(File.Exists(recentMark));
+        Assert.True(File.Exists(otherBootMark)); // its snapshot may have holes; its next use unpacks it again
+        using var lease = await AcquireBusyboxAsync(store);
+        Assert.Equal(0, lease.Unpacked);
+    }
+
+    [Fact]
     public async Task A_snapshot_without_a_mark_was_synced_when_it_was_made_and_is_used_as_it_is()
     {
         using var store = await BusyboxImage.CreateStoreAsync();
@@ -110,7 +137,7 @@ public sealed class SnapshotDurabilityTests
         Assert.Equal(0, lease.Unpacked);
     }
 
-    private static async Task<Kiln.Runtime.Linux.Snapshots.SnapshotLease> AcquireBusyboxAsync(TestStore store)
+    private static async Task<SnapshotLease> AcquireBusyboxAsync(TestStore store)
     {
         var image = await store.LoadAsync();
         return await store.Snapshots.AcquireAsync(store.Content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, CancellationToken.None);

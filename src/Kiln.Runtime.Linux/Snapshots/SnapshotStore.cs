@@ -25,11 +25,19 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// Instead each snapshot is marked with the boot it was made in (<c>layers/&lt;hex&gt;.boot</c>, the kernel's
 /// boot_id, fsynced before the snapshot gets its name). Until the next boot the page cache is the truth; after a
 /// crash and reboot, a snapshot from an earlier boot may have holes, so it is removed and unpacked again from its
-/// blob, which the content store fsynced. (Snapshots without a mark were synced when they were made.)
+/// blob, which the content store fsynced. Marks of this boot older than <see cref="SettleAge"/> are taken off when
+/// the store is next opened, after one syncfs: the kernel has long written those snapshots back, and a clean reboot
+/// then unpacks only what was made in the last minutes before it. (Snapshots without a mark are on disk.)
 /// </remarks>
 public sealed class SnapshotStore
 {
     private static readonly Lazy<string> CurrentBoot = new(() => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim());
+
+    /// <summary>
+    /// How old a mark of this boot must be before opening the store syncs and takes it off: long past the kernel's
+    /// own writeback of dirty data (30 s by default), so that the syncfs rarely finds anything left to write.
+    /// </summary>
+    internal static TimeSpan SettleAge { get; set; } = TimeSpan.FromMinutes(5);
 
     private SnapshotStore(string path)
     {
@@ -65,6 +73,7 @@ public sealed class SnapshotStore
         }
 
         store.CleanTemp();
+        store.SettleMarks();
         return store;
     }
 
@@ -292,14 +301,7 @@ public sealed class SnapshotStore
     /// </summary>
     private static bool MadeThisBoot(string directory)
     {
-        try
-        {
-            return File.ReadAllText(BootMark(directory)).Trim() == CurrentBoot.Value;
-        }
-        catch (FileNotFoundException)
-        {
-            return true;
-        }
+        return ReadMark(BootMark(directory)) is not { } boot || boot == CurrentBoot.Value;
     }
 
     /// <summary>
@@ -318,6 +320,38 @@ public sealed class SnapshotStore
     }
 
     private static string BootMark(string directory) => directory + ".boot";
+
+    /// <summary>Takes off the marks of this boot older than <see cref="SettleAge"/>, once their snapshots are synced.</summary>
+    private void SettleMarks()
+    {
+        var cutoff = DateTime.UtcNow - SettleAge;
+        var settled = Directory.EnumerateFiles(LayersPath, "*.boot")
+            .Where(mark => File.GetLastWriteTimeUtc(mark) < cutoff && ReadMark(mark) == CurrentBoot.Value)
+            .ToList();
+        if (settled.Count == 0)
+        {
+            return;
+        }
+
+        // Every snapshot those marks stand for was named before its mark got old: this one call puts them on disk.
+        FilesystemSync.Sync(LayersPath);
+        foreach (var mark in settled)
+        {
+            File.Delete(mark);
+        }
+    }
+
+    private static string? ReadMark(string mark)
+    {
+        try
+        {
+            return File.ReadAllText(mark).Trim();
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // removed with its snapshot meanwhile
+        }
+    }
 
     /// <summary>Removes a snapshot; the caller holds its lock exclusively.</summary>
     private void Remove(string directory)
