@@ -1,4 +1,7 @@
+using Kiln.Content.Store;
+using ContentLibc = Kiln.Content.Native.Libc;
 using LinuxErrno = Kiln.Content.Native.LinuxErrno;
+using LinuxFlags = Kiln.Content.Native.LinuxFlags;
 
 namespace Kiln.Runtime.Linux.Native;
 
@@ -15,7 +18,13 @@ internal static class FileOwnership
         File.SetUnixFileMode(path, mode);
 
         // What kiln makes is root's already: 0:0 needs no call.
-        if ((uid != 0 || gid != 0) && Libc.Chown(path, uid, gid) != 0)
+        if (uid == 0 && gid == 0)
+        {
+            return;
+        }
+
+        using var parent = RawFile.Open(Path.GetDirectoryName(path)!, LinuxFlags.ORdOnly | LinuxFlags.ODirectory);
+        if (ContentLibc.Fchownat(parent, Path.GetFileName(path), uid, gid, LinuxFlags.AtSymlinkNoFollow) != 0)
         {
             throw LinuxErrno.LastError("chown", path);
         }
