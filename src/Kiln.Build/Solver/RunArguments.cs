@@ -36,9 +36,10 @@ internal static partial class RunArguments
     public const uint DefaultCacheMode = 0x1ED;
 
     /// <summary>
-    /// The RUN's cache, tmpfs and bind mounts (the kinds that run yet; the others are refused before the build
-    /// starts). As dockerfile2llb does: a relative target is under the working directory, none at all is the working
-    /// directory, a cache's id defaults to its target, and a bind's source to the root of the context (or of from=).
+    /// The RUN's mounts, all five types (the options that do not run yet are refused before the build starts). As
+    /// dockerfile2llb does: a relative target is under the working directory, none at all is the working directory,
+    /// a cache's id defaults to its target, a bind's source to the root of the context (or of from=), and secrets and
+    /// ssh agents are resolved as <see cref="Secret"/> and llb.AddSSHSocket say.
     /// </summary>
     public static ImmutableArray<ExecMount> Mounts(RunInstruction run, string? workingDir)
     {
