@@ -26,39 +26,32 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
             var secrets = ImmutableArray.CreateBuilder<SecretFile>();
             foreach (var mount in request.Mounts.IsDefault ? [] : request.Mounts)
             {
-                if (mount.Type == MountType.Secret)
+                switch (mount.Type)
                 {
-                    secrets.Add(new SecretFile(mount.Target, mount.SecretContent, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid));
-                    continue;
+                    case MountType.Secret:
+                        secrets.Add(new SecretFile(mount.Target, mount.SecretContent, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid));
+                        break;
+                    case MountType.Tmpfs:
+                        volumes.Add(new RunVolume(mount.Target, null, mount.ReadOnly, mount.SizeLimit));
+                        break;
+                    case MountType.Ssh or MountType.Bind:
+                        // The agent's socket, or the copy of the bind's source, made on the host for this run.
+                        var what = mount.Type == MountType.Ssh ? "agent socket" : "source copy";
+                        var host = mount.HostPath ?? throw new ArgumentException($"{mount.Type.ToString().ToLowerInvariant()} mount at {mount.Target} has no {what}", nameof(request));
+                        volumes.Add(new RunVolume(mount.Target, host, mount.ReadOnly));
+                        break;
+                    default: // a cache
+                        var sharing = mount.Sharing switch
+                        {
+                            MountSharing.Locked => CacheSharing.Locked,
+                            MountSharing.Private => CacheSharing.Private,
+                            _ => CacheSharing.Shared,
+                        };
+                        var lease = await caches.AcquireAsync(mount.Id ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
+                        leases.Add(lease);
+                        volumes.Add(new RunVolume(mount.Target, lease.Directory, mount.ReadOnly));
+                        break;
                 }
-
-                if (mount.Type == MountType.Tmpfs)
-                {
-                    volumes.Add(new RunVolume(mount.Target, null, mount.ReadOnly, mount.SizeLimit));
-                    continue;
-                }
-
-                if (mount.Type == MountType.Ssh)
-                {
-                    volumes.Add(new RunVolume(mount.Target, mount.HostPath ?? throw new ArgumentException($"ssh mount at {mount.Target} has no agent socket", nameof(request)), false));
-                    continue;
-                }
-
-                if (mount.Type == MountType.Bind)
-                {
-                    volumes.Add(new RunVolume(mount.Target, mount.HostPath ?? throw new ArgumentException($"bind mount at {mount.Target} has no source copy", nameof(request)), mount.ReadOnly));
-                    continue;
-                }
-
-                var sharing = mount.Sharing switch
-                {
-                    MountSharing.Locked => CacheSharing.Locked,
-                    MountSharing.Private => CacheSharing.Private,
-                    _ => CacheSharing.Shared,
-                };
-                var lease = await caches.AcquireAsync(mount.Id ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
-                leases.Add(lease);
-                volumes.Add(new RunVolume(mount.Target, lease.Directory, mount.ReadOnly));
             }
 
             var run = new SandboxRun
