@@ -4,6 +4,7 @@ using Kiln.Content.Tar;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Containers;
 using Kiln.Runtime.Linux.Overlay;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Runtime.Linux.Tests;
 
@@ -23,7 +24,7 @@ public sealed class OverlayTests
             SandboxHarness.Shell("echo new > /new.txt && echo more >> /etc/motd && rm /bin/ls /bin/cat && rm -rf /opaque && mkdir /opaque && echo c > /opaque/c"));
         Assert.Equal(0, result.ExitCode);
 
-        var layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
+        var layer = await OverlayDiffer.DiffSnapshotAsync(store.Snapshots, store.Content, sandbox.Keep().Name, null, CancellationToken.None);
         var entries = await ReadLayerAsync(store, layer.Digest);
 
         Assert.Equal(
@@ -50,11 +51,11 @@ public sealed class OverlayTests
     [Theory]
     [InlineData("crun")]
     [InlineData("runc")]
-    public async Task A_committed_upper_is_the_new_layers_snapshot_and_the_next_step_sees_it_without_unpacking(string runtime)
+    public async Task A_kept_upper_is_the_new_layers_snapshot_and_the_next_step_sees_it_without_unpacking(string runtime)
     {
         using var store = await BusyboxImage.CreateStoreAsync();
         var image = await store.LoadAsync();
-        LayerBlob layer;
+        Digest kept;
         using (var sandbox = await SandboxHarness.CreateAsync(store, image))
         {
             var result = await SandboxHarness.RunAsync(
@@ -62,19 +63,15 @@ public sealed class OverlayTests
                 runtime,
                 SandboxHarness.Shell("echo new > /new.txt && rm /bin/ls && rm -rf /opaque && mkdir /opaque && echo c > /opaque/c"));
             Assert.Equal(0, result.ExitCode);
-            layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
+            kept = sandbox.Keep().Name;
         }
 
-        Assert.True(Directory.Exists(store.Snapshots.LayerDirectory(layer.DiffId)));
+        Assert.True(Directory.Exists(store.Snapshots.LayerDirectory(kept)));
         Assert.Empty(store.Mounts());
         Assert.Empty(Directory.GetDirectories(store.Snapshots.MountsPath));
 
-        using var next = await Sandbox.CreateAsync(
-            store.Snapshots,
-            store.Content,
-            image.Manifest.Value.Layers.Add(new Kiln.Oci.Descriptor(layer.MediaType, layer.Digest, layer.Size)),
-            image.Config.Value.RootFs.DiffIds.Add(layer.DiffId),
-            CancellationToken.None);
+        var layers = SnapshotLayer.FromImage(image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds);
+        using var next = await Sandbox.CreateAsync(store.Snapshots, store.Content, layers.Add(new SnapshotLayer(kept, null, null)), CancellationToken.None);
         Assert.Equal(0, next.UnpackedLayers);
         Assert.Equal("new\n", File.ReadAllText(Path.Combine(next.RootPath, "new.txt")));
         Assert.False(File.Exists(Path.Combine(next.RootPath, "bin", "ls")));
@@ -93,7 +90,7 @@ public sealed class OverlayTests
         using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
         Assert.Equal(0, (await SandboxHarness.RunAsync(sandbox, runtime, SandboxHarness.Shell("cat /etc/hosts > /dev/null"))).ExitCode);
 
-        var layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
+        var layer = await OverlayDiffer.DiffSnapshotAsync(store.Snapshots, store.Content, sandbox.Keep().Name, null, CancellationToken.None);
 
         Assert.Equal(["etc/"], (await ReadLayerAsync(store, layer.Digest)).Select(e => e.NameText));
     }

@@ -1,4 +1,3 @@
-using Kiln.Content.Compression;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
@@ -7,8 +6,9 @@ namespace Kiln.Runtime.Linux.Tests;
 
 /// <summary>
 /// Snapshots are made without waiting for the disk and marked with the boot they were made in: after a crash and
-/// reboot one may have holes, so a snapshot from an earlier boot is unpacked again from its (fsynced) blob. A
-/// reboot is simulated by writing another boot_id into the mark, and the holes by truncating a file.
+/// reboot one may have holes, so a snapshot from an earlier boot is unpacked again from its (fsynced) blob, or, a
+/// step's that has no blob yet, not used at all. A reboot is simulated by writing another boot_id into the mark,
+/// and the holes by truncating a file.
 /// </summary>
 public sealed class SnapshotDurabilityTests
 {
@@ -46,18 +46,13 @@ public sealed class SnapshotDurabilityTests
     }
 
     [Fact]
-    public async Task A_steps_upper_from_an_earlier_boot_is_unpacked_again_from_the_layer_it_made()
+    public async Task An_exported_steps_snapshot_from_an_earlier_boot_is_unpacked_again_from_its_blob()
     {
         using var store = await BusyboxImage.CreateStoreAsync();
-        LayerBlob layer;
-        using (var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync()))
-        {
-            var result = await SandboxHarness.RunAsync(sandbox, "crun", SandboxHarness.Shell("head -c 2000000 /dev/urandom > /big"));
-            Assert.Equal(0, result.ExitCode);
-            layer = await sandbox.CommitAsync(store.Content, null, CancellationToken.None);
-        }
+        var name = await KeepAsync(store);
+        var layer = await OverlayDiffer.DiffSnapshotAsync(store.Snapshots, store.Content, name, null, CancellationToken.None);
 
-        var snapshot = store.Snapshots.LayerDirectory(layer.DiffId);
+        var snapshot = store.Snapshots.LayerDirectory(name);
         var big = Path.Combine(snapshot, "big");
         var written = File.ReadAllBytes(big);
         Assert.Equal(2_000_000, written.Length);
@@ -65,8 +60,8 @@ public sealed class SnapshotDurabilityTests
 
         File.WriteAllBytes(big, []);
         File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
-        var descriptor = new Descriptor(layer.MediaType, layer.Digest, layer.Size);
-        using (var lease = await store.Snapshots.AcquireAsync(store.Content, [descriptor], [layer.DiffId], CancellationToken.None))
+        var exported = new SnapshotLayer(name, new Descriptor(layer.MediaType, layer.Digest, layer.Size), layer.DiffId);
+        using (var lease = await store.Snapshots.AcquireAsync(store.Content, [exported], CancellationToken.None))
         {
             Assert.Equal(1, lease.Unpacked);
             Assert.Equal(written, File.ReadAllBytes(big));
@@ -74,28 +69,28 @@ public sealed class SnapshotDurabilityTests
     }
 
     [Fact]
-    public async Task A_step_run_again_after_a_reboot_replaces_the_snapshot_from_the_earlier_boot()
+    public async Task A_steps_snapshot_that_was_never_exported_is_gone_after_a_reboot()
     {
         using var store = await BusyboxImage.CreateStoreAsync();
-        var options = new OverlayDiffOptions { SourceDateEpoch = DateTimeOffset.FromUnixTimeSeconds(1) }; // the same layer twice
-        var first = await CommitAsync(store, options);
-        var snapshot = store.Snapshots.LayerDirectory(first.DiffId);
-        File.WriteAllBytes(Path.Combine(snapshot, "big"), []);
+        var name = await KeepAsync(store);
+        var snapshot = store.Snapshots.LayerDirectory(name);
+        Assert.True(store.Snapshots.IsUsable(name));
+
         File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
 
-        var second = await CommitAsync(store, options);
-
-        Assert.Equal(first.DiffId, second.DiffId);
-        Assert.Equal(2_000_000, new FileInfo(Path.Combine(snapshot, "big")).Length);
-        Assert.Equal(CurrentBoot, File.ReadAllText(snapshot + ".boot"));
+        Assert.False(store.Snapshots.IsUsable(name));
+        var gone = await Assert.ThrowsAsync<SnapshotGoneException>(() => store.Snapshots.AcquireAsync(store.Content, [new SnapshotLayer(name, null, null)], CancellationToken.None));
+        Assert.Contains("build again", gone.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(snapshot)); // perhaps with holes: never mounted again
     }
 
-    private static async Task<LayerBlob> CommitAsync(TestStore store, OverlayDiffOptions options)
+    /// <summary>A step that writes 2 MB of random bytes, kept as a snapshot; returns its name.</summary>
+    private static async Task<Digest> KeepAsync(TestStore store)
     {
         using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
-        var result = await SandboxHarness.RunAsync(sandbox, "crun", SandboxHarness.Shell("head -c 2000000 /dev/zero > /big"));
+        var result = await SandboxHarness.RunAsync(sandbox, "crun", SandboxHarness.Shell("head -c 2000000 /dev/urandom > /big"));
         Assert.Equal(0, result.ExitCode);
-        return await sandbox.CommitAsync(store.Content, options, CancellationToken.None);
+        return sandbox.Keep().Name;
     }
 
     [Fact]

@@ -6,12 +6,13 @@ using Kiln.Oci;
 namespace Kiln.Build.Cache;
 
 /// <summary>
-/// The build cache: one small JSON file per key under <c>&lt;root&gt;/cache/v1/</c>, pointing at a layer in the
-/// content store. Entries are written to a temp file in the same directory, fsynced and renamed, so a reader sees
-/// a whole entry or none. Reading never fails a build: a damaged entry, an entry of another key or version, or one
-/// whose layer blob is gone (pruned, deleted by hand) is a miss. The store is a prune root
-/// (<see cref="IPruneRoots"/>): <c>kiln prune</c> keeps every layer an entry points at; <see cref="ClearAsync"/>
-/// drops the whole cache (what <c>kiln prune --all</c> does before pruning).
+/// The build cache: one small JSON file per key under <c>&lt;root&gt;/cache/v1/</c>, pointing at a layer snapshot,
+/// a layer in the content store, or both. Entries are written to a temp file in the same directory, fsynced and
+/// renamed, so a reader sees a whole entry or none. Reading never fails a build: a damaged entry, an entry of another
+/// key or version, or one whose layer blob is gone (pruned, deleted by hand) is a miss; whether the snapshot of an
+/// entry without a blob is there is for the caller to check (the snapshot store is not this one's concern). The
+/// store is a prune root (<see cref="IPruneRoots"/>): <c>kiln prune</c> keeps every layer an entry points at;
+/// <see cref="ClearAsync"/> drops the whole cache (what <c>kiln prune --all</c> does before pruning).
 /// A writer holds a content-store lease from writing the layer until the entry is written, so a prune in another
 /// process cannot sweep the layer in between.
 /// </summary>
@@ -38,7 +39,7 @@ public sealed class CacheStore : IPruneRoots
         return new CacheStore(content, directory);
     }
 
-    /// <summary>The entry for <paramref name="key"/>, or null on a miss (no entry, a damaged one, or its layer gone).</summary>
+    /// <summary>The entry for <paramref name="key"/>, or null on a miss (no entry, a damaged one, or its layer blob gone).</summary>
     public async Task<CacheEntry?> TryGetAsync(CacheKey key, CancellationToken cancellationToken)
     {
         byte[] bytes;
@@ -57,21 +58,21 @@ public sealed class CacheStore : IPruneRoots
             return null;
         }
 
-        // The blob must be there with the size the entry records; its content is verified when it is read.
-        return Content.Info(entry.Layer.Digest) is { } info && info.Size == entry.Layer.Size ? entry : null;
+        // A blob must be there with the size the entry records; its content is verified when it is read.
+        return entry.Layer is null || (Content.Info(entry.Layer.Digest) is { } info && info.Size == entry.Layer.Size) ? entry : null;
     }
 
     /// <summary>Records a result; a later write for the same key replaces it.</summary>
-    public async Task PutAsync(CacheKey key, Descriptor layer, Digest diffId, OciTimestamp created, string? snapshot, CancellationToken cancellationToken)
+    public async Task PutAsync(CacheEntry entry, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(layer);
-        if (!MediaTypes.IsLayer(layer.MediaType))
+        ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Layer is { } layer && !MediaTypes.IsLayer(layer.MediaType))
         {
-            throw new ArgumentException($"a cache entry points at a layer, not at {layer.MediaType}", nameof(layer));
+            throw new ArgumentException($"a cache entry points at a layer, not at {layer.MediaType}", nameof(entry));
         }
 
-        var bytes = CacheEntryFormat.Write(new CacheEntry(key, layer, diffId, created) { Snapshot = snapshot });
-        var target = EntryPath(key.Value);
+        var bytes = CacheEntryFormat.Write(entry);
+        var target = EntryPath(entry.Key.Value);
         var temp = Path.Combine(Directory, "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp");
         try
         {
@@ -121,7 +122,7 @@ public sealed class CacheStore : IPruneRoots
     public async Task<IReadOnlyCollection<Digest>> GetRootsAsync(CancellationToken cancellationToken)
     {
         var entries = await ListAsync(cancellationToken).ConfigureAwait(false);
-        return [.. entries.Select(e => e.Layer.Digest).Distinct()];
+        return [.. entries.Where(e => e.Layer is not null).Select(e => e.Layer!.Digest).Distinct()];
     }
 
     /// <summary>Drops every entry (the blobs go at the next prune). Returns how many entries there were.</summary>

@@ -13,8 +13,14 @@ public interface IBuildCache
 
     Digest StepKey(Digest parentKey, StepKeyInput input);
 
-    /// <summary>Null on a miss; an entry whose blob is gone is a miss, never an error.</summary>
+    /// <summary>Null on a miss; an entry whose layer is gone is a miss, never an error.</summary>
     Task<CachedStep?> LookupAsync(Digest key, CancellationToken cancellationToken);
 
     Task StoreAsync(Digest key, CachedStep entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A layer that was only a snapshot when this build stored or found it is now a blob too (an image containing it
+    /// was exported): its entry records the blob, so that later builds find it exported and prune keeps it.
+    /// </summary>
+    Task ExportedAsync(LayerRef layer, CancellationToken cancellationToken);
 }

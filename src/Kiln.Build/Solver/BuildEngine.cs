@@ -151,7 +151,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
     private async Task<ExportResult> ExportAsync(BuildSession session, StageResult target, BuildRequest request, DateTimeOffset created, CancellationToken cancellationToken)
     {
         var config = session.Configurator.Finish(target.Config, request.Labels, request.SourceDateEpoch);
-        if (!config.RootFs.DiffIds.SequenceEqual(target.Layers.Select(l => l.DiffId)))
+        if (!config.RootFs.DiffIds.SequenceEqual(target.Layers.Select(l => l.DiffId ?? l.Snapshot)))
         {
             throw new InvalidOperationException("the config's rootfs does not list the stage's layers");
         }
@@ -160,7 +160,9 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         var vertex = _tracker.Start("exporting to image");
         try
         {
-            var result = await exporter.ExportAsync(new BuiltImage(config, target.Layers, created), cancellationToken).ConfigureAwait(false);
+            var layers = await ExportLayersAsync(target.Layers, request.SourceDateEpoch, vertex, cancellationToken).ConfigureAwait(false);
+            config = config with { RootFs = config.RootFs with { DiffIds = [.. layers.Select(l => l.DiffId!.Value)] } };
+            var result = await exporter.ExportAsync(new BuiltImage(config, layers, created), cancellationToken).ConfigureAwait(false);
             vertex.Log($"writing image {result.ImageId} done");
             vertex.Complete();
             return result;
@@ -175,5 +177,33 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
             vertex.Fail(e.Message);
             throw BuildFailedException.At(BuildErrorCodes.StepFailed, $"exporting the image failed: {e.Message}", SourceSpan.None, "exporting to image", innerException: e);
         }
+    }
+
+    /// <summary>
+    /// The target's layers as blobs: those that are only snapshots (its own steps' and its parent stages') are
+    /// tarred now, several at once (each is one tar stream and one hash), and their cache entries told. Builder
+    /// stages' layers never come here.
+    /// </summary>
+    private async Task<ImmutableArray<LayerRef>> ExportLayersAsync(ImmutableArray<LayerRef> layers, DateTimeOffset? sourceDateEpoch, ProgressVertex vertex, CancellationToken cancellationToken)
+    {
+        if (layers.All(l => l.IsStored))
+        {
+            return layers;
+        }
+
+        vertex.Log("exporting layers");
+        var differ = ports.Differ ?? throw new InvalidOperationException("IDiffer is not wired in");
+        var exported = layers.ToArray();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var pending = Enumerable.Range(0, exported.Length).Where(i => !exported[i].IsStored).ToArray();
+        await Parallel.ForEachAsync(pending, options, async (i, token) =>
+        {
+            exported[i] = await differ.ExportAsync(exported[i], sourceDateEpoch, token).ConfigureAwait(false);
+            if (ports.Cache is { } cache)
+            {
+                await cache.ExportedAsync(exported[i], token).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        return [.. exported];
     }
 }

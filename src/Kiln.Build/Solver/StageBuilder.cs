@@ -399,7 +399,7 @@ internal sealed class StageBuilder(BuildSession session)
         }
     }
 
-    /// <summary>The shared shape of every layer step: key, lookup, and on a miss: mount, act, diff, remember.</summary>
+    /// <summary>The shared shape of every layer step: key, lookup, and on a miss: mount, act, keep, remember.</summary>
     private async Task<StageResult> LayerStepAsync(
         StageResult state,
         BoundStep step,
@@ -430,7 +430,7 @@ internal sealed class StageBuilder(BuildSession session)
             await using (mount.ConfigureAwait(false))
             {
                 await action(mount).ConfigureAwait(false);
-                layer = await Port(session.Ports.Differ).DiffAsync(mount, session.Request.SourceDateEpoch, cancellationToken).ConfigureAwait(false);
+                layer = await Port(session.Ports.Differ).CommitAsync(mount, cancellationToken).ConfigureAwait(false);
             }
 
             created = session.Created;

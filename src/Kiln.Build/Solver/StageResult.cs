@@ -7,5 +7,5 @@ namespace Kiln.Build.Solver;
 /// <summary>A built stage: its config, its layers (base ones included) and the cache key of its last step.</summary>
 internal sealed record StageResult(ImageConfig Config, ImmutableArray<LayerRef> Layers, Digest CacheKey)
 {
-    public long Size => Layers.Sum(l => l.Blob.Size);
+    public long Size => Layers.Sum(l => l.Size);
 }

@@ -424,10 +424,10 @@ internal static class BuildCommand
             new StoreImageSource(store, Registries),
             new SandboxSnapshotter(snapshots, content),
             executor,
-            new SandboxDiffer(content),
+            new SandboxDiffer(snapshots, content),
             new ContextFileOperations(context, digestCache, options.SourceDateEpoch),
             new ConfigBuilderConfigurator(options.BuildArgs),
-            new StoreBuildCache(cache),
+            new StoreBuildCache(cache, snapshots),
             new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
         BuildResult result;
         var renderer = ProgressRenderers.Create(settings.Progress, settings.Quiet, error);

@@ -8,8 +8,8 @@ using Kiln.Runtime.Linux.Snapshots;
 namespace Kiln.Cli.Commands;
 
 /// <summary>
-/// The snapshot half of <c>kiln prune</c>: unpacked layers whose diffID no remaining image and no remaining cache
-/// entry has are removed. Layers someone holds (a build or a <c>kiln run</c> in progress) are left alone by
+/// The snapshot half of <c>kiln prune</c>: snapshots that no remaining image (by diffID) and no remaining cache
+/// entry (by snapshot name) names are removed. Layers someone holds (a build or a <c>kiln run</c> in progress) are left alone by
 /// <see cref="SnapshotStore.Sweep"/> itself, which only removes what it can lock exclusively.
 /// </summary>
 internal static class SnapshotPrune
@@ -31,7 +31,7 @@ internal static class SnapshotPrune
         {
             if (Digest.TryParse("sha256:" + Path.GetFileName(directory), out var diffId) && !keep.Contains(diffId))
             {
-                sizes[diffId] = DirectorySize(directory);
+                sizes[diffId] = SnapshotStore.DirectorySize(directory);
             }
         }
 
@@ -62,20 +62,10 @@ internal static class SnapshotPrune
 
         foreach (var entry in await cache.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            keep.Add(entry.DiffId);
+            // A step's layer is kept under its own snapshot name; entries of earlier versions, under the diffID.
+            keep.Add(entry.Snapshot ?? entry.DiffId!.Value);
         }
 
         return keep.ToImmutable();
-    }
-
-    /// <summary>Bytes of the regular files under a directory; symlinks are not followed.</summary>
-    private static long DirectorySize(string directory)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        var files = new FileSystemEnumerable<long>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? 0 : entry.Length, options)
-        {
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
-        };
-        return files.Sum();
     }
 }

@@ -13,8 +13,8 @@ namespace Kiln.Runtime.Linux.Containers;
 
 /// <summary>
 /// A root filesystem to run commands in: the image's layers (unpacked once, shared) under an overlay with a fresh
-/// upper directory. Run commands with <see cref="RunAsync"/>, turn what they changed into a layer with
-/// <see cref="DiffAsync"/>, and dispose: the overlay is unmounted and the upper deleted.
+/// upper directory. Run commands with <see cref="RunAsync"/>, keep what they changed as a snapshot with
+/// <see cref="Keep"/> if wanted, and dispose: the overlay is unmounted and the upper, unless kept, deleted.
 /// </summary>
 public sealed class Sandbox : IDisposable
 {
@@ -39,11 +39,15 @@ public sealed class Sandbox : IDisposable
     public int UnpackedLayers => _lease.Unpacked;
 
     /// <summary>Prepares the image's layers (bottom first, with their diffIDs) and mounts a fresh overlay over them.</summary>
-    public static async Task<Sandbox> CreateAsync(SnapshotStore snapshots, ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken)
+    public static Task<Sandbox> CreateAsync(SnapshotStore snapshots, ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken) =>
+        CreateAsync(snapshots, content, SnapshotLayer.FromImage(layers, diffIds), cancellationToken);
+
+    /// <summary>Prepares the layers (bottom first) and mounts a fresh overlay over them.</summary>
+    public static async Task<Sandbox> CreateAsync(SnapshotStore snapshots, ContentStore content, ImmutableArray<SnapshotLayer> layers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         OverlayMount.CleanStale(snapshots);
-        var lease = await snapshots.AcquireAsync(content, layers, diffIds, cancellationToken).ConfigureAwait(false);
+        var lease = await snapshots.AcquireAsync(content, layers, cancellationToken).ConfigureAwait(false);
         try
         {
             var mount = OverlayMount.Create(snapshots, lease.LowerDirectories, readOnly: false);
@@ -158,25 +162,29 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>
-    /// Ends the sandbox's work: unmounts it, turns what the commands changed into a layer in
-    /// <paramref name="content"/>, and keeps the upper directory as that layer's snapshot, so that the next step
-    /// mounts it as a lower instead of unpacking the blob just written. Only <see cref="Dispose"/> may follow.
+    /// Ends the sandbox's work: unmounts it and keeps the upper directory as a snapshot under a fresh name, so that
+    /// the next step mounts it as a lower. No layer blob is made here: most step layers (those of builder stages)
+    /// are never exported, and the blob of one that is comes from the snapshot when it is
+    /// (<see cref="OverlayDiffer.DiffSnapshotAsync"/>). Only <see cref="Dispose"/> may follow.
     /// </summary>
     /// <remarks>
     /// The upper is already in snapshot form: deletions are 0/0 character devices and opaque directories carry
-    /// <c>trusted.overlay.opaque</c>, as <see cref="SnapshotStore"/> unpacks layers. What the layer leaves out and
-    /// the snapshot keeps (mtimes above SOURCE_DATE_EPOCH, <c>trusted.*</c> attributes) is what BuildKit's own
-    /// snapshots keep too.
+    /// <c>trusted.overlay.opaque</c>, as <see cref="SnapshotStore"/> unpacks layers. The overlay is volatile (see
+    /// OverlayMount) and the upper is not synced: the snapshot store marks it with this boot, and after a crash a
+    /// snapshot of an earlier boot is not used.
     /// </remarks>
-    public async Task<LayerBlob> CommitAsync(ContentStore content, OverlayDiffOptions? options, CancellationToken cancellationToken)
+    /// <returns>The snapshot's name and the bytes of its regular files.</returns>
+    public (Digest Name, long Size) Keep()
     {
         Mount.Unmount();
+        var size = SnapshotStore.DirectorySize(Mount.UpperPath);
+        var name = SnapshotStore.NewName();
+        if (!_snapshots.Adopt(Mount.UpperPath, name))
+        {
+            throw new IOException($"could not keep the step's upper directory as snapshot {name}: its name is locked");
+        }
 
-        // The overlay is volatile (see OverlayMount) and the upper is not synced: the snapshot store marks it with
-        // this boot, and unpacks the layer again from its blob if a crash may have cut it short.
-        var blob = await OverlayDiffer.DiffAsync(Mount.UpperPath, content, options, cancellationToken).ConfigureAwait(false);
-        _snapshots.Adopt(Mount.UpperPath, blob.DiffId);
-        return blob;
+        return (name, size);
     }
 
     public void Dispose()

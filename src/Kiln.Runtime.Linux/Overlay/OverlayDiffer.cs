@@ -3,6 +3,8 @@ using System.Text;
 using Kiln.Content.Compression;
 using Kiln.Content.Store;
 using Kiln.Content.Tar;
+using Kiln.Oci;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Runtime.Linux.Overlay;
 
@@ -43,6 +45,19 @@ public static class OverlayDiffer
             await writer.CommitAsync(blob.Digest, blob.Size, cancellationToken).ConfigureAwait(false);
             return blob;
         }
+    }
+
+    /// <summary>
+    /// Writes the snapshot <paramref name="name"/> (a step's upper kept by <c>Sandbox.Keep</c>) as a layer blob into
+    /// <paramref name="content"/>, holding it in use meanwhile. Its mtimes and files are what the step left, so the
+    /// layer is the one a diff of the upper right after the step would have made.
+    /// </summary>
+    /// <exception cref="SnapshotGoneException">The snapshot is not there, or not whole.</exception>
+    public static async Task<LayerBlob> DiffSnapshotAsync(SnapshotStore snapshots, ContentStore content, Digest name, OverlayDiffOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        using var lease = await snapshots.AcquireAsync(content, [new SnapshotLayer(name, null, null)], cancellationToken).ConfigureAwait(false);
+        return await DiffAsync(snapshots.LayerDirectory(name), content, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The translation itself, separate so that it can be tested entry by entry.</summary>

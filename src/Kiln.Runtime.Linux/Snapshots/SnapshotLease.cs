@@ -12,10 +12,10 @@ public sealed class SnapshotLease : IDisposable
 {
     private readonly ImmutableArray<FileLock> _locks;
 
-    internal SnapshotLease(ImmutableArray<string> lowerDirectories, ImmutableArray<Digest> diffIds, int unpacked, ImmutableArray<FileLock> locks)
+    internal SnapshotLease(ImmutableArray<string> lowerDirectories, ImmutableArray<Digest> names, int unpacked, ImmutableArray<FileLock> locks)
     {
         LowerDirectories = lowerDirectories;
-        DiffIds = diffIds;
+        Names = names;
         Unpacked = unpacked;
         _locks = locks;
     }
@@ -23,8 +23,8 @@ public sealed class SnapshotLease : IDisposable
     /// <summary>One directory per layer, top (last applied) first; empty for an image without layers.</summary>
     public ImmutableArray<string> LowerDirectories { get; }
 
-    /// <summary>The layers, bottom first, as the image config lists them.</summary>
-    public ImmutableArray<Digest> DiffIds { get; }
+    /// <summary>The layers' snapshot names (a pulled layer's is its diffID), bottom first.</summary>
+    public ImmutableArray<Digest> Names { get; }
 
     /// <summary>How many layers this lease had to unpack (the others were already there).</summary>
     public int Unpacked { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.IO.Enumeration;
 using System.Security.Cryptography;
 using Kiln.Content.Compression;
 using Kiln.Content.Layers;
@@ -11,7 +12,9 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// <summary>
 /// Base layers unpacked once per diffID under <c>&lt;root&gt;/snapshots/layers/&lt;hex&gt;</c>, with overlay-style
 /// whiteouts (0/0 character devices, <c>trusted.overlay.opaque=y</c>) so that each directory is an overlay lower
-/// directory as it is, shared by every image and every step that has the layer.
+/// directory as it is, shared by every image and every step that has the layer. A build step's upper is kept here
+/// too, under a fresh name (<see cref="NewName"/>): until its layer is exported it has no blob, and the snapshot is
+/// the layer's only copy.
 /// </summary>
 /// <remarks>
 /// Concurrency (threads and kiln processes alike) rests on one lock file per diffID, <c>layers/&lt;hex&gt;.lock</c>:
@@ -25,7 +28,8 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// Instead each snapshot is marked with the boot it was made in (<c>layers/&lt;hex&gt;.boot</c>, the kernel's
 /// boot_id, fsynced before the snapshot gets its name). Until the next boot the page cache is the truth; after a
 /// crash and reboot, a snapshot from an earlier boot may have holes, so it is removed and unpacked again from its
-/// blob, which the content store fsynced. Marks of this boot older than <see cref="SettleAge"/> are taken off when
+/// blob, which the content store fsynced; a build step's snapshot that has no blob yet is removed and its cache
+/// entry misses. Marks of this boot older than <see cref="SettleAge"/> are taken off when
 /// the store is next opened, after one syncfs: the kernel has long written those snapshots back, and a clean reboot
 /// then unpacks only what was made in the last minutes before it. (Snapshots without a mark are on disk.)
 /// </remarks>
@@ -77,43 +81,47 @@ public sealed class SnapshotStore
         return store;
     }
 
-    /// <summary>The directory a layer is (or would be) unpacked in.</summary>
-    public string LayerDirectory(Digest diffId) => System.IO.Path.Combine(LayersPath, CheckDiffId(diffId));
+    /// <summary>The directory a layer is (or would be) unpacked in: its diffID, or a build step's snapshot name.</summary>
+    public string LayerDirectory(Digest name) => System.IO.Path.Combine(LayersPath, CheckName(name));
 
     /// <summary>
     /// Makes sure every layer of an image is unpacked and holds them in use. <paramref name="layers"/> are the
     /// manifest's layer descriptors and <paramref name="diffIds"/> the config's, bottom first, pairwise. A layer is
     /// checked against its diffID while it is unpacked.
     /// </summary>
-    public async Task<SnapshotLease> AcquireAsync(ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken)
+    public Task<SnapshotLease> AcquireAsync(ContentStore content, ImmutableArray<Descriptor> layers, ImmutableArray<Digest> diffIds, CancellationToken cancellationToken) =>
+        AcquireAsync(content, SnapshotLayer.FromImage(layers, diffIds), cancellationToken);
+
+    /// <summary>
+    /// Makes sure every layer is unpacked (bottom first) and holds them in use. A layer with a blob that is not
+    /// unpacked is unpacked from it and checked against its diffID; one without a blob must be there.
+    /// </summary>
+    /// <exception cref="SnapshotGoneException">A layer without a blob has no usable snapshot.</exception>
+    public async Task<SnapshotLease> AcquireAsync(ContentStore content, ImmutableArray<SnapshotLayer> layers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        if (layers.Length != diffIds.Length)
-        {
-            throw new InvalidDataException($"the manifest has {layers.Length} layers but the config lists {diffIds.Length} diffIDs");
-        }
-
         var held = new Dictionary<Digest, FileLock>();
         var unpacked = 0;
         try
         {
-            for (var i = 0; i < layers.Length; i++)
+            foreach (var layer in layers)
             {
-                if (held.ContainsKey(diffIds[i]))
+                if (held.ContainsKey(layer.Name))
                 {
                     continue;
                 }
 
-                var (lockFile, fresh) = await HoldAsync(content, layers[i], diffIds[i], cancellationToken).ConfigureAwait(false);
-                held.Add(diffIds[i], lockFile);
+                var (lockFile, fresh) = await HoldAsync(content, layer, cancellationToken).ConfigureAwait(false);
+                held.Add(layer.Name, lockFile);
                 unpacked += fresh ? 1 : 0;
             }
 
             // overlayfs refuses a lower directory given twice (ELOOP), and images repeat layers (every step that
             // changed nothing makes the same empty one). Only the topmost copy matters: it re-applies the same files
             // and whiteouts over the layers between, so Distinct on the top-first order keeps exactly that one.
-            var lowers = diffIds.Reverse().Distinct().Select(LayerDirectory).ToImmutableArray();
-            return new SnapshotLease(lowers, diffIds, unpacked, [.. held.Values]);
+            var names = layers.Select(l => l.Name).ToImmutableArray();
+            var lowers = names.Reverse().Distinct().Select(LayerDirectory).ToImmutableArray();
+            return new SnapshotLease(lowers, names, unpacked, [.. held.Values]);
         }
         catch
         {
@@ -127,29 +135,32 @@ public sealed class SnapshotStore
     }
 
     /// <summary>
-    /// Takes <paramref name="directory"/>, which holds the layer <paramref name="diffId"/> in unpacked form (an
-    /// unmounted overlay upper that the layer was just made from), as that layer's snapshot, by moving it into
-    /// place. Returns false and leaves the directory where it is when the layer is unpacked already (in this boot),
-    /// or is being unpacked or swept right now. The directory must be on the store's filesystem (under <see cref="Path"/>).
+    /// Whether the snapshot <paramref name="name"/> is there and whole (made in this boot, or settled): a layer that
+    /// has no blob can be used only then. Someone may remove it right after; <see cref="AcquireAsync(ContentStore, ImmutableArray{SnapshotLayer}, CancellationToken)"/>
+    /// holds it for use.
     /// </summary>
-    public bool Adopt(string directory, Digest diffId)
+    public bool IsUsable(Digest name)
+    {
+        var directory = LayerDirectory(name);
+        return Directory.Exists(directory) && MadeThisBoot(directory);
+    }
+
+    /// <summary>A fresh name for a snapshot that is not a pulled layer (a build step's upper).</summary>
+    public static Digest NewName() => Digest.FromSha256Hash(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// Takes <paramref name="directory"/>, an unmounted overlay upper, as the snapshot <paramref name="name"/> (a
+    /// fresh <see cref="NewName"/>), by moving it into place. Returns false and leaves the directory where it is
+    /// when the name is taken or locked. The directory must be on the store's filesystem (under <see cref="Path"/>).
+    /// </summary>
+    public bool Adopt(string directory, Digest name)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        var target = LayerDirectory(diffId);
+        var target = LayerDirectory(name);
         using var exclusive = FileLock.TryAcquire(target + ".lock", exclusive: true);
-        if (exclusive is null)
+        if (exclusive is null || Directory.Exists(target))
         {
             return false;
-        }
-
-        if (Directory.Exists(target))
-        {
-            if (MadeThisBoot(target))
-            {
-                return false;
-            }
-
-            Remove(target); // from before a reboot: the fresh directory replaces it rather than an unpack later
         }
 
         MarkBoot(target);
@@ -157,16 +168,16 @@ public sealed class SnapshotStore
         return true;
     }
 
-    /// <summary>The diffIDs of unpacked layers that someone (this process or another) holds in use right now.</summary>
+    /// <summary>The names of snapshots that someone (this process or another) holds in use right now.</summary>
     public ImmutableHashSet<Digest> InUse()
     {
         var result = ImmutableHashSet.CreateBuilder<Digest>();
-        foreach (var (diffId, directory) in Unpacked())
+        foreach (var (name, directory) in Unpacked())
         {
             using var probe = FileLock.TryAcquire(directory + ".lock", exclusive: true);
             if (probe is null)
             {
-                result.Add(diffId);
+                result.Add(name);
             }
         }
 
@@ -174,15 +185,16 @@ public sealed class SnapshotStore
     }
 
     /// <summary>
-    /// Removes unpacked layers nobody holds, except those in <paramref name="keep"/>; returns the diffIDs removed.
-    /// Removing is always safe: a layer is unpacked again from its blob the next time it is needed.
+    /// Removes snapshots nobody holds, except those in <paramref name="keep"/>; returns the names removed. A layer
+    /// with a blob is unpacked again the next time it is needed; one without (a build step's, never exported) is
+    /// gone, and the cache entry that names it misses.
     /// </summary>
     public ImmutableArray<Digest> Sweep(IReadOnlySet<Digest>? keep)
     {
         var removed = ImmutableArray.CreateBuilder<Digest>();
-        foreach (var (diffId, directory) in Unpacked())
+        foreach (var (name, directory) in Unpacked())
         {
-            if (keep?.Contains(diffId) == true)
+            if (keep?.Contains(name) == true)
             {
                 continue;
             }
@@ -194,26 +206,26 @@ public sealed class SnapshotStore
             }
 
             Remove(directory);
-            removed.Add(diffId);
+            removed.Add(name);
         }
 
         return removed.ToImmutable();
     }
 
-    private IEnumerable<(Digest DiffId, string Directory)> Unpacked()
+    private IEnumerable<(Digest Name, string Directory)> Unpacked()
     {
         foreach (var directory in Directory.EnumerateDirectories(LayersPath))
         {
-            if (Digest.TryParse("sha256:" + System.IO.Path.GetFileName(directory), out var diffId))
+            if (Digest.TryParse("sha256:" + System.IO.Path.GetFileName(directory), out var name))
             {
-                yield return (diffId, directory);
+                yield return (name, directory);
             }
         }
     }
 
-    private async Task<(FileLock Lock, bool Fresh)> HoldAsync(ContentStore content, Descriptor layer, Digest diffId, CancellationToken cancellationToken)
+    private async Task<(FileLock Lock, bool Fresh)> HoldAsync(ContentStore content, SnapshotLayer layer, CancellationToken cancellationToken)
     {
-        var directory = LayerDirectory(diffId);
+        var directory = LayerDirectory(layer.Name);
         var lockPath = directory + ".lock";
         var fresh = false;
         var delay = TimeSpan.FromMilliseconds(1);
@@ -243,7 +255,13 @@ public sealed class SnapshotStore
 
                         if (!Directory.Exists(directory))
                         {
-                            await UnpackAsync(content, layer, diffId, directory, cancellationToken).ConfigureAwait(false);
+                            if (layer is not { Blob: { } blob, DiffId: { } diffId })
+                            {
+                                throw new SnapshotGoneException(
+                                    $"layer snapshot {layer.Name.Encoded[..12]} is gone (removed by kiln prune --all, or made before a crash), and it was never exported: build again");
+                            }
+
+                            await UnpackAsync(content, blob, diffId, directory, cancellationToken).ConfigureAwait(false);
                             fresh = true;
                         }
                     }
@@ -341,6 +359,17 @@ public sealed class SnapshotStore
         }
     }
 
+    /// <summary>Bytes of the regular files under a directory; symlinks are not followed.</summary>
+    public static long DirectorySize(string directory)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var files = new FileSystemEnumerable<long>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? 0 : entry.Length, options)
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
+        return files.Sum();
+    }
+
     private static string? ReadMark(string mark)
     {
         try
@@ -389,8 +418,8 @@ public sealed class SnapshotStore
         }
     }
 
-    private static string CheckDiffId(Digest diffId) =>
-        diffId.Algorithm == "sha256" ? diffId.Encoded : throw new InvalidDataException($"diffID {diffId}: only sha256 diffIDs are supported");
+    private static string CheckName(Digest name) =>
+        name.Algorithm == "sha256" ? name.Encoded : throw new InvalidDataException($"layer {name}: only sha256 digests name snapshots");
 
     private static string RandomName() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 }

@@ -10,7 +10,7 @@ namespace Kiln.Build.Tests.Adapters;
 public sealed class ConfigBuilderConfiguratorTests
 {
     private static readonly DateTimeOffset Time = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
-    private static readonly LayerRef Layer = new(new Descriptor(MediaTypes.OciLayerGzip, Digest.Sha256Of("blob"u8), 10), Digest.Sha256Of("diff"u8));
+    private static readonly LayerRef Layer = LayerRef.Stored(new Descriptor(MediaTypes.OciLayerGzip, Digest.Sha256Of("blob"u8), 10), Digest.Sha256Of("diff"u8));
 
     private static BuildDefinition Load(string dockerfile) =>
         DockerfileFrontend.Check(dockerfile, new FrontendOptions(ImmutableDictionary<string, string>.Empty, null)).Definition!;

@@ -7,6 +7,7 @@ using Kiln.Dockerfile;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Dockerfile.Stages;
 using Kiln.Oci;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Build.Tests.Adapters;
 
@@ -26,7 +27,7 @@ public sealed class StoreBuildCacheTests : IDisposable
     [Fact]
     public void Run_keys_follow_the_command_the_env_and_the_network_and_the_parent()
     {
-        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var cache = Open();
         var parent = cache.BaseKey(null, OciPlatform.Host);
 
         var key = cache.StepKey(parent, Run("RUN make", ["A=1"]));
@@ -41,7 +42,7 @@ public sealed class StoreBuildCacheTests : IDisposable
     [Fact]
     public void A_shebang_script_keys_its_file_not_just_the_path_in_the_argv()
     {
-        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var cache = Open();
         var parent = cache.BaseKey(null, OciPlatform.Host);
         StepKeyInput Script(string dockerfileRun)
         {
@@ -62,7 +63,7 @@ public sealed class StoreBuildCacheTests : IDisposable
     [Fact]
     public void Copy_keys_follow_the_source_digest_and_workdir_keys_the_directory()
     {
-        var cache = new StoreBuildCache(CacheStore.Open(ContentStore.Open(new StoreRoot(_root))));
+        var cache = Open();
         var parent = cache.BaseKey(null, OciPlatform.Host);
         var copy = Step("COPY a /a");
 
@@ -81,9 +82,9 @@ public sealed class StoreBuildCacheTests : IDisposable
     public async Task An_entry_round_trips_with_its_time_and_a_missing_blob_is_a_miss()
     {
         var content = ContentStore.Open(new StoreRoot(_root));
-        var cache = new StoreBuildCache(CacheStore.Open(content));
+        var cache = Open();
         var info = await content.WriteAsync("layer"u8.ToArray(), CancellationToken.None);
-        var layer = new LayerRef(new Descriptor(MediaTypes.OciLayerGzip, info.Digest, info.Size), Digest.Sha256Of("diff"u8));
+        var layer = LayerRef.Stored(new Descriptor(MediaTypes.OciLayerGzip, info.Digest, info.Size), Digest.Sha256Of("diff"u8));
         var key = Digest.Sha256Of("key"u8);
         var created = DateTimeOffset.FromUnixTimeSeconds(1_650_000_000);
 
@@ -93,5 +94,53 @@ public sealed class StoreBuildCacheTests : IDisposable
         Assert.Equal(new CachedStep(layer, created), hit);
         await content.DeleteAsync(info.Digest, CancellationToken.None);
         Assert.Null(await cache.LookupAsync(key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_snapshot_only_entry_hits_while_its_snapshot_is_there_and_records_its_export()
+    {
+        var content = ContentStore.Open(new StoreRoot(_root));
+        var snapshots = SnapshotStore.Open(content.Root);
+        var cache = new StoreBuildCache(CacheStore.Open(content), snapshots);
+        var name = SnapshotStore.NewName();
+        Directory.CreateDirectory(snapshots.LayerDirectory(name));
+        var layer = LayerRef.SnapshotOnly(name, 123);
+        var key = Digest.Sha256Of("key"u8);
+        var created = DateTimeOffset.FromUnixTimeSeconds(1_650_000_000);
+
+        await cache.StoreAsync(key, new CachedStep(layer, created), CancellationToken.None);
+        Assert.Equal(new CachedStep(layer, created), await Open().LookupAsync(key, CancellationToken.None));
+
+        // Exported: a later build finds the blob, under the same snapshot.
+        var info = await content.WriteAsync("layer"u8.ToArray(), CancellationToken.None);
+        var stored = LayerRef.Stored(new Descriptor(MediaTypes.OciLayer, info.Digest, info.Size), Digest.Sha256Of("diff"u8), name);
+        await cache.ExportedAsync(stored, CancellationToken.None);
+        Assert.Equal(new CachedStep(stored, created), await Open().LookupAsync(key, CancellationToken.None));
+
+        // Without the blob and the snapshot, it misses.
+        await cache.StoreAsync(key, new CachedStep(layer, created), CancellationToken.None);
+        Directory.Delete(snapshots.LayerDirectory(name));
+        Assert.Null(await Open().LookupAsync(key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_snapshot_only_entry_from_another_boot_is_a_miss()
+    {
+        var content = ContentStore.Open(new StoreRoot(_root));
+        var snapshots = SnapshotStore.Open(content.Root);
+        var name = SnapshotStore.NewName();
+        Directory.CreateDirectory(snapshots.LayerDirectory(name));
+        await File.WriteAllTextAsync(snapshots.LayerDirectory(name) + ".boot", "00000000-0000-0000-0000-000000000000");
+        var key = Digest.Sha256Of("key"u8);
+
+        await Open().StoreAsync(key, new CachedStep(LayerRef.SnapshotOnly(name, 1), DateTimeOffset.UnixEpoch), CancellationToken.None);
+
+        Assert.Null(await Open().LookupAsync(key, CancellationToken.None));
+    }
+
+    private StoreBuildCache Open()
+    {
+        var content = ContentStore.Open(new StoreRoot(_root));
+        return new StoreBuildCache(CacheStore.Open(content), SnapshotStore.Open(content.Root));
     }
 }

@@ -21,14 +21,15 @@ internal static class RealPorts
     public static async Task<BuildPorts> ComposeAsync(ImageStore images, string context, ImageReference name)
     {
         var content = images.Content;
+        var snapshots = SnapshotStore.Open(content.Root);
         return new BuildPorts(
             new StoreImageSource(images),
-            new SandboxSnapshotter(SnapshotStore.Open(content.Root), content),
+            new SandboxSnapshotter(snapshots, content),
             new SandboxExecutor(new ContainerRunner(OciRuntime.Locate(null)), CacheMountStore.Open(content.Root)),
-            new SandboxDiffer(content),
+            new SandboxDiffer(snapshots, content),
             new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
             new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
-            new StoreBuildCache(CacheStore.Open(content)),
+            new StoreBuildCache(CacheStore.Open(content), snapshots),
             new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
     }
 

@@ -1,3 +1,4 @@
+using Kiln.Build.Cache;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
 using Kiln.Content.Images;
@@ -35,5 +36,54 @@ public sealed class RealPortsTests : IDisposable
         Assert.Equal(2, image.Manifest.Value.Layers.Length);
         Assert.Equal("/app", image.Config.Value.Config.WorkingDir);
         Assert.Equal(["[2/3] WORKDIR /app", "[3/3] COPY hello.txt ."], progress.Ended<Progress.ProgressEvent.Cached>());
+    }
+
+    [Fact]
+    public async Task A_builder_stages_layer_stays_a_snapshot_until_an_image_that_contains_it_is_exported()
+    {
+        Assert.True(Environment.IsPrivilegedProcess, "the real ports need root (overlayfs), here and in CI");
+        var context = Path.Combine(_root, "context");
+        Directory.CreateDirectory(context);
+        var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
+        var images = ImageStore.Open(content);
+        await BusyboxRootfs.ImportAsync(images, "busybox:real", _root);
+        const string Dockerfile = "FROM busybox:real AS builder\nRUN head -c 300000 /dev/urandom > /big && echo built > /out\nFROM scratch\nCOPY --from=builder /out /out\n";
+        var cache = CacheStore.Open(content);
+
+        // The final image holds only the COPY's layer: the builder's RUN layer is a snapshot, not a blob.
+        var ports = await RealPorts.ComposeAsync(images, context, ImageReference.Parse("real/final:1"));
+        await new BuildEngine(ports, new RecordingSink(), TimeProvider.System).BuildAsync(RealPorts.Request(Dockerfile), CancellationToken.None);
+        var entries = await cache.ListAsync(CancellationToken.None);
+        Assert.Equal(2, entries.Count);
+        var run = Assert.Single(entries, e => e.Layer is null);
+        Assert.NotNull(run.Snapshot);
+        Assert.InRange(run.Size, 300_000, 300_100);
+        var copy = Assert.Single(entries, e => e.Layer is not null);
+        var final = await images.LoadAsync(await images.ResolveAsync("real/final:1", CancellationToken.None), CancellationToken.None);
+        Assert.Equal(copy.Layer, Assert.Single(final.Manifest.Value.Layers));
+        Assert.Equal(copy.DiffId, Assert.Single(final.Config.Value.RootFs.DiffIds));
+
+        // Exporting the builder stage itself hits the cache for its step and makes its blob from the snapshot.
+        ports = await RealPorts.ComposeAsync(images, context, ImageReference.Parse("real/builder:1"));
+        var progress = new RecordingSink();
+        var request = RealPorts.Request(Dockerfile) with { Options = new Dockerfile.FrontendOptions(System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, "builder") };
+        await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(request, CancellationToken.None);
+        Assert.Single(progress.Ended<Progress.ProgressEvent.Cached>());
+        var builder = await images.LoadAsync(await images.ResolveAsync("real/builder:1", CancellationToken.None), CancellationToken.None);
+        var layer = builder.Manifest.Value.Layers[^1];
+        Assert.Equal(layer.Digest, builder.Config.Value.RootFs.DiffIds[^1]); // plain tar: its digest is its diffID
+        var tar = Path.Combine(_root, "builder-layer.tar");
+        await using (var blob = await content.OpenReadAsync(layer.Digest, CancellationToken.None))
+        await using (var file = File.Create(tar))
+        {
+            await blob.CopyToAsync(file);
+        }
+
+        Assert.Equal(["big", "etc/", "out"], BusyboxRootfs.Run("tar", "-tf", tar).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+
+        // Its cache entry now records the blob too, under the same snapshot: prune keeps the blob.
+        var exported = Assert.Single(await cache.ListAsync(CancellationToken.None), e => e.Key == run.Key);
+        Assert.Equal((layer, run.Snapshot), (exported.Layer, exported.Snapshot));
+        Assert.Contains(layer.Digest, await cache.GetRootsAsync(CancellationToken.None));
     }
 }

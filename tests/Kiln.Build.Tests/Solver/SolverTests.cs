@@ -403,10 +403,26 @@ public sealed class SolverTests
         var result = await _harness.BuildAsync("FROM busybox AS builder\nRUN a\nRUN b\nFROM scratch\nCOPY --from=builder /x /x\n");
 
         var exported = Assert.Single(_harness.Exporter.Exported);
-        Assert.Equal(exported.Layers.Select(l => l.DiffId), exported.Config.RootFs.DiffIds);
+        Assert.Equal(exported.Layers.Select(l => l.DiffId!.Value), exported.Config.RootFs.DiffIds);
         Assert.Single(exported.Layers);
         Assert.Equal(5_000_000 + 2000 + 2000, result.Stages.Single(s => s.Name == "builder").Size);
         Assert.Equal(2000, result.Stages.Single(s => s.Name == "stage-1").Size);
+    }
+
+    [Fact]
+    public async Task Only_the_targets_layers_are_exported_a_builder_stages_stay_snapshots()
+    {
+        _harness.Images.Add("busybox");
+
+        await _harness.BuildAsync("FROM busybox AS builder\nRUN a\nRUN b\nFROM busybox AS base\nRUN c\nFROM base\nCOPY --from=builder /x /x\nRUN d\n");
+
+        // base's RUN c and the target's COPY and RUN d, each once; builder's RUN a and RUN b never.
+        Assert.Equal(3, _harness.Differ.Exported.Count);
+        var exported = Assert.Single(_harness.Exporter.Exported);
+        Assert.All(exported.Layers, l => Assert.True(l.IsStored));
+        Assert.Equal(exported.Layers.Select(l => l.DiffId!.Value), exported.Config.RootFs.DiffIds);
+        Assert.Equal(3, _harness.Cache.Entries.Values.Count(e => e.Layer.IsStored && e.Layer.Snapshot != e.Layer.DiffId));
+        Assert.Equal(2, _harness.Cache.Entries.Values.Count(e => !e.Layer.IsStored));
     }
 
     [Fact]
@@ -416,7 +432,7 @@ public sealed class SolverTests
         await _harness.BuildAsync("FROM scratch\nRUN sleep 0\n");
 
         var exported = Assert.Single(_harness.Exporter.Exported);
-        Assert.Equal(32, Assert.Single(exported.Layers).Blob.Size);
+        Assert.Equal(32, Assert.Single(exported.Layers).Blob!.Size);
         Assert.False(exported.Config.History!.Value.Single().EmptyLayer);
     }
 }

@@ -1,20 +1,35 @@
 using Kiln.Content.Store;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Overlay;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Build.Ports.Adapters;
 
 /// <summary>
-/// The step's overlay upper as a layer in the content store (<see cref="OverlayDiffer"/>: whiteouts, opaque
-/// directories, clamped mtimes); the upper itself becomes the layer's snapshot (<see cref="Sandbox.CommitAsync"/>).
+/// A step's overlay upper kept as its layer's snapshot (<see cref="Runtime.Linux.Containers.Sandbox.Keep"/>), and
+/// turned into a layer blob only on export (<see cref="OverlayDiffer"/>: whiteouts, opaque directories, clamped
+/// mtimes).
 /// </summary>
-public sealed class SandboxDiffer(ContentStore content) : IDiffer
+public sealed class SandboxDiffer(SnapshotStore snapshots, ContentStore content) : IDiffer
 {
-    public async Task<LayerRef> DiffAsync(IRootfsMount mount, DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken)
+    public Task<LayerRef> CommitAsync(IRootfsMount mount, CancellationToken cancellationToken)
     {
         var sandbox = (mount as SandboxMount)?.Sandbox
             ?? throw new ArgumentException("the root was not mounted by the sandbox snapshotter", nameof(mount));
-        var blob = await sandbox.CommitAsync(content, new OverlayDiffOptions { SourceDateEpoch = sourceDateEpoch }, cancellationToken).ConfigureAwait(false);
-        return new LayerRef(new Descriptor(blob.MediaType, blob.Digest, blob.Size), blob.DiffId);
+        var (name, size) = sandbox.Keep();
+        return Task.FromResult(LayerRef.SnapshotOnly(name, size));
+    }
+
+    public async Task<LayerRef> ExportAsync(LayerRef layer, DateTimeOffset? sourceDateEpoch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.IsStored)
+        {
+            return layer;
+        }
+
+        var options = new OverlayDiffOptions { SourceDateEpoch = sourceDateEpoch };
+        var blob = await OverlayDiffer.DiffSnapshotAsync(snapshots, content, layer.Snapshot, options, cancellationToken).ConfigureAwait(false);
+        return LayerRef.Stored(new Descriptor(blob.MediaType, blob.Digest, blob.Size), blob.DiffId, layer.Snapshot);
     }
 }

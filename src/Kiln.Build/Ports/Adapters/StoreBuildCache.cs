@@ -1,16 +1,22 @@
+using System.Collections.Concurrent;
 using Kiln.Build.Cache;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Oci;
+using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Build.Ports.Adapters;
 
 /// <summary>
 /// The solver's cache over <see cref="CacheKeys"/> (typed, versioned keys per step kind) and the on-disk
 /// <see cref="CacheStore"/>. Every RUN, COPY, ADD and WORKDIR step makes a layer (an empty one when it changed
-/// nothing), so every entry points at a layer blob and a missing blob is a miss.
+/// nothing), so every entry points at a layer: a snapshot, a blob, or both. An entry whose layer has neither a blob
+/// nor a usable snapshot (pruned, or from before a crash) is a miss.
 /// </summary>
-public sealed class StoreBuildCache(CacheStore store) : IBuildCache
+public sealed class StoreBuildCache(CacheStore store, SnapshotStore snapshots) : IBuildCache
 {
+    /// <summary>The entries this build looked up or stored, by the snapshot of their layer: an export completes them.</summary>
+    private readonly ConcurrentDictionary<Digest, CacheEntry> _bySnapshot = new();
+
     private static readonly System.Collections.Immutable.ImmutableArray<string> DefaultShell = ["/bin/sh", "-c"];
 
     public Digest BaseKey(BaseImage? image, OciPlatform platform) => CacheKeys.ForBase(image?.ManifestDigest, platform).Value;
@@ -66,13 +72,47 @@ public sealed class StoreBuildCache(CacheStore store) : IBuildCache
     public async Task<CachedStep?> LookupAsync(Digest key, CancellationToken cancellationToken)
     {
         var entry = await store.TryGetAsync(new CacheKey(key), cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : new CachedStep(new LayerRef(entry.Layer, entry.DiffId), entry.Created.Value);
+        if (entry is null)
+        {
+            return null;
+        }
+
+        LayerRef layer;
+        if (entry is { Layer: { } blob, DiffId: { } diffId })
+        {
+            layer = LayerRef.Stored(blob, diffId, entry.Snapshot);
+        }
+        else if (snapshots.IsUsable(entry.Snapshot!.Value))
+        {
+            layer = LayerRef.SnapshotOnly(entry.Snapshot.Value, entry.Size);
+        }
+        else
+        {
+            return null;
+        }
+
+        _bySnapshot[layer.Snapshot] = entry;
+        return new CachedStep(layer, entry.Created.Value);
     }
 
     public Task StoreAsync(Digest key, CachedStep entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return store.PutAsync(new CacheKey(key), entry.Layer.Blob, entry.Layer.DiffId, new OciTimestamp(entry.Created), null, cancellationToken);
+        var layer = entry.Layer;
+        var stored = new CacheEntry(new CacheKey(key), layer.Blob, layer.DiffId, new OciTimestamp(entry.Created)) { Snapshot = layer.Snapshot, Size = layer.Size };
+        _bySnapshot[layer.Snapshot] = stored;
+        return store.PutAsync(stored, cancellationToken);
+    }
+
+    public async Task ExportedAsync(LayerRef layer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.IsStored && _bySnapshot.TryGetValue(layer.Snapshot, out var entry) && entry.Layer is null)
+        {
+            var exported = entry with { Layer = layer.Blob, DiffId = layer.DiffId, Size = layer.Size };
+            _bySnapshot[layer.Snapshot] = exported;
+            await store.PutAsync(exported, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static Digest Sources(StepKeyInput input) =>

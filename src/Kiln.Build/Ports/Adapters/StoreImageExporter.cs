@@ -21,13 +21,14 @@ public sealed class StoreImageExporter(
     public async Task<ExportResult> ExportAsync(BuiltImage image, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var blobs = image.Layers.Select(l => l.Blob ?? throw new ArgumentException("a layer of the image is only a snapshot: export it first", nameof(image))).ToImmutableArray();
         var config = OciDocuments.Write(image.Config);
         await content.WriteAsync(config.Raw.AsMemory(), cancellationToken).ConfigureAwait(false);
         var manifest = OciDocuments.Write(new ImageManifest
         {
             MediaType = MediaTypes.OciManifest,
             Config = config.ToDescriptor(MediaTypes.OciConfig),
-            Layers = [.. image.Layers.Select(l => l.Blob)],
+            Layers = blobs,
         });
         await content.WriteAsync(manifest.Raw.AsMemory(), cancellationToken).ConfigureAwait(false);
         var descriptor = manifest.ToDescriptor(MediaTypes.OciManifest);
@@ -37,7 +38,7 @@ public sealed class StoreImageExporter(
             await exporter.ExportAsync(descriptor, output, tags, standardOutput, cancellationToken).ConfigureAwait(false);
         }
 
-        var size = config.Raw.Length + manifest.Raw.Length + image.Layers.Sum(l => l.Blob.Size);
+        var size = config.Raw.Length + manifest.Raw.Length + blobs.Sum(b => b.Size);
         return new ExportResult(config.Digest, descriptor.Digest, size);
     }
 }

@@ -52,7 +52,7 @@ public sealed class StoreImageSource(ImageStore store, Func<ImageReference, Regi
             throw new NotSupportedException($"{reference} is for {config.Os}/{config.Architecture}; building on {platform.Os}/{platform.Architecture} from it is not supported yet");
         }
 
-        var layers = manifestLayers.Zip(diffIds, (blob, diffId) => new LayerRef(blob, diffId)).ToImmutableArray();
+        var layers = manifestLayers.Zip(diffIds, (blob, diffId) => LayerRef.Stored(blob, diffId)).ToImmutableArray();
         var name = resolved.ByName?.Name.ToString() ?? reference;
         return new BaseImage(name, resolved.Manifest.Digest, config, layers);
     }

@@ -39,4 +39,17 @@ internal sealed class FakeCache : IBuildCache
         Entries[key] = entry;
         return Task.CompletedTask;
     }
+
+    public Task ExportedAsync(LayerRef layer, CancellationToken cancellationToken)
+    {
+        foreach (var (key, entry) in Entries)
+        {
+            if (entry.Layer.Snapshot == layer.Snapshot)
+            {
+                Entries[key] = entry with { Layer = layer };
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }

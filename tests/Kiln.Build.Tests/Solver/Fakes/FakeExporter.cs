@@ -13,7 +13,7 @@ internal sealed class FakeExporter : IImageExporter
     {
         Exported.Enqueue(image);
         var config = OciDocuments.Write(image.Config);
-        var size = config.Raw.Length + image.Layers.Sum(l => l.Blob.Size);
+        var size = config.Raw.Length + image.Layers.Sum(l => l.Blob!.Size);
         return Task.FromResult(new ExportResult(config.Digest, Digest.Sha256Of(config.Raw.AsSpan()), size));
     }
 }

@@ -32,7 +32,7 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
             else
             {
                 var root = snapshotter.ByRoot(((CopySource.Root)operation.Source).Path);
-                text.Append(source).Append('@').AppendJoin(',', root.Layers.Select(l => l.DiffId)).Append('\n');
+                text.Append(source).Append('@').AppendJoin(',', root.Layers.Select(l => l.Snapshot)).Append('\n');
             }
         }
 

@@ -16,7 +16,7 @@ internal sealed class FakeImageSource : IImageSource
     public void Add(string reference, params string[] env)
     {
         var diffId = Digest.Sha256Of(Encoding.UTF8.GetBytes("layer of " + reference));
-        var layer = new LayerRef(new Descriptor(MediaTypes.OciLayerGzip, Digest.Sha256Of(Encoding.UTF8.GetBytes("blob of " + reference)), 5_000_000), diffId);
+        var layer = LayerRef.Stored(new Descriptor(MediaTypes.OciLayerGzip, Digest.Sha256Of(Encoding.UTF8.GetBytes("blob of " + reference)), 5_000_000), diffId);
         var config = new ImageConfig
         {
             Architecture = OciPlatform.Host.Architecture,
