@@ -17,7 +17,7 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// the layer's only copy.
 /// </summary>
 /// <remarks>
-/// Concurrency (threads and kiln processes alike) rests on one lock file per diffID, <c>layers/&lt;hex&gt;.lock</c>:
+/// Concurrency (threads and kiln processes alike) rests on one lock file per snapshot, <c>layers/&lt;hex&gt;.lock</c>:
 /// users hold it shared for as long as they use the directory; the one unpacking it and a sweep removing it hold it
 /// exclusively. A layer is extracted into <c>tmp/</c> and renamed into place, so a directory under
 /// <c>layers/</c> is always complete; an interrupted extraction leaves only <c>tmp/</c> litter, removed the next
