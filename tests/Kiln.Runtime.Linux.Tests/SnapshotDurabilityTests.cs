@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
@@ -82,6 +83,38 @@ public sealed class SnapshotDurabilityTests
         var gone = await Assert.ThrowsAsync<SnapshotGoneException>(() => store.Snapshots.AcquireAsync(store.Content, [new SnapshotLayer(name, null, null)], CancellationToken.None));
         Assert.Contains("build again", gone.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(snapshot)); // perhaps with holes: never mounted again
+    }
+
+    [Fact]
+    public async Task An_exported_steps_snapshot_serves_its_layer_by_diffID_through_the_alias_until_it_is_swept()
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        var name = await KeepAsync(store);
+        var layer = await OverlayDiffer.DiffSnapshotAsync(store.Snapshots, store.Content, name, null, CancellationToken.None);
+        store.Snapshots.Alias(layer.DiffId, name);
+        ImmutableArray<Descriptor> blobs = [new Descriptor(layer.MediaType, layer.Digest, layer.Size)];
+
+        // An image with that layer (built FROM the exported one) mounts the step's snapshot: nothing unpacked.
+        using (var lease = await store.Snapshots.AcquireAsync(store.Content, blobs, [layer.DiffId], CancellationToken.None))
+        {
+            Assert.Equal(0, lease.Unpacked);
+            Assert.Equal(store.Snapshots.LayerDirectory(name), Assert.Single(lease.LowerDirectories));
+            Assert.Equal([name], store.Snapshots.InUse());
+        }
+
+        // From another boot, the snapshot may have holes: the layer is unpacked from its blob instead.
+        File.WriteAllText(store.Snapshots.LayerDirectory(name) + ".boot", "00000000-0000-0000-0000-000000000000");
+        using (var lease = await store.Snapshots.AcquireAsync(store.Content, blobs, [layer.DiffId], CancellationToken.None))
+        {
+            Assert.Equal(1, lease.Unpacked);
+            Assert.Equal(store.Snapshots.LayerDirectory(layer.DiffId), Assert.Single(lease.LowerDirectories));
+        }
+
+        // Swept with its snapshot: the alias goes too.
+        store.Snapshots.Sweep(new HashSet<Digest> { layer.DiffId });
+        Assert.False(Directory.Exists(store.Snapshots.LayerDirectory(name)));
+        Assert.Null(store.Snapshots.AliasOf(layer.DiffId));
+        Assert.True(Directory.Exists(store.Snapshots.LayerDirectory(layer.DiffId)));
     }
 
     /// <summary>A step that writes 2 MB of random bytes, kept as a snapshot; returns its name.</summary>

@@ -8,8 +8,8 @@ using Kiln.Runtime.Linux.Snapshots;
 namespace Kiln.Cli.Commands;
 
 /// <summary>
-/// The snapshot half of <c>kiln prune</c>: snapshots that no remaining image (by diffID) and no remaining cache
-/// entry (by snapshot name) names are removed. Layers someone holds (a build or a <c>kiln run</c> in progress) are left alone by
+/// The snapshot half of <c>kiln prune</c>: snapshots that no remaining image (by diffID, or the alias of one) and no
+/// remaining cache entry (by snapshot name) names are removed. Layers someone holds (a build or a <c>kiln run</c> in progress) are left alone by
 /// <see cref="SnapshotStore.Sweep"/> itself, which only removes what it can lock exclusively.
 /// </summary>
 internal static class SnapshotPrune
@@ -22,7 +22,7 @@ internal static class SnapshotPrune
         ArgumentNullException.ThrowIfNull(snapshots);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(cache);
-        var keep = await KeepAsync(images, cache, cancellationToken).ConfigureAwait(false);
+        var keep = await KeepAsync(snapshots, images, cache, cancellationToken).ConfigureAwait(false);
 
         // Sizes are taken before the sweep (afterwards the files are gone); only the removed ones are counted. A
         // layer another process starts using in between is skipped by the sweep and so not counted either.
@@ -44,7 +44,7 @@ internal static class SnapshotPrune
     /// fails the prune rather than being treated as having no layers: sweeping would still be safe (a layer is
     /// unpacked again from its blob), but a store in that state deserves a clear error, not a silent sweep.
     /// </summary>
-    private static async Task<ImmutableHashSet<Digest>> KeepAsync(ImageStore images, CacheStore cache, CancellationToken cancellationToken)
+    private static async Task<ImmutableHashSet<Digest>> KeepAsync(SnapshotStore snapshots, ImageStore images, CacheStore cache, CancellationToken cancellationToken)
     {
         var keep = ImmutableHashSet.CreateBuilder<Digest>();
         var seen = new HashSet<Digest>();
@@ -57,7 +57,15 @@ internal static class SnapshotPrune
 
             var resolved = new ResolvedImage(record.Id, record.Manifest, record.Index, [record], record);
             var image = await images.LoadAsync(resolved, cancellationToken).ConfigureAwait(false);
-            keep.UnionWith(image.Config.Value.RootFs.DiffIds);
+            foreach (var diffId in image.Config.Value.RootFs.DiffIds)
+            {
+                // A layer built here is unpacked in its step's snapshot, which its alias names.
+                keep.Add(diffId);
+                if (snapshots.AliasOf(diffId) is { } alias)
+                {
+                    keep.Add(alias);
+                }
+            }
         }
 
         foreach (var entry in await cache.ListAsync(cancellationToken).ConfigureAwait(false))

@@ -100,7 +100,7 @@ public sealed class SnapshotStore
     public async Task<SnapshotLease> AcquireAsync(ContentStore content, ImmutableArray<SnapshotLayer> layers, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var held = new Dictionary<Digest, FileLock>();
+        var held = new Dictionary<Digest, (FileLock Lock, string Directory)>();
         var unpacked = 0;
         try
         {
@@ -111,8 +111,8 @@ public sealed class SnapshotStore
                     continue;
                 }
 
-                var (lockFile, fresh) = await HoldAsync(content, layer, cancellationToken).ConfigureAwait(false);
-                held.Add(layer.Name, lockFile);
+                var (lockFile, directory, fresh) = await HoldAsync(content, layer, cancellationToken).ConfigureAwait(false);
+                held.Add(layer.Name, (lockFile, directory));
                 unpacked += fresh ? 1 : 0;
             }
 
@@ -120,12 +120,12 @@ public sealed class SnapshotStore
             // changed nothing makes the same empty one). Only the topmost copy matters: it re-applies the same files
             // and whiteouts over the layers between, so Distinct on the top-first order keeps exactly that one.
             var names = layers.Select(l => l.Name).ToImmutableArray();
-            var lowers = names.Reverse().Distinct().Select(LayerDirectory).ToImmutableArray();
-            return new SnapshotLease(lowers, names, unpacked, [.. held.Values]);
+            var lowers = names.Reverse().Distinct().Select(n => held[n].Directory).ToImmutableArray();
+            return new SnapshotLease(lowers, names, unpacked, [.. held.Values.Select(h => h.Lock)]);
         }
         catch
         {
-            foreach (var lockFile in held.Values)
+            foreach (var (lockFile, _) in held.Values)
             {
                 lockFile.Dispose();
             }
@@ -209,6 +209,16 @@ public sealed class SnapshotStore
             removed.Add(name);
         }
 
+        // Aliases of removed snapshots would only be read and ignored; they go too.
+        foreach (var alias in Directory.EnumerateFiles(LayersPath, "*.alias"))
+        {
+            if (!Digest.TryParse("sha256:" + System.IO.Path.GetFileNameWithoutExtension(alias), out var diffId) ||
+                AliasOf(diffId) is not { } name || !Directory.Exists(LayerDirectory(name)))
+            {
+                File.Delete(alias);
+            }
+        }
+
         return removed.ToImmutable();
     }
 
@@ -223,9 +233,14 @@ public sealed class SnapshotStore
         }
     }
 
-    private async Task<(FileLock Lock, bool Fresh)> HoldAsync(ContentStore content, SnapshotLayer layer, CancellationToken cancellationToken)
+    private async Task<(FileLock Lock, string Directory, bool Fresh)> HoldAsync(ContentStore content, SnapshotLayer layer, CancellationToken cancellationToken)
     {
         var directory = LayerDirectory(layer.Name);
+        if (!Directory.Exists(directory) && HoldAlias(layer) is { } alias)
+        {
+            return (alias.Lock, alias.Directory, false);
+        }
+
         var lockPath = directory + ".lock";
         var fresh = false;
         var delay = TimeSpan.FromMilliseconds(1);
@@ -240,7 +255,7 @@ public sealed class SnapshotStore
             {
                 if (Directory.Exists(directory) && MadeThisBoot(directory))
                 {
-                    return (shared, fresh);
+                    return (shared, directory, fresh);
                 }
 
                 shared.Dispose();
@@ -274,6 +289,58 @@ public sealed class SnapshotStore
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = delay * 2 > TimeSpan.FromMilliseconds(50) ? TimeSpan.FromMilliseconds(50) : delay * 2;
         }
+    }
+
+    /// <summary>
+    /// Records that the layer <paramref name="diffId"/> is unpacked in the snapshot <paramref name="name"/> (a build
+    /// step's, exported as that layer): an image built on that image then mounts the snapshot instead of unpacking
+    /// the layer again. The record (<c>layers/&lt;diffID&gt;.alias</c>) is a hint, not synced: one that is lost, or
+    /// whose snapshot is gone or from another boot, only means the layer is unpacked from its blob.
+    /// </summary>
+    public void Alias(Digest diffId, Digest name)
+    {
+        var alias = AliasPath(diffId);
+        var temp = System.IO.Path.Combine(TempPath, "alias-" + RandomName());
+        File.WriteAllText(temp, CheckName(name));
+        File.Move(temp, alias, overwrite: true);
+    }
+
+    /// <summary>The snapshot <paramref name="diffId"/>'s alias names, if there is a record of one.</summary>
+    public Digest? AliasOf(Digest diffId)
+    {
+        try
+        {
+            return Digest.TryParse("sha256:" + File.ReadAllText(AliasPath(diffId)).Trim(), out var name) ? name : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string AliasPath(Digest diffId) => LayerDirectory(diffId) + ".alias";
+
+    /// <summary>The snapshot an alias of <paramref name="layer"/> names, held shared, if it is there and whole.</summary>
+    private (FileLock Lock, string Directory)? HoldAlias(SnapshotLayer layer)
+    {
+        if (layer.DiffId != layer.Name || AliasOf(layer.Name) is not { } name)
+        {
+            return null;
+        }
+
+        var directory = LayerDirectory(name);
+        if (FileLock.TryAcquire(directory + ".lock", exclusive: false) is not { } shared)
+        {
+            return null; // being swept: unpack instead
+        }
+
+        if (Directory.Exists(directory) && MadeThisBoot(directory))
+        {
+            return (shared, directory);
+        }
+
+        shared.Dispose();
+        return null;
     }
 
     private async Task UnpackAsync(ContentStore content, Descriptor layer, Digest diffId, string directory, CancellationToken cancellationToken)

@@ -63,6 +63,13 @@ public sealed class RealPortsTests : IDisposable
         Assert.Equal(copy.Layer, Assert.Single(final.Manifest.Value.Layers));
         Assert.Equal(copy.DiffId, Assert.Single(final.Config.Value.RootFs.DiffIds));
 
+        // An image built FROM the final one mounts its layer from the COPY step's snapshot: nothing is unpacked.
+        ports = await RealPorts.ComposeAsync(images, context, ImageReference.Parse("real/next:1"));
+        await new BuildEngine(ports, new RecordingSink(), TimeProvider.System).BuildAsync(RealPorts.Request("FROM real/final:1\nWORKDIR /w\n"), CancellationToken.None);
+        var snapshots = Runtime.Linux.Snapshots.SnapshotStore.Open(content.Root);
+        Assert.Equal(copy.Snapshot, snapshots.AliasOf(copy.DiffId!.Value));
+        Assert.False(Directory.Exists(snapshots.LayerDirectory(copy.DiffId!.Value)));
+
         // Exporting the builder stage itself hits the cache for its step and makes its blob from the snapshot.
         ports = await RealPorts.ComposeAsync(images, context, ImageReference.Parse("real/builder:1"));
         var progress = new RecordingSink();

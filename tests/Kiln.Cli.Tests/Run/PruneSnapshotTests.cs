@@ -48,6 +48,25 @@ public sealed class PruneSnapshotTests
         Assert.False(Directory.Exists(snapshots.LayerDirectory(diffId)));
     }
 
+    [Fact]
+    public async Task Prune_keeps_the_step_snapshot_a_remaining_images_layer_is_aliased_to()
+    {
+        // A layer a build exported lives on in its step's snapshot; the image keeps it through the alias.
+        using var store = new BusyboxStore();
+        var (snapshots, diffId) = await UnpackAsync(store);
+        var step = SnapshotStore.NewName();
+        Directory.Move(snapshots.LayerDirectory(diffId), snapshots.LayerDirectory(step));
+        snapshots.Alias(diffId, step);
+
+        Assert.Equal(0, store.Run("prune").ExitCode);
+        Assert.True(Directory.Exists(snapshots.LayerDirectory(step)), "the snapshot of a remaining image's layer was swept");
+
+        Assert.Equal(0, store.Run("rm", BusyboxStore.Image).ExitCode);
+        Assert.Equal(0, store.Run("prune").ExitCode);
+        Assert.False(Directory.Exists(snapshots.LayerDirectory(step)));
+        Assert.Null(snapshots.AliasOf(diffId));
+    }
+
     private static async Task<(SnapshotStore Snapshots, Kiln.Oci.Digest DiffId)> UnpackAsync(BusyboxStore store)
     {
         // kiln run unpacks the image's layers into the shared snapshots, as a build does.

@@ -30,6 +30,9 @@ public sealed class SandboxDiffer(SnapshotStore snapshots, ContentStore content)
 
         var options = new OverlayDiffOptions { SourceDateEpoch = sourceDateEpoch };
         var blob = await OverlayDiffer.DiffSnapshotAsync(snapshots, content, layer.Snapshot, options, cancellationToken).ConfigureAwait(false);
+
+        // An image built FROM this one then mounts the snapshot rather than unpacking the blob again.
+        snapshots.Alias(blob.DiffId, layer.Snapshot);
         return LayerRef.Stored(new Descriptor(blob.MediaType, blob.Digest, blob.Size), blob.DiffId, layer.Snapshot);
     }
 }
