@@ -50,7 +50,7 @@ internal static class PruneCommand
                 await output.WriteLineAsync($"Deleted {result.RemovedIngestFiles} unfinished write(s)").ConfigureAwait(false);
             }
 
-            var snapshots = await SnapshotPrune.RunAsync(SnapshotStore.Open(store.Content.Root), store, cache, cancellationToken).ConfigureAwait(false);
+            var snapshots = await SnapshotPrune.RunAsync(SnapshotStore.Open(store.Content.Root), store, cache, leaveRecent: !parse.GetValue(all), cancellationToken).ConfigureAwait(false);
             foreach (var diffId in snapshots.Removed.OrderBy(d => d.ToString(), StringComparer.Ordinal))
             {
                 await output.WriteLineAsync($"Deleted snapshot: {diffId}").ConfigureAwait(false);

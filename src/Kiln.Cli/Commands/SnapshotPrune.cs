@@ -14,14 +14,23 @@ namespace Kiln.Cli.Commands;
 /// </summary>
 internal static class SnapshotPrune
 {
+    /// <summary>How long before the prune a snapshot must have been made to be swept when nothing names it.</summary>
+    private static readonly TimeSpan RunningBuildMargin = TimeSpan.FromMinutes(1);
+
     /// <summary>The diffIDs removed and the bytes their files took.</summary>
     public sealed record Result(ImmutableArray<Digest> Removed, long BytesFreed);
 
-    public static async Task<Result> RunAsync(SnapshotStore snapshots, ImageStore images, CacheStore cache, CancellationToken cancellationToken)
+    /// <param name="leaveRecent">
+    /// Leave what was made in the last minute even when nothing names it: a running build keeps each step's snapshot
+    /// a moment before its cache entry names it. <c>prune --all</c> clears the cache a running build uses anyway, and
+    /// removes everything nobody holds.
+    /// </param>
+    public static async Task<Result> RunAsync(SnapshotStore snapshots, ImageStore images, CacheStore cache, bool leaveRecent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(cache);
+        DateTime? madeBefore = leaveRecent ? DateTime.UtcNow - RunningBuildMargin : null;
         var keep = await KeepAsync(snapshots, images, cache, cancellationToken).ConfigureAwait(false);
 
         // Sizes are taken before the sweep (afterwards the files are gone); only the removed ones are counted. A
@@ -35,7 +44,7 @@ internal static class SnapshotPrune
             }
         }
 
-        var removed = snapshots.Sweep(keep);
+        var removed = snapshots.Sweep(keep, madeBefore);
         return new Result(removed, removed.Sum(d => sizes.GetValueOrDefault(d)));
     }
 

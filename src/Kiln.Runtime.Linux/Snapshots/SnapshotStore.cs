@@ -189,12 +189,16 @@ public sealed class SnapshotStore
     /// with a blob is unpacked again the next time it is needed; one without (a build step's, never exported) is
     /// gone, and the cache entry that names it misses.
     /// </summary>
-    public ImmutableArray<Digest> Sweep(IReadOnlySet<Digest>? keep)
+    /// <param name="madeBefore">
+    /// When set, snapshots marked at or after this time are left too: a build that is running keeps each step's
+    /// upper a moment before its cache entry names it, and a keep set read in that moment does not have it.
+    /// </param>
+    public ImmutableArray<Digest> Sweep(IReadOnlySet<Digest>? keep, DateTime? madeBefore = null)
     {
         var removed = ImmutableArray.CreateBuilder<Digest>();
         foreach (var (name, directory) in Unpacked())
         {
-            if (keep?.Contains(name) == true)
+            if (keep?.Contains(name) == true || (madeBefore is { } cutoff && File.GetLastWriteTimeUtc(BootMark(directory)) >= cutoff))
             {
                 continue;
             }

@@ -49,6 +49,24 @@ public sealed class PruneSnapshotTests
     }
 
     [Fact]
+    public async Task Prune_leaves_a_snapshot_made_moments_ago_that_a_running_build_may_not_have_named_yet_and_prune_all_does_not()
+    {
+        using var store = new BusyboxStore();
+        var (snapshots, _) = await UnpackAsync(store);
+        var step = SnapshotStore.NewName();
+        var upper = Path.Combine(snapshots.Path, "tmp", "upper");
+        Directory.CreateDirectory(upper);
+        Assert.True(snapshots.Adopt(upper, step)); // as a step's Keep does, before its cache entry is written
+
+        Assert.Equal(0, store.Run("prune").ExitCode);
+        Assert.True(Directory.Exists(snapshots.LayerDirectory(step)), "a snapshot made moments ago was swept");
+
+        // prune --all clears the cache a running build would use anyway: all that nobody holds goes.
+        Assert.Equal(0, store.Run("prune", "--all").ExitCode);
+        Assert.False(Directory.Exists(snapshots.LayerDirectory(step)));
+    }
+
+    [Fact]
     public async Task Prune_keeps_the_step_snapshot_a_remaining_images_layer_is_aliased_to()
     {
         // A layer a build exported lives on in its step's snapshot; the image keeps it through the alias.
@@ -74,6 +92,17 @@ public sealed class PruneSnapshotTests
         var root = StoreRoot.Resolve(store.Path);
         var images = ImageStore.Open(ContentStore.Open(root));
         var image = await images.LoadAsync(await images.ResolveAsync(BusyboxStore.Image, default), default);
-        return (SnapshotStore.Open(root), Assert.Single(image.Config.Value.RootFs.DiffIds));
+        var snapshots = SnapshotStore.Open(root);
+        Age(snapshots);
+        return (snapshots, Assert.Single(image.Config.Value.RootFs.DiffIds));
+    }
+
+    /// <summary>Makes every snapshot look made minutes ago: prune leaves those of the last minute alone.</summary>
+    private static void Age(SnapshotStore snapshots)
+    {
+        foreach (var mark in Directory.GetFiles(snapshots.LayersPath, "*.boot"))
+        {
+            File.SetLastWriteTimeUtc(mark, DateTime.UtcNow - TimeSpan.FromMinutes(2));
+        }
     }
 }
