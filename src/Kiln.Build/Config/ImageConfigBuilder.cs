@@ -44,7 +44,7 @@ public sealed class ImageConfigBuilder
         _stateEnv = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in config.Config.Env ?? [])
         {
-            var (name, value) = SplitEnv(entry);
+            var (name, value) = ContainerConfigChanges.SplitEnv(entry);
             _stateEnv[name] = value;
         }
 
@@ -102,7 +102,7 @@ public sealed class ImageConfigBuilder
         ArgumentNullException.ThrowIfNull(baseConfig);
         var container = baseConfig.Config;
         var env = container.Env ?? [];
-        if (!env.Any(e => SplitEnv(e).Name == "PATH"))
+        if (!env.Any(e => ContainerConfigChanges.SplitEnv(e).Name == "PATH"))
         {
             env = env.Add("PATH=" + DefaultPath);
         }
@@ -185,38 +185,30 @@ public sealed class ImageConfigBuilder
         switch (instruction)
         {
             case EnvInstruction env:
-                var list = (container.Env ?? []).ToBuilder();
+                container = ContainerConfigChanges.SetEnv(container, env.Variables);
                 foreach (var variable in env.Variables)
                 {
-                    SetEnv(list, variable.Name, variable.Value);
                     _stateEnv[variable.Name] = variable.Value;
                 }
 
-                container = container with { Env = list.ToImmutable() };
                 createdBy = "ENV " + string.Join(' ', env.Variables.Select(v => v.Name + "=" + v.Value));
                 break;
 
             case LabelInstruction label:
-                var labels = (container.Labels ?? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)).ToBuilder();
-                foreach (var pair in label.Labels)
-                {
-                    labels[pair.Name] = pair.Value;
-                }
-
-                container = container with { Labels = labels.ToImmutable() };
+                container = ContainerConfigChanges.SetLabels(container, label.Labels);
                 createdBy = "LABEL " + string.Join(' ', label.Labels.Select(v => v.Name + "=" + v.Value));
                 break;
 
             case ExposeInstruction expose:
                 var ports = expose.ExposedPorts.Select(p => p.ToString()).ToImmutableSortedSet(StringComparer.Ordinal);
-                container = container with { ExposedPorts = (container.ExposedPorts ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(ports) };
+                container = ContainerConfigChanges.Expose(container, ports);
 
                 // fmt's %v of a map[string]struct{}: keys sorted, each followed by ":{}".
                 createdBy = "EXPOSE map[" + string.Join(' ', ports.Select(p => p + ":{}")) + "]";
                 break;
 
             case VolumeInstruction volume:
-                container = container with { Volumes = (container.Volumes ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(volume.Volumes) };
+                container = ContainerConfigChanges.AddVolumes(container, volume.Volumes);
                 createdBy = "VOLUME " + GoFormat.PlainSlice(volume.Volumes);
                 break;
 
@@ -242,11 +234,7 @@ public sealed class ImageConfigBuilder
                 var entrypointArgs = CommandFor(entrypoint.Command);
 
                 // An ENTRYPOINT drops an inherited CMD, unless this stage set CMD itself (before it).
-                container = container with
-                {
-                    Entrypoint = entrypointArgs.IsEmpty ? null : entrypointArgs,
-                    Cmd = _cmdSet ? container.Cmd : null,
-                };
+                container = ContainerConfigChanges.SetEntrypoint(container, entrypointArgs, _cmdSet);
                 createdBy = "ENTRYPOINT " + GoFormat.QuoteSlice(entrypointArgs);
                 break;
 
@@ -276,7 +264,7 @@ public sealed class ImageConfigBuilder
 
             case OnbuildInstruction onbuild:
                 // BuildKit stores the trigger and writes no history entry for it.
-                container = container with { OnBuild = (container.OnBuild ?? []).Add(onbuild.Expression) };
+                container = ContainerConfigChanges.AddTrigger(container, onbuild.Expression);
                 createdBy = null;
                 break;
 
@@ -460,27 +448,6 @@ public sealed class ImageConfigBuilder
     }
 
     private static long Nanoseconds(TimeSpan value) => value.Ticks * 100;
-
-    private static void SetEnv(ImmutableArray<string>.Builder env, string name, string value)
-    {
-        // BuildKit's addEnv replaces a variable where it is, so the order of the base image's Env survives.
-        for (var i = 0; i < env.Count; i++)
-        {
-            if (SplitEnv(env[i]).Name == name)
-            {
-                env[i] = name + "=" + value;
-                return;
-            }
-        }
-
-        env.Add(name + "=" + value);
-    }
-
-    private static (string Name, string Value) SplitEnv(string entry)
-    {
-        var equals = entry.IndexOf('=', StringComparison.Ordinal);
-        return equals < 0 ? (entry, string.Empty) : (entry[..equals], entry[(equals + 1)..]);
-    }
 
     /// <summary>Go's path.Clean for an absolute path.</summary>
     private static string CleanPath(string path)

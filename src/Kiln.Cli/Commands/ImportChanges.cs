@@ -10,8 +10,10 @@ namespace Kiln.Cli.Commands;
 /// <summary>
 /// <c>--change</c> for <c>kiln import</c>, as <c>docker import --change</c> applies it (moby's
 /// <c>BuildFromConfig</c>): each change is one Dockerfile line, parsed by the Dockerfile frontend, expanded with
-/// the environment the earlier changes built, and applied to the container config. Only the instructions that
-/// change the config are allowed: https://docs.docker.com/reference/cli/docker/image/import/
+/// the environment the earlier changes built, and applied to the container config (the changes a Dockerfile step
+/// makes too, <see cref="ContainerConfigChanges"/>; import's own: shell form behind <c>/bin/sh -c</c>, no
+/// ArgsEscaped, no history). Only the instructions that change the config are allowed:
+/// https://docs.docker.com/reference/cli/docker/image/import/
 /// </summary>
 internal static class ImportChanges
 {
@@ -37,27 +39,13 @@ internal static class ImportChanges
             config = instruction switch
             {
                 CmdInstruction cmd => SetCmd(config, cmd, ref cmdSet),
-                EntrypointInstruction entrypoint => config with
-                {
-                    Entrypoint = Command(entrypoint.Command),
-                    Cmd = cmdSet ? config.Cmd : null,
-                },
-                EnvInstruction env => config with { Env = SetEnv(config.Env ?? [], env.Variables) },
-                ExposeInstruction expose => config with
-                {
-                    ExposedPorts = (config.ExposedPorts ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(expose.ExposedPorts.Select(p => p.ToString())),
-                },
-                LabelInstruction label => config with
-                {
-                    Labels = (config.Labels ?? ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal)).SetItems(
-                        label.Labels.Select(l => KeyValuePair.Create(l.Name, l.Value))),
-                },
-                OnbuildInstruction onbuild => config with { OnBuild = (config.OnBuild ?? []).Add(onbuild.Expression) },
+                EntrypointInstruction entrypoint => ContainerConfigChanges.SetEntrypoint(config, Command(entrypoint.Command) ?? [], cmdSet),
+                EnvInstruction env => ContainerConfigChanges.SetEnv(config, env.Variables),
+                ExposeInstruction expose => ContainerConfigChanges.Expose(config, expose.ExposedPorts.Select(p => p.ToString())),
+                LabelInstruction label => ContainerConfigChanges.SetLabels(config, label.Labels),
+                OnbuildInstruction onbuild => ContainerConfigChanges.AddTrigger(config, onbuild.Expression),
                 UserInstruction user => config with { User = user.User },
-                VolumeInstruction volume => config with
-                {
-                    Volumes = (config.Volumes ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Union(volume.Volumes),
-                },
+                VolumeInstruction volume => ContainerConfigChanges.AddVolumes(config, volume.Volumes),
                 WorkdirInstruction workdir => config with { WorkingDir = ImageConfigBuilder.JoinWorkdir(config.WorkingDir, workdir.Path) },
                 _ => throw new InvalidOperationException($"unhandled change {instruction.Keyword}"),
             };
@@ -99,8 +87,8 @@ internal static class ImportChanges
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in config.Env ?? [])
         {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            environment[equals < 0 ? entry : entry[..equals]] = equals < 0 ? string.Empty : entry[(equals + 1)..];
+            var (name, value) = ContainerConfigChanges.SplitEnv(entry);
+            environment[name] = value;
         }
 
         var expanded = parsed.Instruction.Expand(new ShellWordExpander(syntax.EscapeToken), environment);
@@ -125,24 +113,4 @@ internal static class ImportChanges
         command.PrependShell ? ["/bin/sh", "-c", string.Join(' ', command.Args)]
         : command.Args.IsDefaultOrEmpty ? null
         : command.Args;
-
-    private static ImmutableArray<string> SetEnv(ImmutableArray<string> env, ImmutableArray<NameValue> variables)
-    {
-        var list = env.ToList();
-        foreach (var variable in variables)
-        {
-            var entry = $"{variable.Name}={variable.Value}";
-            var existing = list.FindIndex(e => e.StartsWith(variable.Name + "=", StringComparison.Ordinal) || e == variable.Name);
-            if (existing >= 0)
-            {
-                list[existing] = entry;
-            }
-            else
-            {
-                list.Add(entry);
-            }
-        }
-
-        return [.. list];
-    }
 }
