@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Kiln.Build.Ports;
 using Kiln.Build.Progress;
 using Kiln.Dockerfile;
@@ -192,6 +193,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         }
 
         vertex.Log("exporting layers");
+        var started = time.GetTimestamp();
         var differ = ports.Differ ?? throw new InvalidOperationException("IDiffer is not wired in");
         var exported = layers.ToArray();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
@@ -204,6 +206,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
                 await cache.ExportedAsync(exported[i], token).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
+        vertex.Log(string.Create(CultureInfo.InvariantCulture, $"exporting layers {time.GetElapsedTime(started).TotalSeconds:0.0}s done"));
         return [.. exported];
     }
 }

@@ -423,6 +423,12 @@ public sealed class SolverTests
         Assert.Equal(exported.Layers.Select(l => l.DiffId!.Value), exported.Config.RootFs.DiffIds);
         Assert.Equal(3, _harness.Cache.Entries.Values.Count(e => e.Layer.IsStored && e.Layer.Snapshot != e.Layer.DiffId));
         Assert.Equal(2, _harness.Cache.Entries.Values.Count(e => !e.Layer.IsStored));
+
+        // As BuildKit reports it under "exporting to image".
+        var logs = _harness.Progress.Events.OfType<Progress.ProgressEvent.Log>().Select(l => l.Line).Where(l => l.StartsWith("exporting", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, logs.Count);
+        Assert.Equal("exporting layers", logs[0]);
+        Assert.Matches(@"^exporting layers \d+\.\ds done$", logs[1]);
     }
 
     [Fact]
