@@ -102,6 +102,14 @@ public sealed class SnapshotDurabilityTests
             Assert.Equal([name], store.Snapshots.InUse());
         }
 
+        // The same snapshot by diffID and by its own name (or twice by either) is one lower directory: overlayfs
+        // refuses a lower given twice.
+        var both = SnapshotLayer.FromImage(blobs, [layer.DiffId]).Add(new SnapshotLayer(name, null, null)).AddRange(SnapshotLayer.FromImage(blobs, [layer.DiffId]));
+        using (var lease = await store.Snapshots.AcquireAsync(store.Content, both, CancellationToken.None))
+        {
+            Assert.Equal(store.Snapshots.LayerDirectory(name), Assert.Single(lease.LowerDirectories));
+        }
+
         // From another boot, the snapshot may have holes: the layer is unpacked from its blob instead.
         File.WriteAllText(store.Snapshots.LayerDirectory(name) + ".boot", "00000000-0000-0000-0000-000000000000");
         using (var lease = await store.Snapshots.AcquireAsync(store.Content, blobs, [layer.DiffId], CancellationToken.None))

@@ -117,10 +117,11 @@ public sealed class SnapshotStore
             }
 
             // overlayfs refuses a lower directory given twice (ELOOP), and images repeat layers (every step that
-            // changed nothing makes the same empty one). Only the topmost copy matters: it re-applies the same files
-            // and whiteouts over the layers between, so Distinct on the top-first order keeps exactly that one.
+            // changed nothing makes the same empty one; a layer may also be there by diffID and, through its alias,
+            // as the step's snapshot). Only the topmost copy matters: it re-applies the same files and whiteouts over
+            // the layers between, so Distinct on the top-first order keeps exactly that one.
             var names = layers.Select(l => l.Name).ToImmutableArray();
-            var lowers = names.Reverse().Distinct().Select(n => held[n].Directory).ToImmutableArray();
+            var lowers = names.Reverse().Select(n => held[n].Directory).Distinct().ToImmutableArray();
             return new SnapshotLease(lowers, names, unpacked, [.. held.Values.Select(h => h.Lock)]);
         }
         catch
@@ -257,7 +258,7 @@ public sealed class SnapshotStore
             // of them (a deadlock when they wait for this one). Each round asks for "shared" first instead.
             if (FileLock.TryAcquire(lockPath, exclusive: false) is { } shared)
             {
-                if (Directory.Exists(directory) && MadeThisBoot(directory))
+                if (IsUsable(layer.Name))
                 {
                     return (shared, directory, fresh);
                 }
@@ -338,7 +339,7 @@ public sealed class SnapshotStore
             return null; // being swept: unpack instead
         }
 
-        if (Directory.Exists(directory) && MadeThisBoot(directory))
+        if (IsUsable(name))
         {
             return (shared, directory);
         }

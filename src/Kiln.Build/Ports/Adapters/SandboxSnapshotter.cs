@@ -15,19 +15,14 @@ public sealed class SandboxSnapshotter(SnapshotStore snapshots, ContentStore con
 {
     public async Task<IRootfsMount> MountAsync(ImmutableArray<LayerRef> layers, bool writable, CancellationToken cancellationToken)
     {
-        // The same layer twice (an image may repeat an empty layer) would give overlayfs the same lower directory
-        // twice, which it refuses (ELOOP). Only the topmost copy matters: it re-applies the same files and whiteouts
-        // over whatever the layers between did, so the lower copies can go.
-        var unique = layers
-            .Where((layer, i) => !layers.Skip(i + 1).Any(above => above.Snapshot == layer.Snapshot))
-            .Select(l => new SnapshotLayer(l.Snapshot, l.Blob, l.DiffId))
-            .ToImmutableArray();
+        // A layer given twice is mounted once, the topmost copy (SnapshotStore.AcquireAsync).
+        var snapshotLayers = layers.Select(l => new SnapshotLayer(l.Snapshot, l.Blob, l.DiffId)).ToImmutableArray();
         if (writable)
         {
-            return new SandboxMount(await Sandbox.CreateAsync(snapshots, content, unique, cancellationToken).ConfigureAwait(false));
+            return new SandboxMount(await Sandbox.CreateAsync(snapshots, content, snapshotLayers, cancellationToken).ConfigureAwait(false));
         }
 
-        var lease = await snapshots.AcquireAsync(content, unique, cancellationToken).ConfigureAwait(false);
+        var lease = await snapshots.AcquireAsync(content, snapshotLayers, cancellationToken).ConfigureAwait(false);
         try
         {
             return new ReadOnlyMount(lease, OverlayMount.Create(snapshots, lease.LowerDirectories, readOnly: true));
