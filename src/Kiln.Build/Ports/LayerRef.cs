@@ -26,4 +26,10 @@ public sealed record LayerRef(Digest Snapshot, Descriptor? Blob, Digest? DiffId,
     public static LayerRef SnapshotOnly(Digest snapshot, long size) => new(snapshot, null, null, size);
 
     public bool IsStored => Blob is not null;
+
+    /// <summary>
+    /// What a stage's config lists for the layer in its rootfs: the diffID, or until the layer is exported, its
+    /// snapshot name in that place (the export puts the diffIDs in).
+    /// </summary>
+    public Digest RootFsEntry => DiffId ?? Snapshot;
 }

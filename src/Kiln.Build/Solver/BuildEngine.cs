@@ -152,7 +152,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
     private async Task<ExportResult> ExportAsync(BuildSession session, StageResult target, BuildRequest request, DateTimeOffset created, CancellationToken cancellationToken)
     {
         var config = session.Configurator.Finish(target.Config, request.Labels, request.SourceDateEpoch);
-        if (!config.RootFs.DiffIds.SequenceEqual(target.Layers.Select(l => l.DiffId ?? l.Snapshot)))
+        if (!config.RootFs.DiffIds.SequenceEqual(target.Layers.Select(l => l.RootFsEntry)))
         {
             throw new InvalidOperationException("the config's rootfs does not list the stage's layers");
         }

@@ -40,11 +40,9 @@ public sealed class ConfigBuilderConfigurator(IReadOnlyDictionary<string, string
             slot.Advanced = true;
         }
 
-        // A WORKDIR that resolves to / makes no layer in BuildKit even though the solver ran it as a step. A layer that
-        // is only a snapshot has no diffID yet: its snapshot name holds its place in the rootfs, and the export puts
-        // the diffIDs in (BuildEngine).
+        // A WORKDIR that resolves to / makes no layer in BuildKit even though the solver ran it as a step.
         var layerResult = layer is not null && slot.Builder.MakesLayer(boundStep.Instruction)
-            ? new LayerResult(layer.DiffId ?? layer.Snapshot, new OciTimestamp(layerCreated))
+            ? new LayerResult(layer.RootFsEntry, new OciTimestamp(layerCreated))
             : null;
         slot.Builder.Apply(boundStep, layerResult);
         return Track(slot.Builder);

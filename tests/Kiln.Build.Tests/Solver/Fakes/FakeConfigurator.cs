@@ -47,7 +47,7 @@ internal sealed class FakeConfigurator : IImageConfigurator
             Created = new OciTimestamp(created),
             EmptyLayer = !layerAdded,
         });
-        var diffIds = layer is null ? config.RootFs.DiffIds : (config.RootFs.DiffIds.IsDefault ? [] : config.RootFs.DiffIds).Add(layer.DiffId ?? layer.Snapshot);
+        var diffIds = layer is null ? config.RootFs.DiffIds : (config.RootFs.DiffIds.IsDefault ? [] : config.RootFs.DiffIds).Add(layer.RootFsEntry);
         return config with { Config = container, History = history, RootFs = new RootFs { DiffIds = diffIds } };
     }
 }
