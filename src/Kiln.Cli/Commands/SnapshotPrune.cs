@@ -17,7 +17,7 @@ internal static class SnapshotPrune
     /// <summary>How long before the prune a snapshot must have been made to be swept when nothing names it.</summary>
     private static readonly TimeSpan RunningBuildMargin = TimeSpan.FromMinutes(1);
 
-    /// <summary>The diffIDs removed and the bytes their files took.</summary>
+    /// <summary>The snapshots removed and the bytes their files took.</summary>
     public sealed record Result(ImmutableArray<Digest> Removed, long BytesFreed);
 
     /// <param name="leaveRecent">
@@ -33,19 +33,8 @@ internal static class SnapshotPrune
         DateTime? madeBefore = leaveRecent ? DateTime.UtcNow - RunningBuildMargin : null;
         var keep = await KeepAsync(snapshots, images, cache, cancellationToken).ConfigureAwait(false);
 
-        // Sizes are taken before the sweep (afterwards the files are gone); only the removed ones are counted. A
-        // layer another process starts using in between is skipped by the sweep and so not counted either.
-        var sizes = new Dictionary<Digest, long>();
-        foreach (var directory in Directory.EnumerateDirectories(snapshots.LayersPath))
-        {
-            if (Digest.TryParse("sha256:" + Path.GetFileName(directory), out var diffId) && !keep.Contains(diffId))
-            {
-                sizes[diffId] = SnapshotStore.DirectorySize(directory);
-            }
-        }
-
         var removed = snapshots.Sweep(keep, madeBefore);
-        return new Result(removed, removed.Sum(d => sizes.GetValueOrDefault(d)));
+        return new Result([.. removed.Select(r => r.Name)], removed.Sum(r => r.Bytes));
     }
 
     /// <summary>

@@ -186,7 +186,8 @@ public sealed class SnapshotStore
     }
 
     /// <summary>
-    /// Removes snapshots nobody holds, except those in <paramref name="keep"/>; returns the names removed. A layer
+    /// Removes snapshots nobody holds, except those in <paramref name="keep"/>; returns what it removed, each measured
+    /// (bytes of its regular files) under its lock right before it went. A layer
     /// with a blob is unpacked again the next time it is needed; one without (a build step's, never exported) is
     /// gone, and the cache entry that names it misses.
     /// </summary>
@@ -194,9 +195,9 @@ public sealed class SnapshotStore
     /// When set, snapshots marked at or after this time are left too: a build that is running keeps each step's
     /// upper a moment before its cache entry names it, and a keep set read in that moment does not have it.
     /// </param>
-    public ImmutableArray<Digest> Sweep(IReadOnlySet<Digest>? keep, DateTime? madeBefore = null)
+    public ImmutableArray<SweptSnapshot> Sweep(IReadOnlySet<Digest>? keep, DateTime? madeBefore = null)
     {
-        var removed = ImmutableArray.CreateBuilder<Digest>();
+        var removed = ImmutableArray.CreateBuilder<SweptSnapshot>();
         foreach (var (name, directory) in Unpacked())
         {
             if (keep?.Contains(name) == true || (madeBefore is { } cutoff && File.GetLastWriteTimeUtc(BootMark(directory)) >= cutoff))
@@ -210,8 +211,9 @@ public sealed class SnapshotStore
                 continue;
             }
 
+            var bytes = DirectorySize(directory);
             Remove(directory);
-            removed.Add(name);
+            removed.Add(new SweptSnapshot(name, bytes));
         }
 
         // Aliases of removed snapshots would only be read and ignored; they go too.
