@@ -1,7 +1,5 @@
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
-using Kiln.Content.Images;
-using Kiln.Content.Store;
 using Kiln.Oci;
 
 namespace Kiln.Build.Tests.EndToEnd;
@@ -25,10 +23,7 @@ public sealed class HeredocScriptTests : IDisposable
     public async Task A_shebang_script_runs_from_dev_pipes_and_only_its_effects_are_in_the_layer_and_the_cache_follows_its_body()
     {
         Assert.True(Environment.IsPrivilegedProcess, "real builds need root (overlayfs, crun/runc), here and in CI");
-        var context = Path.Combine(_root, "context");
-        Directory.CreateDirectory(context);
-        var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
-        var images = ImageStore.Open(content);
+        var (context, content, images) = RealPorts.Workspace(_root);
         await BusyboxRootfs.ImportAsync(images, Base, _root);
         var name = ImageReference.Parse("heredoc/script:1");
         var ports = await RealPorts.ComposeAsync(images, context, name);

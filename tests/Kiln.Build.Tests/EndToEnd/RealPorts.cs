@@ -33,6 +33,15 @@ internal static class RealPorts
             new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
     }
 
+    /// <summary>Under <paramref name="root"/>: an empty build context directory and an image store.</summary>
+    public static (string Context, ContentStore Content, ImageStore Images) Workspace(string root)
+    {
+        var context = Path.Combine(root, "context");
+        Directory.CreateDirectory(context);
+        var content = ContentStore.Open(new StoreRoot(Path.Combine(root, "store")));
+        return (context, content, ImageStore.Open(content));
+    }
+
     /// <summary>A build of <paramref name="dockerfile"/> with no build args, the cache on, the default network.</summary>
     public static BuildRequest Request(string dockerfile) => new(
         dockerfile,

@@ -1,8 +1,6 @@
 using Kiln.Build.Cache;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
-using Kiln.Content.Images;
-using Kiln.Content.Store;
 using Kiln.Oci;
 
 namespace Kiln.Build.Tests.EndToEnd;
@@ -18,11 +16,8 @@ public sealed class RealPortsTests : IDisposable
     public async Task A_scratch_build_with_copy_and_workdir_lands_in_the_store_and_its_rebuild_is_cached()
     {
         Assert.True(Environment.IsPrivilegedProcess, "the real ports need root (overlayfs), here and in CI");
-        var context = Path.Combine(_root, "context");
-        Directory.CreateDirectory(context);
+        var (context, _, images) = RealPorts.Workspace(_root);
         File.WriteAllText(Path.Combine(context, "hello.txt"), "hello\n");
-        var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
-        var images = ImageStore.Open(content);
         var name = ImageReference.Parse("real/ports:1");
         var ports = await RealPorts.ComposeAsync(images, context, name);
         var request = RealPorts.Request("FROM scratch\nWORKDIR /app\nCOPY hello.txt .\n");
@@ -42,10 +37,7 @@ public sealed class RealPortsTests : IDisposable
     public async Task A_builder_stages_layer_stays_a_snapshot_until_an_image_that_contains_it_is_exported()
     {
         Assert.True(Environment.IsPrivilegedProcess, "the real ports need root (overlayfs), here and in CI");
-        var context = Path.Combine(_root, "context");
-        Directory.CreateDirectory(context);
-        var content = ContentStore.Open(new StoreRoot(Path.Combine(_root, "store")));
-        var images = ImageStore.Open(content);
+        var (context, content, images) = RealPorts.Workspace(_root);
         await BusyboxRootfs.ImportAsync(images, "busybox:real", _root);
         const string Dockerfile = "FROM busybox:real AS builder\nRUN head -c 300000 /dev/urandom > /big && echo built > /out\nFROM scratch\nCOPY --from=builder /out /out\n";
         var cache = CacheStore.Open(content);
