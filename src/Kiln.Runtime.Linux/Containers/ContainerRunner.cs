@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Kiln.Runtime.Linux.Native;
-using LinuxErrno = Kiln.Content.Native.LinuxErrno;
+using Kiln.Content.Native;
 
 namespace Kiln.Runtime.Linux.Containers;
 

@@ -1,4 +1,4 @@
-using Kiln.Runtime.Linux.Native;
+using Kiln.Content.Native;
 using Kiln.Runtime.Linux.Spec;
 
 namespace Kiln.Runtime.Linux.Containers;

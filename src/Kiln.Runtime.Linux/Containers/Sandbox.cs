@@ -153,7 +153,7 @@ public sealed class Sandbox : IDisposable
         {
             var path = Path.Combine(directory, i.ToString(CultureInfo.InvariantCulture));
             await File.WriteAllBytesAsync(path, secrets[i].Content.AsMemory().ToArray(), cancellationToken).ConfigureAwait(false);
-            Native.FileOwnership.Set(path, secrets[i].Mode, secrets[i].Uid, secrets[i].Gid);
+            FileOwnership.Set(path, secrets[i].Mode, secrets[i].Uid, secrets[i].Gid);
 
             binds.Add(new ReadOnlyBind(path, secrets[i].Target));
         }

@@ -3,10 +3,9 @@ using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Content.Native;
 using Kiln.Content.Store;
-using Kiln.Runtime.Linux.Native;
 using Kiln.Runtime.Linux.Snapshots;
-using LinuxErrno = Kiln.Content.Native.LinuxErrno;
 
 namespace Kiln.Runtime.Linux.Overlay;
 
@@ -310,7 +309,7 @@ public sealed class OverlayMount : IDisposable
 
             try
             {
-                if (Libc.MoveMount(mountFd, string.Empty, Libc.AtFdCwd, MergedPath, Libc.MoveMountFEmptyPath) != 0)
+                if (Libc.MoveMount(mountFd, string.Empty, LinuxFlags.AtFdCwd, MergedPath, Libc.MoveMountFEmptyPath) != 0)
                 {
                     throw LinuxErrno.LastError("move_mount overlay to", MergedPath);
                 }

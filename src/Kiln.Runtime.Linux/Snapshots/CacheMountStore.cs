@@ -112,6 +112,6 @@ public sealed class CacheMountStore
     private static void Create(string directory, UnixFileMode mode, uint uid, uint gid)
     {
         Directory.CreateDirectory(directory);
-        Native.FileOwnership.Set(directory, mode, uid, gid);
+        FileOwnership.Set(directory, mode, uid, gid);
     }
 }

@@ -5,7 +5,6 @@ using Kiln.Content.Compression;
 using Kiln.Content.Layers;
 using Kiln.Content.Store;
 using Kiln.Oci;
-using Kiln.Runtime.Linux.Native;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 

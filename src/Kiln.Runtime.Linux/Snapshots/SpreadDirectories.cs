@@ -1,7 +1,6 @@
+using Kiln.Content.Native;
 using Kiln.Content.Store;
-using Kiln.Runtime.Linux.Native;
 using Microsoft.Win32.SafeHandles;
-using LinuxFlags = Kiln.Content.Native.LinuxFlags;
 
 namespace Kiln.Runtime.Linux.Snapshots;
 

@@ -1,11 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace Kiln.Runtime.Linux.Native;
+namespace Kiln.Content.Native;
 
 internal static partial class Libc
 {
     public const int MoveMountFEmptyPath = 0x4;
-    public const int AtFdCwd = -100;
 
     // https://man7.org/linux/man-pages/man2/move_mount.2.html (glibc >= 2.36)
     [LibraryImport("libc", EntryPoint = "move_mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

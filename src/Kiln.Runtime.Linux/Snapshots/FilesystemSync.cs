@@ -1,16 +1,7 @@
-using System.Runtime.InteropServices;
+using Kiln.Content.Native;
 using Kiln.Content.Store;
-using LinuxErrno = Kiln.Content.Native.LinuxErrno;
-using LinuxFlags = Kiln.Content.Native.LinuxFlags;
 
-namespace Kiln.Runtime.Linux.Native;
-
-internal static partial class Libc
-{
-    // https://man7.org/linux/man-pages/man2/syncfs.2.html
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    public static partial int Syncfs(int fd);
-}
+namespace Kiln.Runtime.Linux.Snapshots;
 
 internal static class FilesystemSync
 {

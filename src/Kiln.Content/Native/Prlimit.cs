@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Kiln.Runtime.Linux.Native;
+namespace Kiln.Content.Native;
 
 internal static unsafe partial class Libc
 {

@@ -1,9 +1,7 @@
+using Kiln.Content.Native;
 using Kiln.Content.Store;
-using ContentLibc = Kiln.Content.Native.Libc;
-using LinuxErrno = Kiln.Content.Native.LinuxErrno;
-using LinuxFlags = Kiln.Content.Native.LinuxFlags;
 
-namespace Kiln.Runtime.Linux.Native;
+namespace Kiln.Runtime.Linux.Snapshots;
 
 /// <summary>The mode and owner a RUN --mount asks for, on a file or directory kiln (root) just made.</summary>
 internal static class FileOwnership
@@ -24,7 +22,7 @@ internal static class FileOwnership
         }
 
         using var parent = RawFile.Open(Path.GetDirectoryName(path)!, LinuxFlags.ORdOnly | LinuxFlags.ODirectory);
-        if (ContentLibc.Fchownat(parent, Path.GetFileName(path), uid, gid, LinuxFlags.AtSymlinkNoFollow) != 0)
+        if (Libc.Fchownat(parent, Path.GetFileName(path), uid, gid, LinuxFlags.AtSymlinkNoFollow) != 0)
         {
             throw LinuxErrno.LastError("chown", path);
         }

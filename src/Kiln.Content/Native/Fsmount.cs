@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Kiln.Runtime.Linux.Native;
+namespace Kiln.Content.Native;
 
 internal static partial class Libc
 {
