@@ -11,24 +11,22 @@ public sealed class SolverTests
     private readonly SolverHarness _harness = new();
 
     [Fact]
-    public async Task Two_independent_stages_of_two_seconds_each_finish_in_about_two_seconds()
+    public async Task Two_independent_stages_run_at_the_same_time()
     {
+        // Each RUN waits until the other has started too, so run one after the other they would fail.
         const string dockerfile = """
             FROM scratch AS a
-            RUN sleep 2
+            RUN meet 2
             FROM scratch AS b
-            RUN sleep 2
+            RUN meet 2
             FROM scratch
             COPY --from=a /x /a
             COPY --from=b /x /b
             """;
 
-        var clock = Stopwatch.StartNew();
         await _harness.BuildAsync(SolverHarness.Request(dockerfile) with { Parallelism = 2 });
-        clock.Stop();
 
         Assert.Equal(2, _harness.Executor.Runs.Count);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(3.5));
     }
 
     [Fact]

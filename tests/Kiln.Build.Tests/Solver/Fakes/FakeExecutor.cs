@@ -6,10 +6,14 @@ namespace Kiln.Build.Tests.Solver.Fakes;
 
 /// <summary>
 /// Runs nothing: the command's last argument says what to pretend. <c>sleep S</c> waits S seconds (and changes nothing),
+/// <c>meet N</c> returns once N runs are inside <c>meet</c> at the same time (and exits 1 if they are not within 30 s),
 /// <c>fail N</c> prints two lines and exits N, anything else prints one line and changes the root.
 /// </summary>
 internal sealed class FakeExecutor : IExecutor
 {
+    private readonly TaskCompletionSource _everyoneMet = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrived;
+
     public ConcurrentQueue<ExecRequest> Runs { get; } = new();
 
     public ConcurrentQueue<string> Canceled { get; } = new();
@@ -31,6 +35,25 @@ internal sealed class FakeExecutor : IExecutor
                 {
                     Canceled.Enqueue(command);
                     throw;
+                }
+
+                return 0;
+            case "meet":
+                // Runs that meet overlap in time: that proves parallelism without reading a clock on a busy machine.
+                var expected = int.Parse(words[1], CultureInfo.InvariantCulture);
+                if (Interlocked.Increment(ref _arrived) == expected)
+                {
+                    _everyoneMet.TrySetResult();
+                }
+
+                try
+                {
+                    await _everyoneMet.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    output($"{Volatile.Read(ref _arrived)} of {expected} runs met");
+                    return 1;
                 }
 
                 return 0;
