@@ -3,7 +3,9 @@
 # then BENCHMARKS.md and bench/harness/kiln-vs-buildkit.svg at the repository root via report.py.
 #   bench/harness/run.sh [--runs N] [--skip-setup] [--skip-publish] [--cases "seed-go fanout ..."]
 # Builders alternate inside each repetition (the order rotates per repetition) so the machine's
-# drift hits all three alike. Cold = no build cache, base images present (pulls are not timed).
+# drift hits all three alike. Cold = no build cache, base images present (pulls are not timed). For seed-go, a
+# fourth "builder" alternates with them: its `go build` alone, outside any container (bare-go-build.sh), which
+# the issue's incremental target is measured against.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -83,8 +85,23 @@ cold_buildah() {
   buildah rmi --prune >> "$LOG" 2>&1 || true
 }
 
+# The bare go build runs in a chroot of the golang base image's files, exported once (untimed).
+BARE_ROOT=$SCRATCH/bare-go
+export_bare_rootfs() {
+  local image cid
+  image=$(bases seed-go | grep golang)
+  mkdir -p "$BARE_ROOT"
+  cid=$($DOCKER create "$image" /bin/true)
+  $DOCKER export "$cid" | tar -x -C "$BARE_ROOT"
+  $DOCKER rm "$cid" >> "$LOG" 2>&1
+  $DOCKER image inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$image" | grep . > "$BARE_ROOT/.bare-env"
+}
+# Untimed, before every bare run: the workspace as the COPY steps leave it, and no Go build cache.
+prepare_bare() { bash "$HERE/bare-go-build.sh" prepare "$BARE_ROOT" "$SCRATCH/$1" >> "$LOG" 2>&1; }
+
 build_cmd() { # builder case -> the command line, as it is written into BENCHMARKS.md
   case "$1" in
+    bare) echo "bash $HERE/bare-go-build.sh run $BARE_ROOT" ;;
     kiln) echo "$KILN --root $KROOT build --progress=plain -t kiln-bench-$2 $SCRATCH/$2" ;;
     buildkit) echo "env DOCKER_BUILDKIT=1 $DOCKER build --progress=plain -t kiln-bench-$2 $SCRATCH/$2" ;;
     buildah) echo "buildah bud --layers --pull=false --jobs $(nproc) -t kiln-bench-$2 $SCRATCH/$2" ;;
@@ -95,6 +112,7 @@ image_size() {
   case "$1" in
     kiln) "$KILN" --root "$KROOT" inspect "kiln-bench-$2" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Size"])' 2>/dev/null || echo NA ;;
     buildkit) $DOCKER image inspect -f '{{.Size}}' "kiln-bench-$2" 2>/dev/null || echo NA ;;
+    bare) echo NA ;;
     buildah) buildah images --json "kiln-bench-$2" 2>/dev/null | python3 -c '
 import json,sys
 s=json.load(sys.stdin)[0]["size"].split(); u={"B":1,"kB":1e3,"KB":1e3,"MB":1e6,"GB":1e9}
@@ -156,15 +174,20 @@ phases() { case "$1" in seed-go|bigcontext) echo "cold warm incremental" ;; *) e
 
 log "kiln pull of the base images (untimed)"
 pull_kiln_bases
+if [[ " $CASES " == *" seed-go "* ]]; then log "export of the golang base for the bare go build (untimed)"; export_bare_rootfs; fi
 
 ORDERS=("kiln buildkit buildah" "buildkit buildah kiln" "buildah kiln buildkit")
+BARE_ORDERS=("kiln buildkit buildah bare" "buildkit buildah bare kiln" "buildah bare kiln buildkit" "bare kiln buildkit buildah")
+order_of() { # case phase run -> the builders, in this repetition's order
+  if [ "$1" = seed-go ] && [ "$2" != warm ]; then echo "${BARE_ORDERS[$((($3 - 1) % 4))]}"; else echo "${ORDERS[$((($3 - 1) % 3))]}"; fi
+}
 for ((r = 1; r <= RUNS; r++)); do
-  order=${ORDERS[$(((r - 1) % 3))]}
   for c in $CASES; do
     for p in $(phases "$c"); do
       [ "$p" = incremental ] && change_line "$c" "$r"
-      for b in $order; do
-        [ "$p" = cold ] && "cold_$b" "$c"
+      for b in $(order_of "$c" "$p" "$r"); do
+        [ "$p" = cold ] && [ "$b" != bare ] && "cold_$b" "$c"
+        [ "$b" = bare ] && prepare_bare "$c"
         measure "$r" "$c" "$p" "$b"
       done
     done
