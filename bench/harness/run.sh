@@ -10,7 +10,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 SHARED=${KILN_BENCH_SHARED:-$REPO/../shared/bench}
-RUNS=3 SETUP=1 PUBLISH=1 CASES="seed-go fanout bigcontext unused-stage"
+RUNS=3 SETUP=1 PUBLISH=1 CASES="seed-go fanout bigcontext unused-stage run-steps run-none"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
@@ -20,6 +20,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--runs N] [--skip-setup] [--skip-publish] [--cases LIST]" >&2; exit 2 ;;
   esac
 done
+RUN_STEPS=20  # the run-steps case's RUN count
 # Debian's 20.10 client: a newer docker first on PATH may lack buildx and refuse DOCKER_BUILDKIT=1.
 DOCKER=/usr/bin/docker
 KILN=$REPO/artifacts/kiln
@@ -41,6 +42,7 @@ log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG" >&2; }
   echo "kernel	$(uname -r)"
   echo "loadavg	$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "runs	$RUNS"
+  echo "run_steps	$RUN_STEPS"
 } > "$OUT/machine.tsv"
 
 if [ "$SETUP" = 1 ]; then log "setup.sh"; bash "$SHARED/setup.sh" >> "$LOG" 2>&1; fi
@@ -54,9 +56,16 @@ if [ "$PUBLISH" = 1 ]; then log "publish kiln"; "$REPO/scripts/publish" >> "$LOG
   echo "buildah-runtime	$(buildah info --format '{{.host.OCIRuntime}}' 2>/dev/null)"
 } >> "$OUT/machine.tsv"
 
+# RUN overhead (issue 5: ≤ 40 ms per step above the command itself) is measured by two cases of our own, built
+# cold like the others: run-steps is the busybox base and RUN_STEPS `RUN true N` steps, run-none the base alone.
+# Per step = (run-steps - run-none) / RUN_STEPS, each builder against itself in the same repetition.
 for c in $CASES; do
-  cp -r "$SHARED/cases/$c" "$SCRATCH/$c"
-  chmod -R u+w "$SCRATCH/$c"
+  case "$c" in
+    run-steps) mkdir -p "$SCRATCH/$c"
+      { echo "FROM localhost:5000/busybox:latest"; for i in $(seq "$RUN_STEPS"); do echo "RUN true $i"; done; } > "$SCRATCH/$c/Dockerfile" ;;
+    run-none) mkdir -p "$SCRATCH/$c"; echo "FROM localhost:5000/busybox:latest" > "$SCRATCH/$c/Dockerfile" ;;
+    *) cp -r "$SHARED/cases/$c" "$SCRATCH/$c"; chmod -R u+w "$SCRATCH/$c" ;;
+  esac
 done
 if [[ " $CASES " == *" bigcontext "* ]]; then log "bigcontext gen.sh"; bash "$SCRATCH/bigcontext/gen.sh" >> "$LOG" 2>&1; fi
 
@@ -170,7 +179,7 @@ change_line() { # case run: the incremental change
     bigcontext) touch "$SCRATCH/bigcontext/data/d007/f01007.txt" ;;
   esac
 }
-phases() { case "$1" in seed-go|bigcontext) echo "cold warm incremental" ;; *) echo "cold warm" ;; esac; }
+phases() { case "$1" in seed-go|bigcontext) echo "cold warm incremental" ;; run-*) echo cold ;; *) echo "cold warm" ;; esac; }
 
 log "kiln pull of the base images (untimed)"
 pull_kiln_bases
@@ -191,7 +200,7 @@ for ((r = 1; r <= RUNS; r++)); do
         measure "$r" "$c" "$p" "$b"
       done
     done
-    if [ "$r" = "$RUNS" ]; then kiln_uncompressed "$c"; fi
+    if [ "$r" = "$RUNS" ] && [[ $c != run-* ]]; then kiln_uncompressed "$c"; fi
   done
 done
 
