@@ -20,6 +20,22 @@ def times(c, p, b, ok_only=True):
     return [float(r["seconds"]) for r in rows
             if r["case"] == c and r["phase"] == p and r["builder"] == b and (r["exit"] == "0" or not ok_only)]
 
+def run_seconds(run, c, p, b):
+    """One repetition's time for a case, phase and builder, or None when that build failed or did not run."""
+    for r in rows:
+        if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), c, p, b, "0"):
+            return float(r["seconds"])
+    return None
+
+def per_run(first, second, combine):
+    """combine(first, second) of two (case, phase, builder) times, for each repetition in which both succeeded."""
+    out = []
+    for run in runs_done:
+        a, b = run_seconds(run, *first), run_seconds(run, *second)
+        if a is not None and b is not None:
+            out.append(combine(a, b))
+    return out
+
 def failures(c, p, b):
     return sum(1 for r in rows if r["case"] == c and r["phase"] == p and r["builder"] == b and r["exit"] != "0")
 
@@ -45,13 +61,7 @@ runs_done = sorted({int(r["run"]) for r in rows})
 # seed-go's `go build` alone, outside any container (bare-go-build.sh), in the same repetitions: Kiln's wall time
 # minus it, per repetition, is what the incremental target's second half ("≤ 1 s above the bare go build") asks.
 def bare_gaps(phase, builder="kiln"):
-    gaps = []
-    for run in runs_done:
-        k = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), "seed-go", phase, builder, "0")]
-        g = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), "seed-go", phase, "bare", "0")]
-        if k and g:
-            gaps.append(k[0] - g[0])
-    return gaps
+    return per_run(("seed-go", phase, builder), ("seed-go", phase, "bare"), lambda k, g: k - g)
 BARE_LIMIT = 1.0
 L = []
 L.append("# Benchmarks: Kiln against BuildKit and Buildah\n")
@@ -92,12 +102,7 @@ for c, p in combos:
             met = f"**no** (median {statistics.median(gaps):.2f} s above the bare go build)"
         elif met == "yes":
             met = f"yes ({statistics.median(gaps):.2f} s above the bare go build)"
-    per = []
-    for run in runs_done:
-        k1 = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), c, p, "kiln", "0")]
-        b1 = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["phase"], r["builder"], r["exit"]) == (str(run), c, p, "buildkit", "0")]
-        if k1 and b1:
-            per.append(k1[0] / b1[0])
+    per = per_run((c, p, "kiln"), (c, p, "buildkit"), lambda k, b: k / b)
     pr = f"{min(per):.2f}–{max(per):.2f}×" if per else "–"
     L.append(f"| {c} | {p} | {cells[0]} | {cells[1]} | {cells[2]} | {rs} | {pr} | {ts} | {met} |")
 L.append("")
@@ -233,12 +238,7 @@ if steps_n and any(r["case"] == "run-steps" for r in rows):
     L.append(f"| builder | {steps_n} RUN steps | base alone | per step (per-run range) | target (Kiln ≤ 40 ms) |")
     L.append("|---|---|---|---|---|")
     for b in BUILDERS:
-        per = []
-        for run in runs_done:
-            w = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["builder"], r["exit"]) == (str(run), "run-steps", b, "0")]
-            n = [float(r["seconds"]) for r in rows if (r["run"], r["case"], r["builder"], r["exit"]) == (str(run), "run-none", b, "0")]
-            if w and n:
-                per.append((w[0] - n[0]) / steps_n * 1000)
+        per = per_run(("run-steps", "cold", b), ("run-none", "cold", b), lambda w, n: (w - n) / steps_n * 1000)
         if not per:
             continue
         m = statistics.median(per)
