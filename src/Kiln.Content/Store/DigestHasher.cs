@@ -28,17 +28,17 @@ internal sealed class DigestHasher : IDisposable
     public Digest Finish()
     {
         Span<byte> buffer = stackalloc byte[SHA512.HashSizeInBytes];
-        var written = _hash.GetHashAndReset(buffer);
-        return Digest.Parse($"{Algorithm}:{Convert.ToHexStringLower(buffer[..written])}");
+        return ToDigest(buffer[.._hash.GetHashAndReset(buffer)]);
     }
 
     /// <summary>The digest of what was appended so far; appending may go on.</summary>
     public Digest Current()
     {
         Span<byte> buffer = stackalloc byte[SHA512.HashSizeInBytes];
-        var written = _hash.GetCurrentHash(buffer);
-        return Digest.Parse($"{Algorithm}:{Convert.ToHexStringLower(buffer[..written])}");
+        return ToDigest(buffer[.._hash.GetCurrentHash(buffer)]);
     }
 
     public void Dispose() => _hash.Dispose();
+
+    private Digest ToDigest(ReadOnlySpan<byte> hash) => Digest.Parse($"{Algorithm}:{Convert.ToHexStringLower(hash)}");
 }
