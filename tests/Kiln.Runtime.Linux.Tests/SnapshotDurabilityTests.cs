@@ -13,6 +13,8 @@ namespace Kiln.Runtime.Linux.Tests;
 /// </summary>
 public sealed class SnapshotDurabilityTests
 {
+    private const string AnotherBoot = "00000000-0000-0000-0000-000000000000";
+
     private static string CurrentBoot => File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
 
     [Fact]
@@ -36,7 +38,7 @@ public sealed class SnapshotDurabilityTests
             Assert.Equal(0, same.Unpacked);
         }
 
-        File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
+        MarkFromAnotherBoot(snapshot);
         using (var again = await AcquireBusyboxAsync(store))
         {
             Assert.Equal(1, again.Unpacked);
@@ -60,7 +62,7 @@ public sealed class SnapshotDurabilityTests
         Assert.Equal(CurrentBoot, File.ReadAllText(snapshot + ".boot"));
 
         File.WriteAllBytes(big, []);
-        File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
+        MarkFromAnotherBoot(snapshot);
         var exported = new SnapshotLayer(name, new Descriptor(layer.MediaType, layer.Digest, layer.Size), layer.DiffId);
         using (var lease = await store.Snapshots.AcquireAsync(store.Content, [exported], CancellationToken.None))
         {
@@ -77,7 +79,7 @@ public sealed class SnapshotDurabilityTests
         var snapshot = store.Snapshots.LayerDirectory(name);
         Assert.True(store.Snapshots.IsUsable(name));
 
-        File.WriteAllText(snapshot + ".boot", "00000000-0000-0000-0000-000000000000");
+        MarkFromAnotherBoot(snapshot);
 
         Assert.False(store.Snapshots.IsUsable(name));
         var gone = await Assert.ThrowsAsync<SnapshotGoneException>(() => store.Snapshots.AcquireAsync(store.Content, [new SnapshotLayer(name, null, null)], CancellationToken.None));
@@ -111,7 +113,7 @@ public sealed class SnapshotDurabilityTests
         }
 
         // From another boot, the snapshot may have holes: the layer is unpacked from its blob instead.
-        File.WriteAllText(store.Snapshots.LayerDirectory(name) + ".boot", "00000000-0000-0000-0000-000000000000");
+        MarkFromAnotherBoot(store.Snapshots.LayerDirectory(name));
         using (var lease = await store.Snapshots.AcquireAsync(store.Content, blobs, [layer.DiffId], CancellationToken.None))
         {
             Assert.Equal(1, lease.Unpacked);
@@ -147,7 +149,7 @@ public sealed class SnapshotDurabilityTests
         var recentMark = Path.Combine(store.Snapshots.LayersPath, new string('a', 64) + ".boot");
         var otherBootMark = Path.Combine(store.Snapshots.LayersPath, new string('b', 64) + ".boot");
         File.WriteAllText(recentMark, CurrentBoot);
-        File.WriteAllText(otherBootMark, "00000000-0000-0000-0000-000000000000");
+        File.WriteAllText(otherBootMark, AnotherBoot);
         File.SetLastWriteTimeUtc(busyboxMark, old);
         File.SetLastWriteTimeUtc(otherBootMark, old);
 
@@ -172,6 +174,9 @@ public sealed class SnapshotDurabilityTests
         using var lease = await AcquireBusyboxAsync(store);
         Assert.Equal(0, lease.Unpacked);
     }
+
+    /// <summary>What a reboot does to a snapshot made before it: its mark names a boot that is not this one.</summary>
+    private static void MarkFromAnotherBoot(string snapshot) => File.WriteAllText(snapshot + ".boot", AnotherBoot);
 
     private static async Task<SnapshotLease> AcquireBusyboxAsync(TestStore store)
     {
