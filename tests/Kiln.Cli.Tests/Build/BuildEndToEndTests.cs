@@ -172,7 +172,8 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         using var agent = System.Diagnostics.Process.Start("/usr/bin/ssh-agent", ["-D", "-a", socket])!;
         try
         {
-            for (var i = 0; i < 100 && !File.Exists(socket); i++)
+            // The socket file appears at bind(), before ssh-agent listens; kiln refuses a socket it cannot connect to.
+            for (var i = 0; i < 100 && !Accepts(socket); i++)
             {
                 Thread.Sleep(50);
             }
@@ -436,6 +437,20 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         w.Write("a.txt", "a\n");
         w.Write("b.txt", "b\n");
         return w;
+    }
+
+    private static bool Accepts(string socket)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The names of the vertices plain progress marked CACHED, in order.</summary>
