@@ -33,8 +33,6 @@ public sealed record CopyRequest
     /// <summary>ADD --unpack; null means BuildKit's default (unpack local archives).</summary>
     public bool? Unpack { get; init; }
 
-    public bool Link { get; init; }
-
     public bool Parents { get; init; }
 
     public ImmutableArray<string> Excludes { get; init; } = [];
@@ -55,7 +53,6 @@ public sealed record CopyRequest
             Chown = instruction.Chown,
             Chmod = instruction.Chmod,
             ChmodText = instruction.ChmodText,
-            Link = instruction.Link,
             Excludes = instruction.Excludes,
         };
         return instruction switch
@@ -69,11 +66,6 @@ public sealed record CopyRequest
     /// <summary>Refuses what the engine does not run yet, so that nothing is silently ignored.</summary>
     internal void EnsureSupported()
     {
-        if (Link)
-        {
-            throw NotYet("--link");
-        }
-
         if (Parents)
         {
             throw NotYet("--parents");

@@ -6,7 +6,7 @@ namespace Kiln.Build.Copy;
 
 /// <summary>
 /// Resolves <c>--chown=user[:group]</c> the way BuildKit's file op does, in the TARGET stage's /etc/passwd and
-/// /etc/group: a numeric user is taken as is and, without a group, also gives the gid; a user name gives its uid and
+/// /etc/group: a numeric user (or "root") is taken as is and, without a group, also gives the gid; a user name gives its uid and
 /// primary gid; a group (name or number) then overrides the gid.
 /// </summary>
 public static class OwnerResolver
@@ -68,8 +68,17 @@ public static class OwnerResolver
         return new CopyOwner(uid, gid);
     }
 
-    private static bool TryParseId(string text, out uint id) =>
-        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id != uint.MaxValue;
+    /// <summary>Digits, or "root", which BuildKit takes as 0 without a lookup (llb's parseUID).</summary>
+    private static bool TryParseId(string text, out uint id)
+    {
+        if (text == "root")
+        {
+            id = 0;
+            return true;
+        }
+
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id != uint.MaxValue;
+    }
 
     /// <summary>The first line of /etc/<paramref name="database"/> whose first field is <paramref name="name"/>.</summary>
     private static string[]? Find(RootDirectory root, string database, string name)

@@ -14,6 +14,13 @@ public interface IFileOperations
     /// <summary>Copies the sources into <paramref name="targetRoot"/> (a stage's mounted root), never outside it.</summary>
     Task CopyAsync(CopyOperation operation, string targetRoot, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <paramref name="chown"/> (<c>user[:group]</c>) with its names looked up in <paramref name="root"/>'s /etc/passwd
+    /// and /etc/group, as <c>uid:gid</c>: a linked copy runs on an empty root, so its owner is found beforehand in
+    /// the stage it is linked onto.
+    /// </summary>
+    Task<string> NumericOwnerAsync(string chown, string root, CancellationToken cancellationToken);
+
     /// <summary>Creates WORKDIR <paramref name="path"/> and its missing parents in <paramref name="targetRoot"/>, owned by <paramref name="user"/> as BuildKit does.</summary>
     Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken);
 }

@@ -368,6 +368,18 @@ internal sealed class StageBuilder(BuildSession session)
     private async Task<StageResult> CopyAsync(StageResult state, BoundStep step, ProgressVertex vertex, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
         var files = Port(session.Ports.Files);
+        var instruction = (IFileInstruction)step.Instruction;
+
+        // --link copies onto an empty root, made a layer of its own that is then stacked on the stage: nothing below
+        // is read, so the layer and its cache entry outlive a change under it. BuildKit links only without --chmod
+        // (dockerfile2llb: cfg.link && cfg.chmod == ""); with it the copy is an ordinary one.
+        var linked = instruction.Link && instruction.ChmodText is null;
+        var keyed = step;
+        if (linked && instruction.Chown is { } chown && NamesSomeone(chown))
+        {
+            keyed = step with { Instruction = WithChown(step.Instruction, await NumericOwnerAsync(state, chown, cancellationToken).ConfigureAwait(false)) };
+        }
+
         IRootfsMount? sourceMount = null;
         try
         {
@@ -379,16 +391,17 @@ internal sealed class StageBuilder(BuildSession session)
             }
 
             var workingDir = string.IsNullOrEmpty(state.Config.Config.WorkingDir) ? "/" : state.Config.Config.WorkingDir;
-            var operation = new CopyOperation(step.Instruction, source, workingDir);
+            var operation = new CopyOperation(keyed.Instruction, source, workingDir);
             var digest = await files.DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false);
-            var key = new StepKeyInput(step, state.Config, [], digest, session.Platform);
+            var key = new StepKeyInput(keyed, state.Config, [], digest, session.Platform);
             return await LayerStepAsync(
                 state,
                 step,
                 key,
                 vertex,
                 mount => files.CopyAsync(operation, mount.RootPath, cancellationToken),
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                linked).ConfigureAwait(false);
         }
         finally
         {
@@ -399,6 +412,30 @@ internal sealed class StageBuilder(BuildSession session)
         }
     }
 
+    /// <summary>
+    /// A linked copy's <c>--chown</c> names, looked up in the stage it is linked onto. BuildKit refuses them ("invalid
+    /// user index: -1", its empty root has no /etc/passwd); the docker driver, which links nothing, takes them.
+    /// </summary>
+    private async Task<string> NumericOwnerAsync(StageResult state, string chown, CancellationToken cancellationToken)
+    {
+        var below = await Port(session.Ports.Snapshotter).MountAsync(state.Layers, writable: false, cancellationToken).ConfigureAwait(false);
+        await using (below.ConfigureAwait(false))
+        {
+            return await Port(session.Ports.Files).NumericOwnerAsync(chown, below.RootPath, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether <c>--chown</c> has a part that is a name: BuildKit takes digits and "root" (0) as ids.</summary>
+    private static bool NamesSomeone(string chown) =>
+        chown.Split(':').Any(part => part != "root" && (part.Length == 0 || !part.All(char.IsAsciiDigit)));
+
+    private static Instruction WithChown(Instruction instruction, string chown) => instruction switch
+    {
+        CopyInstruction copy => copy with { Chown = chown },
+        AddInstruction add => add with { Chown = chown },
+        _ => throw new InvalidOperationException($"{instruction.Keyword} is not COPY or ADD"),
+    };
+
     /// <summary>The shared shape of every layer step: key, lookup, and on a miss: mount, act, keep, remember.</summary>
     private async Task<StageResult> LayerStepAsync(
         StageResult state,
@@ -406,16 +443,21 @@ internal sealed class StageBuilder(BuildSession session)
         StepKeyInput keyInput,
         ProgressVertex vertex,
         Func<IRootfsMount, Task> action,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool linked = false)
     {
         var cache = session.Ports.Cache;
         var key = cache?.StepKey(state.CacheKey, keyInput) ?? default;
+
+        // A linked layer is made on scratch, so it is found by a key of its own on scratch's: the steps after it
+        // still chain from the stage's key.
+        var layerKey = linked && cache is not null ? cache.StepKey(cache.BaseKey(null, session.Platform), keyInput) : key;
         LayerRef layer;
         DateTimeOffset created;
         CachedStep? hit = null;
         if (cache is not null && !session.Request.NoCache)
         {
-            hit = await cache.LookupAsync(key, cancellationToken).ConfigureAwait(false);
+            hit = await cache.LookupAsync(layerKey, cancellationToken).ConfigureAwait(false);
         }
 
         if (hit is not null)
@@ -426,7 +468,7 @@ internal sealed class StageBuilder(BuildSession session)
         }
         else
         {
-            var mount = await Port(session.Ports.Snapshotter).MountAsync(state.Layers, writable: true, cancellationToken).ConfigureAwait(false);
+            var mount = await Port(session.Ports.Snapshotter).MountAsync(linked ? [] : state.Layers, writable: true, cancellationToken).ConfigureAwait(false);
             await using (mount.ConfigureAwait(false))
             {
                 await action(mount).ConfigureAwait(false);
@@ -436,7 +478,7 @@ internal sealed class StageBuilder(BuildSession session)
             created = session.Created;
             if (cache is not null)
             {
-                await cache.StoreAsync(key, new CachedStep(layer, created), cancellationToken).ConfigureAwait(false);
+                await cache.StoreAsync(layerKey, new CachedStep(layer, created), cancellationToken).ConfigureAwait(false);
             }
 
             vertex.Complete();

@@ -86,11 +86,6 @@ internal static class UnsupportedFeatures
 
                 break;
             case CopyInstruction copy:
-                if (copy.Link)
-                {
-                    add("COPY --link", span);
-                }
-
                 if (copy.Parents)
                 {
                     add("COPY --parents", span);
@@ -116,11 +111,6 @@ internal static class UnsupportedFeatures
                 foreach (var source in addInstruction.Sources.Where(IsRemote))
                 {
                     add($"ADD of a URL or git repository ({source})", span);
-                }
-
-                if (addInstruction.Link)
-                {
-                    add("ADD --link", span);
                 }
 
                 if (!addInstruction.Excludes.IsDefaultOrEmpty)

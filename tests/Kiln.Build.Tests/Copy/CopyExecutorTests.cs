@@ -267,6 +267,18 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task Chown_root_is_id_0_whatever_the_passwd_file_says_as_in_buildkit()
+    {
+        using var w = new CopyWorkspace();
+        w.File("a.txt", "A");
+        w.TargetFile("etc/passwd", "root:x:5:6:odd:/root:/bin/sh\n");
+
+        await w.RunAsync(CopyOf("/r/", "a.txt") with { Chown = "root:root" });
+
+        Assert.Contains("/r/a.txt f 0644 0:0 =A", w.Tree());
+    }
+
+    [Fact]
     public async Task Chmod_octal_applies_to_files_and_directories()
     {
         using var w = new CopyWorkspace();
@@ -433,7 +445,6 @@ public sealed class CopyExecutorTests
     }
 
     [Theory]
-    [InlineData("link", "COPY --link is not supported yet")]
     [InlineData("parents", "COPY --parents is not supported yet")]
     [InlineData("exclude", "COPY --exclude is not supported yet")]
     [InlineData("url", "ADD of a URL (https://example.com/x.tar) is not supported yet")]
@@ -444,7 +455,6 @@ public sealed class CopyExecutorTests
         w.File("a", "A");
         var request = feature switch
         {
-            "link" => CopyOf("/x", "a") with { Link = true },
             "parents" => CopyOf("/x", "a") with { Parents = true },
             "exclude" => CopyOf("/x", "a") with { Excludes = ["*.md"] },
             "url" => AddOf("/x", "https://example.com/x.tar"),
@@ -459,7 +469,6 @@ public sealed class CopyExecutorTests
     {
         var copy = new CopyInstruction(["a"], [], "/d", "builder", "1:2", null, null, true, false, []) { Span = default, Original = "COPY --link a /d" };
         var request = CopyRequest.FromInstruction(copy, "/w");
-        Assert.True(request.Link);
         Assert.Equal("1:2", request.Chown);
         Assert.Equal("COPY", request.Keyword);
         var add = new AddInstruction(["a.tar"], [], "/d", null, null, null, false, false, null, false, []) { Span = default, Original = "ADD --unpack=false a.tar /d" };

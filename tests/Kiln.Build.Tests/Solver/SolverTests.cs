@@ -439,4 +439,73 @@ public sealed class SolverTests
         Assert.Equal(32, Assert.Single(exported.Layers).Blob!.Size);
         Assert.False(exported.Config.History!.Value.Single().EmptyLayer);
     }
+
+    [Fact]
+    public async Task A_linked_copy_is_made_on_an_empty_root_and_stacked_on_the_stage()
+    {
+        _harness.Images.Add("busybox");
+        _harness.Files.Context["a"] = "a";
+        var busybox = (await _harness.Images.ResolveAsync("busybox", Oci.OciPlatform.Host, false, default)).Layers;
+
+        await _harness.BuildAsync("FROM busybox\nRUN one\nCOPY --link a /app/\nRUN two\n");
+
+        var copy = Assert.Single(WritableMounts("copy"));
+        var two = Assert.Single(WritableMounts("run two"));
+        Assert.Empty(copy.Layers);
+        Assert.Equal(busybox.Length + 2, two.Layers.Length);
+        Assert.Equal(busybox.Length + 3, Assert.Single(_harness.Exporter.Exported).Layers.Length);
+    }
+
+    [Fact]
+    public async Task A_linked_copy_outlives_a_change_under_it_and_the_steps_after_it_run_again()
+    {
+        _harness.Images.Add("busybox");
+        _harness.Files.Context["a"] = "a";
+        await _harness.BuildAsync("FROM busybox\nRUN one\nCOPY --link a /app/\nRUN two\n");
+
+        await _harness.BuildAsync("FROM busybox\nRUN one changed\nCOPY --link a /app/\nRUN two\n");
+
+        Assert.Single(_harness.Files.Copies);
+        Assert.Equal(["one", "two", "one changed", "two"], _harness.RunCommands);
+        Assert.Equal(["[3/4] COPY --link a /app/"], _harness.Progress.Ended<ProgressEvent.Cached>());
+    }
+
+    [Fact]
+    public async Task A_copy_without_link_or_with_chmod_is_made_on_the_stage_and_runs_again_after_a_change_under_it()
+    {
+        _harness.Images.Add("busybox");
+        _harness.Files.Context["a"] = "a";
+        await _harness.BuildAsync("FROM busybox\nRUN one\nCOPY --link --chmod=0755 a /app/\nCOPY a /b/\n");
+
+        await _harness.BuildAsync("FROM busybox\nRUN one changed\nCOPY --link --chmod=0755 a /app/\nCOPY a /b/\n");
+
+        Assert.Equal(4, _harness.Files.Copies.Count);
+        Assert.All(WritableMounts("copy"), m => Assert.NotEmpty(m.Layers));
+    }
+
+    [Fact]
+    public async Task A_linked_copy_looks_up_chown_names_in_the_stage_under_it_and_keys_on_the_ids()
+    {
+        _harness.Images.Add("busybox");
+        _harness.Files.Context["a"] = "a";
+        var busybox = (await _harness.Images.ResolveAsync("busybox", Oci.OciPlatform.Host, false, default)).Layers;
+        const string dockerfile = "FROM busybox\nRUN useradd app\nCOPY --link --chown=app:root a /app/\nCOPY --link --chown=1:2 a /b/\n";
+
+        await _harness.BuildAsync(dockerfile);
+
+        var (chown, root) = Assert.Single(_harness.Files.OwnerLookups);
+        Assert.Equal("app:root", chown);
+        var below = _harness.Snapshotter.History.Single(m => m.RootPath == root);
+        Assert.False(below.Writable);
+        Assert.Equal(busybox.Length + 1, below.Layers.Length);
+        Assert.Equal(["1003:0", "1:2"], _harness.Files.Copies.Select(c => ((CopyInstruction)c.Instruction).Chown));
+
+        // The uid behind the name is part of the key: another stage below with the same user still hits.
+        await _harness.BuildAsync(dockerfile.Replace("useradd app", "useradd app && true", StringComparison.Ordinal));
+        Assert.Equal(2, _harness.Files.Copies.Count);
+        Assert.Equal(2, _harness.Files.OwnerLookups.Count);
+    }
+
+    private IEnumerable<FakeMount> WritableMounts(string change) =>
+        _harness.Snapshotter.History.Where(m => m.Writable && m.Changes.Any(c => c.StartsWith(change, StringComparison.Ordinal)));
 }

@@ -14,7 +14,6 @@ public sealed class UnsupportedFeatureTests
     [InlineData("RUN --device=vendor.com/gpu=all nvidia-smi", "RUN --device is not supported yet")]
     [InlineData("ADD https://example.com/a.tar.gz /", "ADD of a URL or git repository (https://example.com/a.tar.gz) is not supported yet")]
     [InlineData("ADD git@github.com:moby/buildkit.git /src", "ADD of a URL or git repository (git@github.com:moby/buildkit.git) is not supported yet")]
-    [InlineData("COPY --link a /a", "COPY --link is not supported yet")]
     [InlineData("COPY --parents a/b /", "COPY --parents is not supported yet")]
     [InlineData("COPY --exclude=*.md . /", "COPY --exclude is not supported yet")]
     public async Task A_flag_the_engine_does_not_run_fails_naming_it_and_its_line(string instruction, string message)

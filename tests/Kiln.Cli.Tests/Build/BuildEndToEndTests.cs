@@ -374,6 +374,38 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void A_linked_copy_is_a_layer_of_its_own_stacked_on_the_stage_and_outlives_a_change_under_it()
+    {
+        const string dockerfile = """
+            FROM localhost/busybox:latest
+            RUN echo 'app:x:10001:10002::/nonexistent:/bin/false' >> /etc/passwd && ln -s /tmp /lnk && echo UNDER > /under
+            COPY --link --chown=app a.txt /etc/linked/
+            COPY --link b.txt /lnk/
+            RUN stat -c '%n %u:%g' /etc/linked /etc/linked/a.txt > /report && grep -c ^app: /etc/passwd >> /report && ls /lnk >> /report && test ! -e /tmp/b.txt && cat /under >> /report
+            """;
+        using var w = Workspace(dockerfile);
+
+        w.Build("-t", "linked:1");
+
+        // The base's /etc shows through the copy's own etc/; a symlink on the destination path is not followed:
+        // the linked layer has a directory there, which hides it (BuildKit's documented --link difference).
+        Assert.Equal("/etc/linked 10001:10002\n/etc/linked/a.txt 10001:10002\n1\nb.txt\nUNDER\n", w.Kiln("run", "--rm", "linked:1", "cat", "/report").Output);
+
+        w.Write("Dockerfile", dockerfile.Replace("echo UNDER", "echo CHANGED", StringComparison.Ordinal) + "\n");
+        var again = w.Build("-t", "linked:2");
+
+        Assert.Equal(["[3/5] COPY --link --chown=app a.txt /etc/linked/", "[4/5] COPY --link b.txt /lnk/"], Cached(again.Error));
+        Assert.EndsWith("CHANGED\n", w.Kiln("run", "--rm", "linked:2", "cat", "/report").Output, StringComparison.Ordinal);
+
+        // The same two linked layers on a different layer under them.
+        var first = Layers(w, "linked:1");
+        var second = Layers(w, "linked:2");
+        Assert.Equal(first.Length, second.Length);
+        Assert.NotEqual(first[^4], second[^4]);
+        Assert.Equal(first[^3..^1], second[^3..^1]);
+    }
+
+    [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");
@@ -452,6 +484,9 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
             return false;
         }
     }
+
+    private static string[] Layers(BuildWorkspace w, string image) =>
+        [.. JsonDocument.Parse(w.Kiln("inspect", image).Output).RootElement[0].GetProperty("RootFS").GetProperty("Layers").EnumerateArray().Select(l => l.GetString()!)];
 
     /// <summary>The names of the vertices plain progress marked CACHED, in order.</summary>
     private static List<string> Cached(string log)

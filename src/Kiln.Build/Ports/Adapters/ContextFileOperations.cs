@@ -28,6 +28,14 @@ public sealed class ContextFileOperations(BuildContext context, FileDigestCache?
         await CopyExecutor.ExecuteAsync(RequestOf(operation), RootOf(operation.Source), targetRoot, Options, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<string> NumericOwnerAsync(string chown, string root, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chown);
+        cancellationToken.ThrowIfCancellationRequested();
+        var owner = OwnerResolver.Resolve(chown, root);
+        return Task.FromResult(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{owner.Uid}:{owner.Gid}"));
+    }
+
     public Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetRoot);

@@ -46,6 +46,15 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
         return Task.CompletedTask;
     }
 
+    /// <summary>The --chown values looked up, and in which root; a name resolves to 1000 + its length, "root" to 0.</summary>
+    public ConcurrentQueue<(string Chown, string Root)> OwnerLookups { get; } = new();
+
+    public Task<string> NumericOwnerAsync(string chown, string root, CancellationToken cancellationToken)
+    {
+        OwnerLookups.Enqueue((chown, root));
+        return Task.FromResult(string.Join(':', chown.Split(':').Select(part => part.All(char.IsAsciiDigit) ? part : part == "root" ? "0" : (1000 + part.Length).ToString(System.Globalization.CultureInfo.InvariantCulture))));
+    }
+
     public Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken)
     {
         Workdirs.Enqueue(path);

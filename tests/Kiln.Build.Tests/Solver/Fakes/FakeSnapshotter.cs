@@ -13,6 +13,9 @@ internal sealed class FakeSnapshotter : ISnapshotter
 
     public int Open => _open.Count;
 
+    /// <summary>Every mount made, in order, open or not.</summary>
+    public ConcurrentQueue<FakeMount> History { get; } = new();
+
     public FakeMount ByRoot(string root) => _open[root];
 
     public Task<IRootfsMount> MountAsync(ImmutableArray<LayerRef> layers, bool writable, CancellationToken cancellationToken)
@@ -21,6 +24,7 @@ internal sealed class FakeSnapshotter : ISnapshotter
         Interlocked.Increment(ref _mounted);
         var mount = new FakeMount(layers, writable, this);
         _open[mount.RootPath] = mount;
+        History.Enqueue(mount);
         return Task.FromResult<IRootfsMount>(mount);
     }
 
