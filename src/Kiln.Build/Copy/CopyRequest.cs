@@ -93,14 +93,14 @@ public sealed record CopyRequest
 
         foreach (var source in Sources)
         {
-            if (IsUrl(source))
+            if (RemoteSource.IsHttp(source))
             {
                 throw IsAdd
                     ? new CopyException($"ADD of a URL ({source}) is not supported yet")
                     : new CopyException($"source can't be a URL for COPY ({source})");
             }
 
-            if (IsGit(source))
+            if (RemoteSource.IsGit(source))
             {
                 throw IsAdd
                     ? new CopyException($"ADD of a git repository ({source}) is not supported yet")
@@ -148,12 +148,4 @@ public sealed record CopyRequest
     }
 
     private CopyException NotYet(string flag) => new($"{Keyword} {flag} is not supported yet");
-
-    private static bool IsUrl(string source) =>
-        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsGit(string source) =>
-        source.StartsWith("git@", StringComparison.Ordinal)
-        || source.StartsWith("git://", StringComparison.Ordinal)
-        || source.StartsWith("ssh://", StringComparison.Ordinal);
 }

@@ -21,6 +21,12 @@ public interface IFileOperations
     /// </summary>
     Task<string> NumericOwnerAsync(string chown, string root, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Downloads ADD's http(s) sources (BuildKit's http source: mode 0600, the Last-Modified time, a non-2xx answer
+    /// an error), checking <paramref name="checksum"/> when given.
+    /// </summary>
+    Task<IDownloadedSources> DownloadAsync(System.Collections.Immutable.ImmutableArray<string> urls, string? checksum, CancellationToken cancellationToken);
+
     /// <summary>Creates WORKDIR <paramref name="path"/> and its missing parents in <paramref name="targetRoot"/>, owned by <paramref name="user"/> as BuildKit does.</summary>
     Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken);
 }

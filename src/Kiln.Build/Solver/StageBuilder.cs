@@ -377,10 +377,11 @@ internal sealed class StageBuilder(BuildSession session)
         var keyed = step;
         if (linked && instruction.Chown is { } chown && NamesSomeone(chown))
         {
-            keyed = step with { Instruction = WithChown(step.Instruction, await NumericOwnerAsync(state, chown, cancellationToken).ConfigureAwait(false)) };
+            keyed = keyed with { Instruction = WithChown(keyed.Instruction, await NumericOwnerAsync(state, chown, cancellationToken).ConfigureAwait(false)) };
         }
 
         IRootfsMount? sourceMount = null;
+        IDownloadedSources? downloaded = null;
         try
         {
             CopySource source = new CopySource.Context();
@@ -388,6 +389,14 @@ internal sealed class StageBuilder(BuildSession session)
             {
                 (sourceMount, var sourceName) = await MountSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
                 source = new CopySource.Root(sourceMount.RootPath, sourceName);
+            }
+            else if (keyed.Instruction is AddInstruction add && add.Sources.Any(RemoteSource.IsHttp))
+            {
+                // The downloads are the sources, so the key holds their content, not the URLs. BuildKit never
+                // unpacks a URL's archive unless --unpack asks it to.
+                downloaded = await files.DownloadAsync(add.Sources, add.Checksum, cancellationToken).ConfigureAwait(false);
+                source = new CopySource.Root(downloaded.Root, "url");
+                keyed = keyed with { Instruction = add with { Sources = downloaded.Sources, Unpack = add.Unpack ?? false, Checksum = null } };
             }
 
             var workingDir = string.IsNullOrEmpty(state.Config.Config.WorkingDir) ? "/" : state.Config.Config.WorkingDir;
@@ -408,6 +417,11 @@ internal sealed class StageBuilder(BuildSession session)
             if (sourceMount is not null)
             {
                 await sourceMount.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (downloaded is not null)
+            {
+                await downloaded.DisposeAsync().ConfigureAwait(false);
             }
         }
     }

@@ -108,9 +108,15 @@ internal static class UnsupportedFeatures
 
                 break;
             case AddInstruction addInstruction:
-                foreach (var source in addInstruction.Sources.Where(IsRemote))
+                foreach (var source in addInstruction.Sources.Where(RemoteSource.IsGit))
                 {
-                    add($"ADD of a URL or git repository ({source})", span);
+                    add($"ADD of a git repository ({source})", span);
+                }
+
+                var urls = addInstruction.Sources.Count(RemoteSource.IsHttp);
+                if (urls > 0 && (urls < addInstruction.Sources.Length || !addInstruction.SourceContents.IsDefaultOrEmpty))
+                {
+                    add("ADD of URLs together with other sources in one instruction", span);
                 }
 
                 if (!addInstruction.Excludes.IsDefaultOrEmpty)
@@ -129,12 +135,4 @@ internal static class UnsupportedFeatures
                 break;
         }
     }
-
-    // BuildKit's rule (dockerfile2llb isHTTPSource/isGitSource): a scheme or a git@ address makes a source remote.
-    private static bool IsRemote(string source) =>
-        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-        || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-        || source.StartsWith("git@", StringComparison.Ordinal)
-        || source.StartsWith("git://", StringComparison.Ordinal)
-        || source.StartsWith("ssh://", StringComparison.Ordinal);
 }

@@ -41,7 +41,7 @@ public sealed record AddInstruction(
             {
                 scope.Error(DiagnosticCodes.InvalidChecksumUse, "checksum can't be specified for multiple sources");
             }
-            else if (!IsRemote(sources[0]))
+            else if (!RemoteSource.IsRemote(sources[0]))
             {
                 scope.Error(DiagnosticCodes.InvalidChecksumUse, $"checksum requires HTTP(S) or Git sources (got {sources[0]})");
             }
@@ -58,11 +58,4 @@ public sealed record AddInstruction(
             Checksum = checksum,
         });
     }
-
-    private static bool IsRemote(string source) =>
-        source.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
-        || source.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-        || source.StartsWith("git@", StringComparison.Ordinal)
-        || source.StartsWith("git://", StringComparison.Ordinal)
-        || source.StartsWith("ssh://", StringComparison.Ordinal);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kiln.Build.Ports;
 using Kiln.Build.Progress;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
@@ -504,6 +505,42 @@ public sealed class SolverTests
         await _harness.BuildAsync(dockerfile.Replace("useradd app", "useradd app && true", StringComparison.Ordinal));
         Assert.Equal(2, _harness.Files.Copies.Count);
         Assert.Equal(2, _harness.Files.OwnerLookups.Count);
+    }
+
+    [Fact]
+    public async Task Add_of_a_url_copies_the_download_is_keyed_on_its_content_and_never_unpacks_unless_asked()
+    {
+        _harness.Images.Add("busybox");
+        const string url = "https://example.com/tools/tool.tar.gz";
+        const string dockerfile = $"FROM busybox\nADD {url} /opt/\nADD --unpack=true {url} /unpacked/\nRUN use\n";
+        _harness.Files.Web[url] = "v1";
+
+        await _harness.BuildAsync(dockerfile);
+        await _harness.BuildAsync(dockerfile);
+        _harness.Files.Web[url] = "v2";
+        await _harness.BuildAsync(dockerfile);
+
+        // Downloaded by every build (the content is the key), copied only when it changed.
+        Assert.Equal(6, _harness.Files.Downloads.Count);
+        Assert.Equal(4, _harness.Files.Copies.Count);
+        var copy = (AddInstruction)_harness.Files.Copies.First().Instruction;
+        Assert.Equal("tool.tar.gz", Assert.Single(copy.Sources));
+        Assert.False(copy.Unpack);
+        Assert.Null(copy.Checksum);
+        Assert.True(((AddInstruction)_harness.Files.Copies.ElementAt(1).Instruction).Unpack);
+        Assert.Equal(["use", "use"], _harness.RunCommands);
+        Assert.All(_harness.Files.Copies, c => Assert.Equal("url", ((CopySource.Root)c.Source).Name));
+    }
+
+    [Fact]
+    public async Task Add_of_a_url_the_server_does_not_have_fails_at_its_line()
+    {
+        _harness.Images.Add("busybox");
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM busybox\nRUN one\nADD https://example.com/gone /\n"));
+
+        Assert.Equal("ADD https://example.com/gone: invalid response status 404 (Not Found)", error.Diagnostics.Single().Message);
+        Assert.Equal(3, error.Diagnostics.Single().Span.StartLine);
     }
 
     private IEnumerable<FakeMount> WritableMounts(string change) =>

@@ -406,6 +406,42 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void Add_of_a_url_downloads_a_0600_file_with_the_servers_time_keeps_archives_whole_and_checks_a_checksum()
+    {
+        using var web = new LocalWebServer();
+        var modified = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        web.Files["/dl/tool.sh"] = ("echo tool\n"u8.ToArray(), modified);
+        using var w = Workspace("FROM localhost/busybox:latest\n");
+        Directory.CreateDirectory(w.PathOf("archive"));
+        File.WriteAllText(Path.Combine(w.PathOf("archive"), "inner.txt"), "inner\n");
+        BusyboxBase.Exec("tar", "-czf", w.PathOf("data.tar.gz"), "-C", w.PathOf("archive"), "inner.txt");
+        web.Files["/dl/data.tar.gz"] = (File.ReadAllBytes(w.PathOf("data.tar.gz")), null);
+        var checksum = Oci.Digest.Sha256Of("echo tool\n"u8);
+        var dockerfile = $"""
+            FROM localhost/busybox:latest
+            ADD {web.Url("/dl/tool.sh")} /opt/
+            ADD --chmod=0755 {web.Url("/dl/tool.sh")} /bin/tool
+            ADD {web.Url("/dl/data.tar.gz")} /archives/
+            ADD --checksum={checksum} {web.Url("/dl/tool.sh")} /checked
+            RUN stat -c '%n %a %u %Y' /opt/tool.sh /bin/tool /checked > /report && ls /archives >> /report && /bin/tool >> /report
+            """;
+        w.Write("Dockerfile", dockerfile + "\n");
+
+        w.Build("-t", "added:1");
+        var again = w.Build("-t", "added:1");
+
+        var seconds = modified.ToUnixTimeSeconds();
+        Assert.Equal($"/opt/tool.sh 600 0 {seconds}\n/bin/tool 755 0 {seconds}\n/checked 600 0 {seconds}\ndata.tar.gz\ntool\n", w.Kiln("run", "--rm", "added:1", "cat", "/report").Output);
+        Assert.Equal(5, Cached(again.Error).Count);
+        Assert.Equal(8, web.Requests.Count);
+
+        w.Write("Dockerfile", dockerfile.Replace(checksum.ToString(), Oci.Digest.Sha256Of("other"u8).ToString(), StringComparison.Ordinal) + "\n");
+        var failed = w.Kiln("build", w.Context);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains($"the download's digest is {checksum}", failed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");

@@ -36,6 +36,9 @@ public sealed class ContextFileOperations(BuildContext context, FileDigestCache?
         return Task.FromResult(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{owner.Uid}:{owner.Gid}"));
     }
 
+    public Task<IDownloadedSources> DownloadAsync(ImmutableArray<string> urls, string? checksum, CancellationToken cancellationToken) =>
+        UrlDownloader.DownloadAsync(urls, checksum, cancellationToken);
+
     public Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(targetRoot);

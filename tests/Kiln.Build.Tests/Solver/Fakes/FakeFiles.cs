@@ -29,6 +29,10 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
 
                 text.Append(source).Append('=').Append(content).Append('\n');
             }
+            else if (((CopySource.Root)operation.Source).Path is var path && path.StartsWith("/fake-download/", StringComparison.Ordinal))
+            {
+                text.Append(source).Append('=').Append(Context[$"{path}/{source}"]).Append('\n');
+            }
             else
             {
                 var root = snapshotter.ByRoot(((CopySource.Root)operation.Source).Path);
@@ -55,6 +59,23 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
         return Task.FromResult(string.Join(':', chown.Split(':').Select(part => part.All(char.IsAsciiDigit) ? part : part == "root" ? "0" : (1000 + part.Length).ToString(System.Globalization.CultureInfo.InvariantCulture))));
     }
 
+    /// <summary>What a URL serves; a URL not in it answers 404.</summary>
+    public ConcurrentDictionary<string, string> Web { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<string> Downloads { get; } = new();
+
+    public Task<IDownloadedSources> DownloadAsync(System.Collections.Immutable.ImmutableArray<string> urls, string? checksum, CancellationToken cancellationToken)
+    {
+        var root = $"/fake-download/{Guid.NewGuid():N}";
+        foreach (var url in urls)
+        {
+            Downloads.Enqueue(url);
+            Context[$"{root}/{url[(url.LastIndexOf('/') + 1)..]}"] = Web.TryGetValue(url, out var content) ? content : throw new IOException($"ADD {url}: invalid response status 404 (Not Found)");
+        }
+
+        return Task.FromResult<IDownloadedSources>(new FakeDownload(root, [.. urls.Select(u => u[(u.LastIndexOf('/') + 1)..])]));
+    }
+
     public Task CreateWorkdirAsync(string targetRoot, string path, string user, CancellationToken cancellationToken)
     {
         Workdirs.Enqueue(path);
@@ -68,4 +89,9 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
         AddInstruction add => add.Sources,
         _ => [],
     };
+}
+
+internal sealed record FakeDownload(string Root, System.Collections.Immutable.ImmutableArray<string> Sources) : IDownloadedSources
+{
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
