@@ -37,6 +37,7 @@ public static class CopySourceDigest
         encoder.Text(request.Keyword);
         encoder.Number(request.IsAdd && request.Unpack != false ? 1 : 0);
         var visitor = new DigestVisitor(encoder, source, request, options);
+        var exclude = request.ExcludeMatcher();
         foreach (var text in request.Sources)
         {
             encoder.Text("source");
@@ -48,7 +49,7 @@ public static class CopySourceDigest
                 if (selected.Stat.IsDirectory)
                 {
                     encoder.Text("directory-contents");
-                    await SourceWalker.WalkAsync(root, source, selected, visitor, cancellationToken).ConfigureAwait(false);
+                    await SourceWalker.WalkAsync(root, source, selected, visitor, cancellationToken, exclude).ConfigureAwait(false);
                 }
                 else
                 {

@@ -6,13 +6,14 @@ namespace Kiln.Build.Context;
 
 /// <summary>
 /// Walks the contents of a selected source directory depth-first in ordinal name order, never following a symlink
-/// (a symlink is an entry, copied as a symlink), and skipping what .dockerignore hides. A directory that is ignored
-/// but holds re-included ("!") entries is reported only once something below it is, the way the context transfer
-/// sends such parents.
+/// (a symlink is an entry, copied as a symlink), and skipping what .dockerignore hides (paths from the source root)
+/// and what COPY --exclude leaves out (paths from the selected directory, as fsutil's copy matches them). A
+/// directory that is hidden but holds re-included ("!") entries is reported only once something below it is, the
+/// way the context transfer and fsutil's copy create such parents.
 /// </summary>
 internal static class SourceWalker
 {
-    public static async Task WalkAsync(RootDirectory root, CopySourceRoot source, SelectedSource directory, ISourceVisitor visitor, CancellationToken cancellationToken)
+    public static async Task WalkAsync(RootDirectory root, CopySourceRoot source, SelectedSource directory, ISourceVisitor visitor, CancellationToken cancellationToken, PatternMatcher? exclude = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(source);
@@ -21,22 +22,23 @@ internal static class SourceWalker
         var physical = directory.PhysicalPath;
         var info = source.Ignore is { } ignore && physical.Length > 0 ? ignore.MatchesUsingParentResults(physical, default) : default;
         using var handle = root.OpenDirectory(directory.Physical);
-        await WalkDirectoryAsync(source.Ignore, handle, physical, string.Empty, info, [], visitor, cancellationToken).ConfigureAwait(false);
+        var filters = new Filters(source.Ignore, exclude);
+        await WalkDirectoryAsync(filters, handle, physical, string.Empty, (info, default), [], visitor, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WalkDirectoryAsync(
-        PatternMatcher? ignore,
+        Filters filters,
         SafeFileHandle directory,
         string physical,
         string relative,
-        PatternMatchInfo info,
+        (PatternMatchInfo Ignore, PatternMatchInfo Exclude) info,
         List<SourceEntry> pending,
         ISourceVisitor visitor,
         CancellationToken cancellationToken)
     {
         // The listing first, each name with its stat and ignore result, so that the directory's files reach the
         // visitor together (PrepareFilesAsync) before they are visited one by one.
-        var children = new List<(SourceEntry Entry, PatternMatchInfo Info, bool Ignored)>();
+        var children = new List<(SourceEntry Entry, (PatternMatchInfo, PatternMatchInfo) Info, bool Ignored)>();
         var files = new List<SourceEntry>();
         foreach (var name in DirectoryListing.List(directory))
         {
@@ -48,17 +50,15 @@ internal static class SourceWalker
 
             var childPhysical = physical.Length == 0 ? name : physical + "/" + name;
             var childRelative = relative.Length == 0 ? name : relative + "/" + name;
-            var childInfo = default(PatternMatchInfo);
-            var ignored = false;
-            if (ignore is not null)
+            var ignoreInfo = filters.Ignore?.MatchesUsingParentResults(childPhysical, info.Ignore) ?? default;
+            var excludeInfo = filters.Exclude?.MatchesUsingParentResults(childRelative, info.Exclude) ?? default;
+            var ignored = ignoreInfo.IsMatched || excludeInfo.IsMatched;
+            if (ignored && !(stat.IsDirectory && filters.MayReinclude(ignoreInfo.IsMatched, excludeInfo.IsMatched)))
             {
-                childInfo = ignore.MatchesUsingParentResults(childPhysical, info);
-                ignored = childInfo.IsMatched;
-                if (ignored && !(stat.IsDirectory && ignore.HasExclusions))
-                {
-                    continue;
-                }
+                continue;
             }
+
+            var childInfo = (ignoreInfo, excludeInfo);
 
             var linkTarget = stat.IsSymbolicLink ? RootDirectory.ReadLink(directory, name, "/" + childPhysical) : null;
             var entry = new SourceEntry(childRelative, name, stat, directory, childPhysical, linkTarget);
@@ -92,7 +92,7 @@ internal static class SourceWalker
 
             using (var child = DirectoryListing.OpenChild(directory, entry.Name, entry.PhysicalPath))
             {
-                await WalkDirectoryAsync(ignore, child, entry.PhysicalPath, entry.RelativePath, childInfo, pending, visitor, cancellationToken).ConfigureAwait(false);
+                await WalkDirectoryAsync(filters, child, entry.PhysicalPath, entry.RelativePath, childInfo, pending, visitor, cancellationToken).ConfigureAwait(false);
             }
 
             if (pending.Count > 0 && ReferenceEquals(pending[^1], entry))
@@ -114,5 +114,13 @@ internal static class SourceWalker
         }
 
         pending.Clear();
+    }
+
+    /// <summary>.dockerignore (over paths from the source root) and --exclude (over paths from the selected directory).</summary>
+    private sealed record Filters(PatternMatcher? Ignore, PatternMatcher? Exclude)
+    {
+        /// <summary>Whether a hidden directory may still hold an entry that a "!" pattern of each hiding matcher brings back.</summary>
+        public bool MayReinclude(bool ignored, bool excluded) =>
+            (!ignored || Ignore!.HasExclusions) && (!excluded || Exclude!.HasExclusions);
     }
 }

@@ -26,6 +26,7 @@ public static class CopyExecutor
         using var target = RootDirectory.Open(targetRoot);
         var owner = request.Chown is { } chown ? OwnerResolver.Resolve(chown, target) : (CopyOwner?)null;
         var selections = Select(request, sourceRoot, source);
+        var exclude = request.ExcludeMatcher();
         var (destination, destinationIsDirectory) = request.ResolveDestination();
         var writer = new TargetWriter(target, options);
         var links = new Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>>();
@@ -44,7 +45,7 @@ public static class CopyExecutor
                 var physical = writer.EnsureDirectory(destination, owner);
                 using var directory = target.OpenDirectory(physical);
                 using var visitor = new CopyVisitor(writer, source, request.Chmod, owner, links, directory, physical);
-                await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken).ConfigureAwait(false);
+                await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken, exclude).ConfigureAwait(false);
                 continue;
             }
 
@@ -69,7 +70,8 @@ public static class CopyExecutor
     /// <summary>
     /// Every source selected, in order. A wildcard that matches nothing contributes nothing (BuildKit's
     /// AllowEmptyWildcard); several sources (as written, or from one wildcard) need a directory destination: the
-    /// classic builder's rule and message, kept because BuildKit instead overwrites the destination with each source.
+    /// classic builder's rule and message, kept because BuildKit instead overwrites the destination with each file.
+    /// Several directories, whose contents BuildKit merges into the destination, lose nothing and are let through.
     /// </summary>
     internal static List<SelectedSource> Select(CopyRequest request, RootDirectory sourceRoot, CopySourceRoot source)
     {
@@ -81,7 +83,8 @@ public static class CopyExecutor
 
         var (_, isDirectory) = request.ResolveDestination();
         var written = request.Sources.Length + request.Heredocs.Length;
-        if (!isDirectory && (written > 1 || selections.Count + request.Heredocs.Length > 1))
+        var onlyDirectories = request.Heredocs.IsDefaultOrEmpty && selections.TrueForAll(s => s.Stat.IsDirectory);
+        if (!isDirectory && (written > 1 || selections.Count + request.Heredocs.Length > 1) && !onlyDirectories)
         {
             throw new CopyException($"When using {request.Keyword} with more than one source file, the destination must be a directory and end with a /");
         }

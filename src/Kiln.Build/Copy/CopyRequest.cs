@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Kiln.Dockerfile.Ignore;
 using Kiln.Dockerfile.Instructions;
 
 namespace Kiln.Build.Copy;
@@ -71,11 +72,6 @@ public sealed record CopyRequest
             throw NotYet("--parents");
         }
 
-        if (!Excludes.IsDefaultOrEmpty)
-        {
-            throw NotYet("--exclude");
-        }
-
         if (Checksum is not null)
         {
             throw NotYet("--checksum");
@@ -107,6 +103,21 @@ public sealed record CopyRequest
                     : new CopyException($"source can't be a git ref for COPY ({source})");
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>--exclude</c> patterns as a matcher (moby/patternmatcher's rules, as for .dockerignore) over paths from
+    /// each selected source directory; null without any. A source named directly is never excluded itself.
+    /// </summary>
+    internal PatternMatcher? ExcludeMatcher()
+    {
+        if (Excludes.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var created = PatternMatcher.Create(Excludes);
+        return created.Succeeded ? created.Matcher : throw new CopyException($"{Keyword} --exclude: {created.Error.Message}");
     }
 
     /// <summary>

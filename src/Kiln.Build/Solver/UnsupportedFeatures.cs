@@ -91,11 +91,6 @@ internal static class UnsupportedFeatures
                     add("COPY --parents", span);
                 }
 
-                if (!copy.Excludes.IsDefaultOrEmpty)
-                {
-                    add("COPY --exclude", span);
-                }
-
                 if (step.Sources.Any(s => s is StageSource.Image) && ports.Images is null)
                 {
                     add("COPY --from an image (the image source is not wired in)", span);
@@ -117,11 +112,6 @@ internal static class UnsupportedFeatures
                 if (urls > 0 && (urls < addInstruction.Sources.Length || !addInstruction.SourceContents.IsDefaultOrEmpty))
                 {
                     add("ADD of URLs together with other sources in one instruction", span);
-                }
-
-                if (!addInstruction.Excludes.IsDefaultOrEmpty)
-                {
-                    add("ADD --exclude", span);
                 }
 
                 if (ports.Files is null || !filesystemPorts)

@@ -129,6 +129,18 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task Several_directories_merge_their_contents_into_a_destination_without_a_slash_as_in_buildkit()
+    {
+        using var w = new CopyWorkspace();
+        w.File("dir1/a", "A");
+        w.File("dir2/b", "B");
+
+        await w.RunAsync(CopyOf("/5", "dir*"));
+
+        Assert.Equal(["/5 d 0755", "/5/a f 0644 =A", "/5/b f 0644 =B"], w.Tree(owners: false));
+    }
+
+    [Fact]
     public async Task Missing_source_is_an_error_naming_it()
     {
         using var w = new CopyWorkspace();
@@ -446,7 +458,6 @@ public sealed class CopyExecutorTests
 
     [Theory]
     [InlineData("parents", "COPY --parents is not supported yet")]
-    [InlineData("exclude", "COPY --exclude is not supported yet")]
     [InlineData("url", "ADD of a URL (https://example.com/x.tar) is not supported yet")]
     [InlineData("git", "ADD of a git repository (git@github.com:a/b.git) is not supported yet")]
     public async Task Features_not_run_yet_are_refused(string feature, string message)
@@ -456,7 +467,6 @@ public sealed class CopyExecutorTests
         var request = feature switch
         {
             "parents" => CopyOf("/x", "a") with { Parents = true },
-            "exclude" => CopyOf("/x", "a") with { Excludes = ["*.md"] },
             "url" => AddOf("/x", "https://example.com/x.tar"),
             _ => AddOf("/x", "git@github.com:a/b.git"),
         };

@@ -16,7 +16,6 @@ public sealed class UnsupportedFeatureTests
     [InlineData("ADD git@github.com:moby/buildkit.git /src", "ADD of a git repository (git@github.com:moby/buildkit.git) is not supported yet")]
     [InlineData("ADD https://github.com/moby/buildkit.git /src", "ADD of a git repository (https://github.com/moby/buildkit.git) is not supported yet")]
     [InlineData("COPY --parents a/b /", "COPY --parents is not supported yet")]
-    [InlineData("COPY --exclude=*.md . /", "COPY --exclude is not supported yet")]
     public async Task A_flag_the_engine_does_not_run_fails_naming_it_and_its_line(string instruction, string message)
     {
         _harness.Files.Context["a"] = "a";

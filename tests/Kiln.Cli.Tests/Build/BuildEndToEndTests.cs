@@ -361,16 +361,19 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
             COPY *.txt /many/
             ADD archive.tar.gz /unpacked/
             COPY dir /dircontents
-            RUN stat -c '%U:%G %a' /owned/a.txt > /report && ls /many >> /report && cat /unpacked/inner.txt >> /report && ls /dircontents >> /report
+            COPY --exclude=*.md --exclude=!keep.md dir /excluded
+            RUN stat -c '%U:%G %a' /owned/a.txt > /report && ls /many >> /report && cat /unpacked/inner.txt >> /report && ls /dircontents >> /report && ls /excluded >> /report
             """);
         Directory.CreateDirectory(w.PathOf("archive"));
         File.WriteAllText(Path.Combine(w.PathOf("archive"), "inner.txt"), "from the tarball\n");
         BusyboxBase.Exec("tar", "-czf", Path.Combine(w.Context, "archive.tar.gz"), "-C", w.PathOf("archive"), "inner.txt");
         w.Write("dir/x", "x");
+        w.Write("dir/notes.md", "n");
+        w.Write("dir/keep.md", "k");
 
         w.Build("-o", $"type=local,dest={w.PathOf("out")}");
 
-        Assert.Equal("nobody:nogroup 700\na.txt\nb.txt\nfrom the tarball\nx\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "report")));
+        Assert.Equal("nobody:nogroup 700\na.txt\nb.txt\nfrom the tarball\nkeep.md\nnotes.md\nx\nkeep.md\nx\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "report")));
     }
 
     [Fact]
