@@ -42,14 +42,14 @@ public static class CopySourceDigest
         {
             encoder.Text("source");
             encoder.Text(text);
-            foreach (var selected in SourceSelector.Select(root, source, text))
+            foreach (var (selected, parents) in CopyExecutor.SelectOne(request, root, source, text))
             {
                 encoder.Text("selected");
                 encoder.Text(selected.Name);
                 if (selected.Stat.IsDirectory)
                 {
                     encoder.Text("directory-contents");
-                    await SourceWalker.WalkAsync(root, source, selected, visitor, cancellationToken, exclude).ConfigureAwait(false);
+                    await SourceWalker.WalkAsync(root, source, selected, visitor, cancellationToken, exclude, parents).ConfigureAwait(false);
                 }
                 else
                 {

@@ -13,7 +13,8 @@ namespace Kiln.Build.Context;
 /// </summary>
 internal static class SourceWalker
 {
-    public static async Task WalkAsync(RootDirectory root, CopySourceRoot source, SelectedSource directory, ISourceVisitor visitor, CancellationToken cancellationToken, PatternMatcher? exclude = null)
+    public static async Task WalkAsync(
+        RootDirectory root, CopySourceRoot source, SelectedSource directory, ISourceVisitor visitor, CancellationToken cancellationToken, PatternMatcher? exclude = null, ParentsSource? parents = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(source);
@@ -22,8 +23,8 @@ internal static class SourceWalker
         var physical = directory.PhysicalPath;
         var info = source.Ignore is { } ignore && physical.Length > 0 ? ignore.MatchesUsingParentResults(physical, default) : default;
         using var handle = root.OpenDirectory(directory.Physical);
-        var filters = new Filters(source.Ignore, exclude);
-        await WalkDirectoryAsync(filters, handle, physical, string.Empty, (info, default), [], visitor, cancellationToken).ConfigureAwait(false);
+        var filters = new Filters(source.Ignore, exclude, parents);
+        await WalkDirectoryAsync(filters, handle, physical, string.Empty, (info, default, default), [], visitor, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task WalkDirectoryAsync(
@@ -31,14 +32,14 @@ internal static class SourceWalker
         SafeFileHandle directory,
         string physical,
         string relative,
-        (PatternMatchInfo Ignore, PatternMatchInfo Exclude) info,
+        (PatternMatchInfo Ignore, PatternMatchInfo Exclude, PatternMatchInfo Include) info,
         List<SourceEntry> pending,
         ISourceVisitor visitor,
         CancellationToken cancellationToken)
     {
         // The listing first, each name with its stat and ignore result, so that the directory's files reach the
         // visitor together (PrepareFilesAsync) before they are visited one by one.
-        var children = new List<(SourceEntry Entry, (PatternMatchInfo, PatternMatchInfo) Info, bool Ignored)>();
+        var children = new List<(SourceEntry Entry, (PatternMatchInfo, PatternMatchInfo, PatternMatchInfo) Info, bool Ignored)>();
         var files = new List<SourceEntry>();
         foreach (var name in DirectoryListing.List(directory))
         {
@@ -52,13 +53,15 @@ internal static class SourceWalker
             var childRelative = relative.Length == 0 ? name : relative + "/" + name;
             var ignoreInfo = filters.Ignore?.MatchesUsingParentResults(childPhysical, info.Ignore) ?? default;
             var excludeInfo = filters.Exclude?.MatchesUsingParentResults(childRelative, info.Exclude) ?? default;
-            var ignored = ignoreInfo.IsMatched || excludeInfo.IsMatched;
-            if (ignored && !(stat.IsDirectory && filters.MayReinclude(ignoreInfo.IsMatched, excludeInfo.IsMatched)))
+            var includeInfo = filters.Include?.MatchesUsingParentResults(childRelative, info.Include) ?? default;
+            var left = filters.Include is not null && !includeInfo.IsMatched;
+            var ignored = ignoreInfo.IsMatched || excludeInfo.IsMatched || left;
+            if (ignored && !(stat.IsDirectory && filters.MayHoldShown(childRelative, ignoreInfo.IsMatched, excludeInfo.IsMatched, left)))
             {
                 continue;
             }
 
-            var childInfo = (ignoreInfo, excludeInfo);
+            var childInfo = (ignoreInfo, excludeInfo, includeInfo);
 
             var linkTarget = stat.IsSymbolicLink ? RootDirectory.ReadLink(directory, name, "/" + childPhysical) : null;
             var entry = new SourceEntry(childRelative, name, stat, directory, childPhysical, linkTarget);
@@ -116,11 +119,19 @@ internal static class SourceWalker
         pending.Clear();
     }
 
-    /// <summary>.dockerignore (over paths from the source root) and --exclude (over paths from the selected directory).</summary>
-    private sealed record Filters(PatternMatcher? Ignore, PatternMatcher? Exclude)
+    /// <summary>
+    /// .dockerignore (over paths from the source root), --exclude (over paths from the selected directory) and the
+    /// pattern of a --parents source (what to keep, over paths from its pivot).
+    /// </summary>
+    private sealed record Filters(PatternMatcher? Ignore, PatternMatcher? Exclude, ParentsSource? Parents)
     {
-        /// <summary>Whether a hidden directory may still hold an entry that a "!" pattern of each hiding matcher brings back.</summary>
-        public bool MayReinclude(bool ignored, bool excluded) =>
-            (!ignored || Ignore!.HasExclusions) && (!excluded || Exclude!.HasExclusions);
+        public PatternMatcher? Include => Parents?.Include;
+
+        /// <summary>
+        /// Whether a hidden directory may still hold an entry that is shown: one a "!" pattern of each hiding matcher
+        /// brings back, below a path the --parents pattern may still match.
+        /// </summary>
+        public bool MayHoldShown(string directory, bool ignored, bool excluded, bool left) =>
+            (!ignored || Ignore!.HasExclusions) && (!excluded || Exclude!.HasExclusions) && (!left || Parents!.MayHold(directory));
     }
 }

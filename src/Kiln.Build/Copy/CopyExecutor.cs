@@ -30,7 +30,7 @@ public static class CopyExecutor
         var (destination, destinationIsDirectory) = request.ResolveDestination();
         var writer = new TargetWriter(target, options);
         var links = new Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>>();
-        foreach (var selected in selections)
+        foreach (var (selected, parents) in selections)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (request.IsAdd && request.Unpack != false && selected.Stat.IsRegularFile
@@ -45,7 +45,7 @@ public static class CopyExecutor
                 var physical = writer.EnsureDirectory(destination, owner);
                 using var directory = target.OpenDirectory(physical);
                 using var visitor = new CopyVisitor(writer, source, request.Chmod, owner, links, directory, physical);
-                await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken, exclude).ConfigureAwait(false);
+                await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken, exclude, parents).ConfigureAwait(false);
                 continue;
             }
 
@@ -73,23 +73,47 @@ public static class CopyExecutor
     /// classic builder's rule and message, kept because BuildKit instead overwrites the destination with each file.
     /// Several directories, whose contents BuildKit merges into the destination, lose nothing and are let through.
     /// </summary>
-    internal static List<SelectedSource> Select(CopyRequest request, RootDirectory sourceRoot, CopySourceRoot source)
+    internal static List<(SelectedSource Selected, ParentsSource? Parents)> Select(CopyRequest request, RootDirectory sourceRoot, CopySourceRoot source)
     {
-        var selections = new List<SelectedSource>();
+        var selections = new List<(SelectedSource, ParentsSource?)>();
         foreach (var text in request.Sources)
         {
-            selections.AddRange(SourceSelector.Select(sourceRoot, source, text));
+            selections.AddRange(SelectOne(request, sourceRoot, source, text));
         }
 
         var (_, isDirectory) = request.ResolveDestination();
         var written = request.Sources.Length + request.Heredocs.Length;
-        var onlyDirectories = request.Heredocs.IsDefaultOrEmpty && selections.TrueForAll(s => s.Stat.IsDirectory);
+        var onlyDirectories = request.Heredocs.IsDefaultOrEmpty && selections.TrueForAll(s => s.Item1.Stat.IsDirectory);
         if (!isDirectory && (written > 1 || selections.Count + request.Heredocs.Length > 1) && !onlyDirectories)
         {
             throw new CopyException($"When using {request.Keyword} with more than one source file, the destination must be a directory and end with a /");
         }
 
         return selections;
+    }
+
+    /// <summary>
+    /// What one source as written selects. With --parents, each pivot it selects (a directory, whose contents the
+    /// pattern filters); a path without wildcards must exist even when the walk would find it.
+    /// </summary>
+    internal static IEnumerable<(SelectedSource Selected, ParentsSource? Parents)> SelectOne(CopyRequest request, RootDirectory sourceRoot, CopySourceRoot source, string text)
+    {
+        if (!request.Parents)
+        {
+            return SourceSelector.Select(sourceRoot, source, text).Select(s => (s, (ParentsSource?)null));
+        }
+
+        var parents = ParentsSource.Parse(text, source.Description);
+        if (parents.RequiredPath is { } required)
+        {
+            SourceSelector.Select(sourceRoot, source, required);
+        }
+
+        var pivots = SourceSelector.Select(sourceRoot, source, parents.Pivot);
+        var file = pivots.Find(p => !p.Stat.IsDirectory);
+        return file is null
+            ? pivots.Select(p => (p, (ParentsSource?)parents))
+            : throw new CopyException($"COPY --parents {text}: /{file.PhysicalPath} is not a directory, so no path can follow it");
     }
 
     /// <summary>

@@ -67,11 +67,6 @@ public sealed record CopyRequest
     /// <summary>Refuses what the engine does not run yet, so that nothing is silently ignored.</summary>
     internal void EnsureSupported()
     {
-        if (Parents)
-        {
-            throw NotYet("--parents");
-        }
-
         if (Checksum is not null)
         {
             throw NotYet("--checksum");

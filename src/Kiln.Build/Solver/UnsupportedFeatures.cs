@@ -86,11 +86,6 @@ internal static class UnsupportedFeatures
 
                 break;
             case CopyInstruction copy:
-                if (copy.Parents)
-                {
-                    add("COPY --parents", span);
-                }
-
                 if (step.Sources.Any(s => s is StageSource.Image) && ports.Images is null)
                 {
                     add("COPY --from an image (the image source is not wired in)", span);

@@ -457,7 +457,6 @@ public sealed class CopyExecutorTests
     }
 
     [Theory]
-    [InlineData("parents", "COPY --parents is not supported yet")]
     [InlineData("url", "ADD of a URL (https://example.com/x.tar) is not supported yet")]
     [InlineData("git", "ADD of a git repository (git@github.com:a/b.git) is not supported yet")]
     public async Task Features_not_run_yet_are_refused(string feature, string message)
@@ -466,7 +465,6 @@ public sealed class CopyExecutorTests
         w.File("a", "A");
         var request = feature switch
         {
-            "parents" => CopyOf("/x", "a") with { Parents = true },
             "url" => AddOf("/x", "https://example.com/x.tar"),
             _ => AddOf("/x", "git@github.com:a/b.git"),
         };

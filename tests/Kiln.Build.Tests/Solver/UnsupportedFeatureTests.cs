@@ -15,7 +15,6 @@ public sealed class UnsupportedFeatureTests
     [InlineData("ADD https://example.com/a.tar.gz a /", "ADD of URLs together with other sources in one instruction is not supported yet")]
     [InlineData("ADD git@github.com:moby/buildkit.git /src", "ADD of a git repository (git@github.com:moby/buildkit.git) is not supported yet")]
     [InlineData("ADD https://github.com/moby/buildkit.git /src", "ADD of a git repository (https://github.com/moby/buildkit.git) is not supported yet")]
-    [InlineData("COPY --parents a/b /", "COPY --parents is not supported yet")]
     public async Task A_flag_the_engine_does_not_run_fails_naming_it_and_its_line(string instruction, string message)
     {
         _harness.Files.Context["a"] = "a";

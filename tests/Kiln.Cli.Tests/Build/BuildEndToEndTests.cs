@@ -362,7 +362,8 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
             ADD archive.tar.gz /unpacked/
             COPY dir /dircontents
             COPY --exclude=*.md --exclude=!keep.md dir /excluded
-            RUN stat -c '%U:%G %a' /owned/a.txt > /report && ls /many >> /report && cat /unpacked/inner.txt >> /report && ls /dircontents >> /report && ls /excluded >> /report
+            COPY --parents dir/x /kept/
+            RUN stat -c '%U:%G %a' /owned/a.txt > /report && ls /many >> /report && cat /unpacked/inner.txt >> /report && ls /dircontents >> /report && ls /excluded >> /report && find /kept >> /report
             """);
         Directory.CreateDirectory(w.PathOf("archive"));
         File.WriteAllText(Path.Combine(w.PathOf("archive"), "inner.txt"), "from the tarball\n");
@@ -373,7 +374,7 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
 
         w.Build("-o", $"type=local,dest={w.PathOf("out")}");
 
-        Assert.Equal("nobody:nogroup 700\na.txt\nb.txt\nfrom the tarball\nkeep.md\nnotes.md\nx\nkeep.md\nx\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "report")));
+        Assert.Equal("nobody:nogroup 700\na.txt\nb.txt\nfrom the tarball\nkeep.md\nnotes.md\nx\nkeep.md\nx\n/kept\n/kept/dir\n/kept/dir/x\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "report")));
     }
 
     [Fact]
