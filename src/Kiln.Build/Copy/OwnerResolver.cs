@@ -23,10 +23,11 @@ public static class OwnerResolver
 
     internal static CopyOwner Resolve(string chown, RootDirectory root)
     {
+        // "user:" is "user" (dockerfile 1.28, as chown(1) reads it): the user's primary group, or the uid's number.
         var colon = chown.IndexOf(':', StringComparison.Ordinal);
         var user = colon < 0 ? chown : chown[..colon];
-        var group = colon < 0 ? null : chown[(colon + 1)..];
-        if (user.Length == 0 || group is { Length: 0 })
+        var group = colon < 0 || colon == chown.Length - 1 ? null : chown[(colon + 1)..];
+        if (user.Length == 0)
         {
             throw new CopyException($"invalid --chown value \"{chown}\": expected user[:group]");
         }

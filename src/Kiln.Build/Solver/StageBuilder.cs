@@ -441,7 +441,7 @@ internal sealed class StageBuilder(BuildSession session)
 
     /// <summary>Whether <c>--chown</c> has a part that is a name: BuildKit takes digits and "root" (0) as ids.</summary>
     private static bool NamesSomeone(string chown) =>
-        chown.Split(':').Any(part => part != "root" && (part.Length == 0 || !part.All(char.IsAsciiDigit)));
+        chown.Split(':').Any(part => part.Length > 0 && part != "root" && !part.All(char.IsAsciiDigit));
 
     private static Instruction WithChown(Instruction instruction, string chown) => instruction switch
     {

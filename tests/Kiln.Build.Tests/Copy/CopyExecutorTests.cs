@@ -244,7 +244,7 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
-    public async Task Chown_by_name_and_id_resolves_in_the_target_root_and_owns_created_parents()
+    public async Task Chown_by_name_and_id_resolves_in_the_target_root_and_owns_created_parents_and_user_colon_means_the_default_group()
     {
         if (!Prerequisites.Root())
         {
@@ -259,6 +259,8 @@ public sealed class CopyExecutorTests
         await w.RunAsync(CopyOf("/g/", "src/a.txt") with { Chown = "app:staff" });
         await w.RunAsync(CopyOf("/n/", "src/a.txt") with { Chown = "1234" });
         await w.RunAsync(CopyOf("/m/", "src/a.txt") with { Chown = "77:staff" });
+        await w.RunAsync(CopyOf("/p/", "src/a.txt") with { Chown = "app:" });
+        await w.RunAsync(CopyOf("/q/", "src/a.txt") with { Chown = "55:" });
         Assert.Equal(
             [
                 "/g d 0755 1000:50",
@@ -270,6 +272,10 @@ public sealed class CopyExecutorTests
                 "/m/a.txt f 0644 77:50 =A",
                 "/n d 0755 1234:1234",
                 "/n/a.txt f 0644 1234:1234 =A",
+                "/p d 0755 1000:1001",
+                "/p/a.txt f 0644 1000:1001 =A",
+                "/q d 0755 55:55",
+                "/q/a.txt f 0644 55:55 =A",
             ],
             w.Tree());
         var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "src/a.txt") with { Chown = "nobody" }));
