@@ -10,9 +10,11 @@ internal static class KilnBinary
 {
     private static readonly string Path = Repository.PathOf("artifacts", "kiln");
 
-    public static CliRun Run(params string[] args) => RunWithInput(args, null);
+    public static CliRun Run(params string[] args) => RunWithInput(args, (string?)null);
 
-    public static CliRun RunWithInput(string[] args, string? input)
+    public static CliRun RunWithInput(string[] args, string? input) => RunWithInput(args, System.Text.Encoding.UTF8.GetBytes(input ?? string.Empty));
+
+    public static CliRun RunWithInput(string[] args, byte[] input)
     {
         Assert.True(File.Exists(Path), $"{Path} is missing: run scripts/publish (scripts/test does)");
         var start = new ProcessStartInfo(Path)
@@ -27,7 +29,7 @@ internal static class KilnBinary
         }
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Write(input ?? string.Empty);
+        process.StandardInput.BaseStream.Write(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -90,7 +90,7 @@ internal static class BuildCommand
         };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
-        var context = new Argument<string>("CONTEXT") { Description = "The build context directory" };
+        var context = new Argument<string>("CONTEXT") { Description = "The build context directory, or - to read a context archive (tar, plain or compressed) or a lone Dockerfile from standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
@@ -110,9 +110,19 @@ internal static class BuildCommand
                 return ExitCodes.UserError;
             }
 
+            using var fromInput = parse.GetValue(context) == "-"
+                ? await StandardInputContext.ReadAsync(Console.OpenStandardInput(), parse.GetValue(file), error, cancellationToken).ConfigureAwait(false)
+                : null;
+            if (parse.GetValue(context) == "-" && fromInput is null)
+            {
+                return ExitCodes.UserError;
+            }
+
+            var contextPath = fromInput?.ContextPath ?? parse.GetValue(context)!;
+            var dockerfilePath = fromInput?.DockerfilePath ?? parse.GetValue(file);
             if (parse.GetValue(check))
             {
-                var checkRequest = new CheckRequest(parse.GetValue(context)!, parse.GetValue(file), args, parse.GetValue(target));
+                var checkRequest = new CheckRequest(contextPath, dockerfilePath, args, parse.GetValue(target));
                 return RunCheck(checkRequest, output, error);
             }
 
@@ -123,8 +133,8 @@ internal static class BuildCommand
             }
 
             var settings = new BuildSettings(
-                parse.GetValue(context)!,
-                parse.GetValue(file),
+                contextPath,
+                dockerfilePath,
                 parse.GetValue(target),
                 parse.GetValue(noCache),
                 parse.GetValue(pull),
@@ -370,12 +380,6 @@ internal static class BuildCommand
 
     private static async Task<int> RunBuildAsync(BuildSettings settings, BuildOptions options, ImageStore store, RootCheck rootCheck, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (settings.ContextPath == "-")
-        {
-            await error.WriteLineAsync("ERROR: kiln build: a context read from standard input is not supported yet").ConfigureAwait(false);
-            return ExitCodes.UserError;
-        }
-
         if (!Directory.Exists(settings.ContextPath))
         {
             await error.WriteLineAsync($"ERROR: kiln build: context directory {settings.ContextPath} does not exist").ConfigureAwait(false);
@@ -493,12 +497,6 @@ internal static class BuildCommand
 
     private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error)
     {
-        if (request.ContextPath == "-")
-        {
-            error.WriteLine("ERROR: kiln build: a context read from standard input is not supported yet");
-            return ExitCodes.UserError;
-        }
-
         if (!Directory.Exists(request.ContextPath))
         {
             error.WriteLine($"ERROR: kiln build: context directory {request.ContextPath} does not exist");
