@@ -113,6 +113,22 @@ public sealed class ContainerTests
 
     [Theory]
     [MemberData(nameof(Runtimes))]
+    public async Task A_privileged_run_gets_every_capability_kiln_holds_the_host_devices_and_may_mount(string runtime)
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        using var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync());
+        var script = SandboxHarness.Shell("grep CapEff /proc/self/status; test -c /dev/loop-control && echo loop-control; mkdir -p /m && mount -t tmpfs t /m 2>/dev/null && echo mounted && umount /m; touch /sys/kernel/x 2>&1 | grep -c Read-only");
+        var ours = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+
+        var privileged = await SandboxHarness.RunAsync(sandbox, runtime, script with { Privileged = true });
+        var ordinary = await SandboxHarness.RunAsync(sandbox, runtime, script);
+
+        Assert.Equal([ours, "loop-control", "mounted", "0"], privileged.Lines);
+        Assert.Equal(["CapEff:\t00000000a80425fb", "1"], ordinary.Lines);
+    }
+
+    [Theory]
+    [MemberData(nameof(Runtimes))]
     public async Task Cancellation_kills_the_container_and_cleans_up(string runtime)
     {
         using var store = await BusyboxImage.CreateStoreAsync();

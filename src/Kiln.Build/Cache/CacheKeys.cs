@@ -70,6 +70,12 @@ public static class CacheKeys
         {
             writer.List(15, input.Mounts);
         }
+
+        // And for RUN --security=insecure, written only when set.
+        if (input.Insecure)
+        {
+            writer.Boolean(16, true);
+        }
     }
 
     private static void ForCopy(CacheKeyWriter writer, CacheKey parent, CopyKeyInput input)

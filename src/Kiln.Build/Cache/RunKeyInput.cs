@@ -31,4 +31,7 @@ public sealed record RunKeyInput(
 
     /// <summary><c>RUN --mount</c> cache and tmpfs mounts, each as its options (<see cref="Ports.ExecMount.KeyText"/>), in order.</summary>
     public ImmutableArray<string> Mounts { get; init; } = [];
+
+    /// <summary><c>RUN --security=insecure</c>: a privileged run can make what an ordinary one cannot.</summary>
+    public bool Insecure { get; init; }
 }

@@ -23,4 +23,7 @@ public sealed record ExecRequest(
 
     /// <summary><c>RUN --mount</c> cache and tmpfs mounts.</summary>
     public ImmutableArray<ExecMount> Mounts { get; init; } = [];
+
+    /// <summary><c>RUN --security=insecure</c>: a privileged container (every capability, host devices, writable /sys).</summary>
+    public bool Insecure { get; init; }
 }

@@ -44,7 +44,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         }
 
         var definition = bound.Definition;
-        var unsupported = UnsupportedFeatures.Find(definition, ports);
+        var unsupported = UnsupportedFeatures.Find(definition, ports).AddRange(Entitlements.Find(definition, request));
         if (!unsupported.IsEmpty)
         {
             throw new BuildFailedException(unsupported);

@@ -14,4 +14,7 @@ public static class BuildErrorCodes
 
     /// <summary>A base image could not be found or pulled.</summary>
     public const string BaseImage = "KB1004";
+
+    /// <summary>A step needs an entitlement the build was not given (<c>--allow</c>).</summary>
+    public const string EntitlementNotGranted = "KB1005";
 }

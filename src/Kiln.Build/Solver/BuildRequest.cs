@@ -40,4 +40,7 @@ public sealed record BuildRequest(
 
     /// <summary><c>--ssh</c> agent sockets by id, for <c>RUN --mount=type=ssh</c>; like secrets, never part of a key.</summary>
     public ImmutableDictionary<string, string> SshAgents { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary><c>--allow security.insecure</c>: RUN --security=insecure may run (BuildKit's entitlement).</summary>
+    public bool AllowInsecure { get; init; }
 }

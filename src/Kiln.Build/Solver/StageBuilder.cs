@@ -313,6 +313,7 @@ internal sealed class StageBuilder(BuildSession session)
         {
             Files = files,
             Mounts = mounts,
+            Insecure = run.Security == RunSecurity.Insecure,
         };
         var exitCode = await Port(session.Ports.Executor).RunAsync(
             request,

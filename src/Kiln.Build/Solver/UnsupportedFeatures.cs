@@ -69,11 +69,6 @@ internal static class UnsupportedFeatures
                     }
                 }
 
-                if (run.Security == RunSecurity.Insecure)
-                {
-                    add("RUN --security=insecure", span);
-                }
-
                 if (!run.Devices.IsDefaultOrEmpty)
                 {
                     add("RUN --device", span);

@@ -88,13 +88,18 @@ internal static class BuildCommand
             Description = "An ssh agent for RUN --mount=type=ssh: default or ID, =SOCKET (default: $SSH_AUTH_SOCK) (repeatable)",
             HelpName = "default|ID[=SOCKET]",
         };
+        var allow = new Option<string[]>("--allow")
+        {
+            Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
+            HelpName = "security.insecure|network.host",
+        };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory, or - to read a context archive (tar, plain or compressed) or a lone Dockerfile from standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -126,7 +131,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -156,7 +161,8 @@ internal static class BuildCommand
         RunNetwork Network,
         DateTimeOffset? SourceDateEpoch,
         ImmutableDictionary<string, ImmutableArray<byte>> Secrets,
-        ImmutableDictionary<string, string> SshAgents);
+        ImmutableDictionary<string, string> SshAgents,
+        bool AllowInsecure);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -180,7 +186,8 @@ internal static class BuildCommand
         Option<bool> push,
         Option<string[]> secrets,
         Option<string[]> ssh,
-        Option<string> network)
+        Option<string> network,
+        Option<string[]> allow)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -295,7 +302,23 @@ internal static class BuildCommand
             agents[id] = Path.GetFullPath(socket!);
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable());
+        var allowInsecure = false;
+        foreach (var entitlement in (parse.GetValue(allow) ?? []).SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            switch (entitlement)
+            {
+                case "security.insecure":
+                    allowInsecure = true;
+                    break;
+                case "network.host":
+                    break; // RUN --network=host needs no grant with kiln
+                default:
+                    error.WriteLine($"ERROR: kiln build: unknown --allow entitlement '{entitlement}' (kiln knows security.insecure and network.host)");
+                    return null;
+            }
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure);
     }
 
     /// <summary>Whether something listens on the unix socket <paramref name="path"/> (a key file, or an agent that is gone, does not).</summary>
@@ -410,6 +433,7 @@ internal static class BuildCommand
             DockerfileName = source.DisplayName,
             Secrets = options.Secrets,
             SshAgents = options.SshAgents,
+            AllowInsecure = options.AllowInsecure,
         };
 
         var content = store.Content;

@@ -101,6 +101,7 @@ public sealed class Sandbox : IDisposable
                 Volumes = run.Volumes,
                 ReadOnlyBinds = binds,
                 NoFileLimit = ProcessLimits.ContainerNoFile,
+                Privileged = run.Privileged,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
             var volumes = run.Volumes.IsDefault ? [] : run.Volumes.Select(v => v.Target);

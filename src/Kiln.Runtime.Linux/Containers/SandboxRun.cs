@@ -29,4 +29,7 @@ public sealed record SandboxRun
 
     /// <summary>Secrets for this run only (<c>RUN --mount=type=secret</c>).</summary>
     public ImmutableArray<Spec.SecretFile> Secrets { get; init; } = [];
+
+    /// <summary>A privileged container (<c>RUN --security=insecure</c>, see <see cref="Spec.SandboxSpec.Privileged"/>).</summary>
+    public bool Privileged { get; init; }
 }

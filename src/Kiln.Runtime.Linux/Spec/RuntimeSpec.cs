@@ -52,8 +52,8 @@ public static class RuntimeSpec
         mounts.Add(new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]));
         mounts.Add(new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]));
 
-        // We run as root, so a fresh sysfs can be mounted (read-only) whatever the network namespace.
-        mounts.Add(new("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]));
+        // We run as root, so a fresh sysfs can be mounted (read-only, unless privileged) whatever the network namespace.
+        mounts.Add(new("/sys", "sysfs", "sysfs", sandbox.Privileged ? ["nosuid", "noexec", "nodev", "rw"] : ["nosuid", "noexec", "nodev", "ro"]));
         if (sandbox.HostsFile is { } hosts)
         {
             mounts.Add(new("/etc/hosts", "bind", hosts, ["rbind", "ro"]));
@@ -96,7 +96,8 @@ public static class RuntimeSpec
             namespaces.Add(new("network"));
         }
 
-        var capabilities = new OciCapabilities(DefaultCapabilities, DefaultCapabilities, DefaultCapabilities);
+        var granted = sandbox.Privileged ? Privileges.CurrentCapabilities() : DefaultCapabilities;
+        var capabilities = new OciCapabilities(granted, granted, granted);
         return new OciSpec(
             "1.0.2",
             new OciProcess(
@@ -111,7 +112,9 @@ public static class RuntimeSpec
             new OciRoot(sandbox.RootPath, ReadOnly: false),
             sandbox.Hostname,
             mounts.ToImmutable(),
-            new OciLinux(namespaces.ToImmutable(), MaskedPaths, ReadonlyPaths));
+            sandbox.Privileged
+                ? new OciLinux(namespaces.ToImmutable(), [], []) { Devices = Privileges.HostDevices(), Resources = new OciResources([new OciDeviceRule(true, "rwm")]) }
+                : new OciLinux(namespaces.ToImmutable(), MaskedPaths, ReadonlyPaths));
     }
 
     public static byte[] Serialize(OciSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.OciSpec);

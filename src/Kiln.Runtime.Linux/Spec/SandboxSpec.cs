@@ -38,4 +38,10 @@ public sealed record SandboxSpec
 
     /// <summary>Mounted in this order after every other mount, so that one under <c>/dev</c> lands on the container's tmpfs.</summary>
     public ImmutableArray<ReadOnlyBind> ReadOnlyBinds { get; init; } = [];
+
+    /// <summary>
+    /// A privileged container (<c>RUN --security=insecure</c>), as BuildKit's insecure mode makes it: every capability
+    /// kiln holds, the host's devices, a writable /sys, and no masked or read-only paths.
+    /// </summary>
+    public bool Privileged { get; init; }
 }

@@ -10,7 +10,6 @@ public sealed class UnsupportedFeatureTests
     [Theory]
     [InlineData("RUN --mount=type=ssh,mode=0666 ssh-add -l", "RUN --mount=type=ssh with mode=, uid= or gid= is not supported yet")]
     [InlineData("RUN --mount=type=cache,source=sub,target=/c ls", "RUN --mount=type=cache with from= or source= is not supported yet")]
-    [InlineData("RUN --security=insecure id", "RUN --security=insecure is not supported yet")]
     [InlineData("RUN --device=vendor.com/gpu=all nvidia-smi", "RUN --device is not supported yet")]
     [InlineData("ADD https://example.com/a.tar.gz a /", "ADD of URLs together with other sources in one instruction is not supported yet")]
     [InlineData("ADD git@github.com:moby/buildkit.git /src", "ADD of a git repository (git@github.com:moby/buildkit.git) is not supported yet")]
@@ -34,6 +33,21 @@ public sealed class UnsupportedFeatureTests
         await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM scratch\nRUN ok\nRUN --security=insecure x\n"));
 
         Assert.Empty(_harness.Executor.Runs);
+    }
+
+    [Fact]
+    public async Task A_privileged_run_needs_the_entitlement_and_with_it_reaches_the_executor_as_insecure()
+    {
+        const string dockerfile = "FROM scratch\nRUN ok\nRUN --security=insecure mount\n";
+
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync(dockerfile));
+        await _harness.BuildAsync(SolverHarness.Request(dockerfile) with { AllowInsecure = true });
+
+        var diagnostic = Assert.Single(refused.Diagnostics);
+        Assert.Equal(BuildErrorCodes.EntitlementNotGranted, diagnostic.Code);
+        Assert.Equal("RUN --security=insecure needs the security.insecure entitlement: kiln build --allow security.insecure", diagnostic.Message);
+        Assert.Equal(3, diagnostic.Span.StartLine);
+        Assert.Equal([false, true], _harness.Executor.Runs.Select(r => r.Insecure));
     }
 
     [Fact]

@@ -446,6 +446,17 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void A_privileged_run_granted_with_allow_may_mount()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN --security=insecure mkdir /m && mount -t tmpfs t /m && echo mounted > /report && umount /m\n");
+
+        w.Build("--allow", "security.insecure", "-t", "privileged:1");
+
+        Assert.Equal("mounted\n", w.Kiln("run", "--rm", "privileged:1", "cat", "/report").Output);
+        Assert.Empty(w.Mounts());
+    }
+
+    [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");

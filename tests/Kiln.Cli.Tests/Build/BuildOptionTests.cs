@@ -110,7 +110,7 @@ public sealed class BuildOptionTests : IDisposable
     [Fact]
     public void A_build_the_engine_cannot_run_yet_fails_clearly_with_plain_progress()
     {
-        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --security=insecure true\n");
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --device=vendor.com/gpu=all true\n");
 
         var run = CliRun.Of("build", "--root", _root, "--progress", "plain", "-t", "app:1", "--label", "a=b", "--network", "none", "--no-cache", "--pull", _context);
 
@@ -118,6 +118,20 @@ public sealed class BuildOptionTests : IDisposable
         Assert.Contains("#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s", run.Error, StringComparison.Ordinal);
         Assert.Contains("is not supported yet [KB1001]", run.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, run.Output);
+    }
+
+    [Fact]
+    public void A_privileged_run_without_the_entitlement_and_an_unknown_entitlement_are_refused()
+    {
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nRUN --security=insecure true\n");
+
+        var run = CliRun.Of("build", "--root", _root, "--progress", "plain", _context);
+        var unknown = CliRun.Of("build", "--root", _root, "--allow", "network.host,device", _context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("RUN --security=insecure needs the security.insecure entitlement: kiln build --allow security.insecure [KB1005]", run.Error, StringComparison.Ordinal);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown --allow entitlement 'device' (kiln knows security.insecure and network.host)", unknown.Error, StringComparison.Ordinal);
     }
 
     [Fact]

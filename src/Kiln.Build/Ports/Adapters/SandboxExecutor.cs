@@ -65,6 +65,7 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                 Files = [.. (request.Files.IsDefault ? [] : request.Files).Select(f => new ContainerFile(f.Path, f.Content, f.Mode))],
                 Volumes = volumes.ToImmutable(),
                 Secrets = secrets.ToImmutable(),
+                Privileged = request.Insecure,
             };
             return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
         }

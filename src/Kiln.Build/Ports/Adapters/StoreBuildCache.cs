@@ -37,6 +37,7 @@ public sealed class StoreBuildCache(CacheStore store, SnapshotStore snapshots) :
                     Heredocs = [.. (run.Heredocs.IsDefault ? [] : run.Heredocs).Select(h => (h.Name, h.Content))],
                     Files = [.. (input.Files.IsDefault ? [] : input.Files).Select(f => (f.Path, f.Mode, Digest.Sha256Of(f.Content.AsSpan())))],
                     Mounts = [.. (input.Mounts.IsDefault ? [] : input.Mounts).Select(m => m.KeyText)],
+                    Insecure = run.Security == RunSecurity.Insecure,
                 };
                 return CacheKeys.ForRun(parent, runInput).Value;
 
