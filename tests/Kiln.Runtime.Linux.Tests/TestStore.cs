@@ -31,7 +31,7 @@ internal sealed class TestStore : IDisposable
         [.. File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(Path, StringComparison.Ordinal))];
 
     public async Task<LocalImage> LoadAsync(string name = BusyboxImage.Name) =>
-        await Images.LoadAsync(await Images.ResolveAsync(name, CancellationToken.None), CancellationToken.None);
+        await Images.LoadAsync(name, CancellationToken.None);
 
     public void Dispose()
     {

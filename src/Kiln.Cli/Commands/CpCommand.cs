@@ -33,7 +33,7 @@ internal static class CpCommand
                 var root = StoreRoot.Resolve(parse.GetValue(global.Root));
                 var content = ContentStore.Open(root);
                 var images = ImageStore.Open(content);
-                var image = await images.LoadAsync(await images.ResolveAsync(name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                var image = await images.LoadAsync(name, cancellationToken).ConfigureAwait(false);
                 if (!path.StartsWith('/'))
                 {
                     path = (image.Config.Value.Config.WorkingDir ?? "/").TrimEnd('/') + "/" + path;

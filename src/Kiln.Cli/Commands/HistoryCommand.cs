@@ -17,7 +17,7 @@ internal static class HistoryCommand
         var command = new Command("history", "Show the history of an image") { noTrunc, name };
         command.SetAction((parse, cancellationToken) => global.RunWithStoreAsync(parse, "history", error, async store =>
         {
-            var image = await store.LoadAsync(await store.ResolveAsync(parse.GetValue(name)!, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var image = await store.LoadAsync(parse.GetValue(name)!, cancellationToken).ConfigureAwait(false);
             Render(Rows(image), DateTimeOffset.UtcNow, parse.GetValue(noTrunc), output);
             return ExitCodes.Success;
         }));

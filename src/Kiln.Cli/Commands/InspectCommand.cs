@@ -26,7 +26,7 @@ internal static partial class InspectCommand
             {
                 try
                 {
-                    var image = await store.LoadAsync(await store.ResolveAsync(name, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    var image = await store.LoadAsync(name, cancellationToken).ConfigureAwait(false);
                     results.Add(Describe(image));
                 }
                 catch (Exception e) when (e is ImageNotFoundException or ImageStoreException)

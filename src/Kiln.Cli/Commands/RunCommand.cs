@@ -60,7 +60,7 @@ internal static class RunCommand
                 var root = StoreRoot.Resolve(parse.GetValue(global.Root));
                 var content = ContentStore.Open(root);
                 var images = ImageStore.Open(content);
-                var local = await images.LoadAsync(await images.ResolveAsync(parse.GetValue(image)!, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                var local = await images.LoadAsync(parse.GetValue(image)!, cancellationToken).ConfigureAwait(false);
                 var config = local.Config.Value.Config;
                 var argv = Command(config, parse.GetValue(entrypoint), parse.GetValue(args) ?? []);
                 var snapshots = SnapshotStore.Open(root);

@@ -21,7 +21,7 @@ internal static class SnapshotWarmup
             return;
         }
 
-        var image = await images.LoadAsync(await images.ResolveAsync(reference, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var image = await images.LoadAsync(reference, cancellationToken).ConfigureAwait(false);
         var snapshots = SnapshotStore.Open(images.Content.Root);
         using var lease = await snapshots.AcquireAsync(images.Content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, cancellationToken).ConfigureAwait(false);
     }

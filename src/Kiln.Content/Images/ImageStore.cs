@@ -126,6 +126,10 @@ public sealed class ImageStore
         return result!;
     }
 
+    /// <summary>Resolves what a user typed (<see cref="ResolveAsync"/>) and loads that image (<see cref="LoadAsync(ResolvedImage, CancellationToken)"/>).</summary>
+    public async Task<LocalImage> LoadAsync(string text, CancellationToken cancellationToken) =>
+        await LoadAsync(await ResolveAsync(text, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
     /// <summary>Reads a resolved image's manifest and config from the content store, verified.</summary>
     public async Task<LocalImage> LoadAsync(ResolvedImage image, CancellationToken cancellationToken)
     {

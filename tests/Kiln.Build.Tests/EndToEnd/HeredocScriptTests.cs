@@ -35,7 +35,7 @@ public sealed class HeredocScriptTests : IDisposable
 
         async Task<(string[] Entries, string Made)> TopLayerAsync()
         {
-            var image = await images.LoadAsync(await images.ResolveAsync(name.ToString(), CancellationToken.None), CancellationToken.None);
+            var image = await images.LoadAsync(name.ToString(), CancellationToken.None);
             Assert.Equal(2, image.Manifest.Value.Layers.Length);
             var blob = content.Root.BlobPath(image.Manifest.Value.Layers[1].Digest);
 

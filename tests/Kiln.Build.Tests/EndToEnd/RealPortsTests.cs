@@ -27,7 +27,7 @@ public sealed class RealPortsTests : IDisposable
         var second = await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(request, CancellationToken.None);
 
         Assert.Equal(first.Image.ImageId, second.Image.ImageId);
-        var image = await images.LoadAsync(await images.ResolveAsync("real/ports:1", CancellationToken.None), CancellationToken.None);
+        var image = await images.LoadAsync("real/ports:1", CancellationToken.None);
         Assert.Equal(2, image.Manifest.Value.Layers.Length);
         Assert.Equal("/app", image.Config.Value.Config.WorkingDir);
         Assert.Equal(["[2/3] WORKDIR /app", "[3/3] COPY hello.txt ."], progress.Ended<Progress.ProgressEvent.Cached>());
@@ -51,7 +51,7 @@ public sealed class RealPortsTests : IDisposable
         Assert.NotNull(run.Snapshot);
         Assert.InRange(run.Size, 300_000, 300_100);
         var copy = Assert.Single(entries, e => e.Layer is not null);
-        var final = await images.LoadAsync(await images.ResolveAsync("real/final:1", CancellationToken.None), CancellationToken.None);
+        var final = await images.LoadAsync("real/final:1", CancellationToken.None);
         Assert.Equal(copy.Layer, Assert.Single(final.Manifest.Value.Layers));
         Assert.Equal(copy.DiffId, Assert.Single(final.Config.Value.RootFs.DiffIds));
 
@@ -68,7 +68,7 @@ public sealed class RealPortsTests : IDisposable
         var request = RealPorts.Request(Dockerfile) with { Options = new Dockerfile.FrontendOptions(System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, "builder") };
         await new BuildEngine(ports, progress, TimeProvider.System).BuildAsync(request, CancellationToken.None);
         Assert.Single(progress.Ended<Progress.ProgressEvent.Cached>());
-        var builder = await images.LoadAsync(await images.ResolveAsync("real/builder:1", CancellationToken.None), CancellationToken.None);
+        var builder = await images.LoadAsync("real/builder:1", CancellationToken.None);
         var layer = builder.Manifest.Value.Layers[^1];
         Assert.Equal(layer.Digest, builder.Config.Value.RootFs.DiffIds[^1]); // plain tar: its digest is its diffID
         var tar = Path.Combine(_root, "builder-layer.tar");

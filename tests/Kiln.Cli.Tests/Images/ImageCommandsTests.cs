@@ -126,7 +126,7 @@ public sealed class ImageCommandsTests : IDisposable
     public async Task History_golden()
     {
         await _store.SeedAsync("app", Created, [1_234_567, 0, 52_000]);
-        var image = await _store.Images.LoadAsync(await _store.Images.ResolveAsync("app", CancellationToken.None), CancellationToken.None);
+        var image = await _store.Images.LoadAsync("app", CancellationToken.None);
 
         using var output = new StringWriter();
         HistoryCommand.Render(HistoryCommand.Rows(image), Now, noTrunc: false, output);

@@ -34,7 +34,7 @@ public sealed class PruneSnapshotTests
         using var store = new BusyboxStore();
         var (snapshots, diffId) = await UnpackAsync(store);
         var images = ImageStore.Open(ContentStore.Open(StoreRoot.Resolve(store.Path)));
-        var image = await images.LoadAsync(await images.ResolveAsync(BusyboxStore.Image, default), default);
+        var image = await images.LoadAsync(BusyboxStore.Image, default);
         using (await snapshots.AcquireAsync(images.Content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, default))
         {
             await images.RemoveAsync(BusyboxStore.Image, force: false, default);
@@ -91,7 +91,7 @@ public sealed class PruneSnapshotTests
         Assert.Equal(0, store.Run("run", "--rm", BusyboxStore.Image, "true").ExitCode);
         var root = StoreRoot.Resolve(store.Path);
         var images = ImageStore.Open(ContentStore.Open(root));
-        var image = await images.LoadAsync(await images.ResolveAsync(BusyboxStore.Image, default), default);
+        var image = await images.LoadAsync(BusyboxStore.Image, default);
         var snapshots = SnapshotStore.Open(root);
         Age(snapshots);
         return (snapshots, Assert.Single(image.Config.Value.RootFs.DiffIds));

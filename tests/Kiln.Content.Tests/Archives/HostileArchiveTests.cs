@@ -122,7 +122,7 @@ public sealed class HostileArchiveTests : IDisposable
 
         var store = _work.Store("root");
         var loaded = Assert.Single(await _work.LoadAsync(store, "legacy.tar"));
-        var image = await store.LoadAsync(await store.ResolveAsync("legacy:gz", CancellationToken.None), CancellationToken.None);
+        var image = await store.LoadAsync("legacy:gz", CancellationToken.None);
         Assert.Equal(Kiln.Oci.MediaTypes.OciLayerGzip, Assert.Single(image.Manifest.Value.Layers).MediaType);
         Assert.Equal(loaded.Id, image.Config.Digest);
     }

@@ -193,7 +193,7 @@ public sealed class ImageStoreTests : IDisposable
         var image = await ImageSeeder.SeedAsync(_content, 9, layers: 3);
         await _images.SetAsync(Ref("app"), image.Manifest, null, None);
 
-        var local = await _images.LoadAsync(await _images.ResolveAsync("app", None), None);
+        var local = await _images.LoadAsync("app", None);
 
         Assert.Equal(3, local.Manifest.Value.Layers.Length);
         Assert.Equal("amd64", local.Config.Value.Architecture);

@@ -43,7 +43,7 @@ public sealed class StoreTransferTests(PlainRegistryFixture fixture) : IClassFix
             Assert.Equal(bytes, await images.Content.ReadAllBytesAsync(digest, long.MaxValue, CancellationToken.None));
         }
 
-        var loaded = await images.LoadAsync(await images.ResolveAsync($"{fixture.Registry.Host}/local/pull:v1", CancellationToken.None), CancellationToken.None);
+        var loaded = await images.LoadAsync($"{fixture.Registry.Host}/local/pull:v1", CancellationToken.None);
         Assert.Equal(image.Config.Digest, loaded.Resolved.Id);
         Assert.Equal(3, progress.Of(BlobTransferState.Downloaded).Count(p => p.IsLayer));
         Assert.Empty(Directory.EnumerateFileSystemEntries(images.Content.Root.IngestPath));
