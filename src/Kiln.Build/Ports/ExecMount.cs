@@ -11,7 +11,8 @@ namespace Kiln.Build.Ports;
 /// </summary>
 /// <param name="Id">What the mount names: the cache directory's id (default the target), the <c>--secret</c>, or
 /// the <c>--ssh</c> agent ("default" when not given); null for tmpfs and bind.</param>
-/// <param name="Mode">Permission bits of a new cache directory (BuildKit's default 0755).</param>
+/// <param name="Mode">Permission bits of a new cache directory (BuildKit's default 0755), of a secret's file (0400) or
+/// of the socket an ssh agent is reached through (0600); <paramref name="Uid"/> and <paramref name="Gid"/> own them.</param>
 /// <param name="SizeLimit">tmpfs size= in bytes; null = the kernel's default.</param>
 public sealed record ExecMount(
     MountType Type,
@@ -33,7 +34,7 @@ public sealed record ExecMount(
     /// <summary>bind: the content digest of what is bound (as COPY digests its sources), for the cache key.</summary>
     public Kiln.Oci.Digest? SourceDigest { get; init; }
 
-    /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded); ssh: the agent's socket.</summary>
+    /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded); ssh: the agent's socket (reached through a socket with the mount's owner and mode, never bound itself).</summary>
     public string? HostPath { get; init; }
 
     /// <summary>secret: env= (also shown as this variable); <see cref="Target"/> is empty when it is shown only so.</summary>

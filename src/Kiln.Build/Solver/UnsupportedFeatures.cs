@@ -58,12 +58,7 @@ internal static class UnsupportedFeatures
             case RunInstruction run:
                 foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
                 {
-                    if (mount.Type == MountType.Ssh && (mount.Mode is not null || mount.Uid is not null || mount.Gid is not null))
-                    {
-                        // The agent's own socket is bound: its mode and owner are the host's to keep.
-                        add("RUN --mount=type=ssh with mode=, uid= or gid=", span);
-                    }
-                    else if (mount.Type == MountType.Cache && (mount.From is not null || mount.Source is not null))
+                    if (mount.Type == MountType.Cache && (mount.From is not null || mount.Source is not null))
                     {
                         add("RUN --mount=type=cache with from= or source=", span);
                     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Kiln.Build.Solver;
 using Kiln.Build.Tests.Solver.Fakes;
 
@@ -8,7 +9,6 @@ public sealed class UnsupportedFeatureTests
     private readonly SolverHarness _harness = new();
 
     [Theory]
-    [InlineData("RUN --mount=type=ssh,mode=0666 ssh-add -l", "RUN --mount=type=ssh with mode=, uid= or gid= is not supported yet")]
     [InlineData("RUN --mount=type=cache,source=sub,target=/c ls", "RUN --mount=type=cache with from= or source= is not supported yet")]
     [InlineData("RUN --device=vendor.com/gpu=all nvidia-smi", "RUN --device is not supported yet")]
     [InlineData("ADD https://example.com/a.tar.gz a /", "ADD of URLs together with other sources in one instruction is not supported yet")]
@@ -48,6 +48,20 @@ public sealed class UnsupportedFeatureTests
         Assert.Equal("RUN --security=insecure needs the security.insecure entitlement: kiln build --allow security.insecure", diagnostic.Message);
         Assert.Equal(3, diagnostic.Span.StartLine);
         Assert.Equal([false, true], _harness.Executor.Runs.Select(r => r.Insecure));
+    }
+
+    [Fact]
+    public async Task An_ssh_mount_with_mode_uid_and_gid_runs_and_the_executor_gets_them_with_the_agent()
+    {
+        var request = SolverHarness.Request("FROM scratch\nRUN --mount=type=ssh,mode=0666,uid=5,gid=6 ssh-add -l\n") with
+        {
+            SshAgents = ImmutableDictionary<string, string>.Empty.Add("default", "/agent.sock"),
+        };
+
+        await _harness.BuildAsync(request);
+
+        var mount = Assert.Single(Assert.Single(_harness.Executor.Runs).Mounts);
+        Assert.Equal(("/run/buildkit/ssh_agent.0", "/agent.sock", 0x1B6u, 5u, 6u), (mount.Target, mount.HostPath, mount.Mode, mount.Uid, mount.Gid));
     }
 
     [Fact]

@@ -165,31 +165,77 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     {
         using var w = Workspace("""
             FROM localhost/busybox:latest
-            RUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /sock
+            RUN --mount=type=ssh test -S "$SSH_AUTH_SOCK" && echo "$SSH_AUTH_SOCK" > /sock && stat -c '%u %g %a' "$SSH_AUTH_SOCK" >> /sock
             RUN --mount=type=ssh,id=absent test -z "$(ls -A /run/buildkit 2>/dev/null)" && echo left-out > /absent
             """);
         var socket = w.PathOf("agent.sock");
-        using var agent = System.Diagnostics.Process.Start("/usr/bin/ssh-agent", ["-D", "-a", socket])!;
+        using var agent = StartAgent(socket);
         try
         {
-            // The socket file appears at bind(), before ssh-agent listens; kiln refuses a socket it cannot connect to.
-            for (var i = 0; i < 100 && !Accepts(socket); i++)
-            {
-                Thread.Sleep(50);
-            }
-
             w.Build("--runtime", runtime, "--ssh", $"default={socket}", "-t", "ssh:1");
             var run = w.Kiln("run", "--rm", "ssh:1", "sh", "-c", "cat /sock /absent; ls /");
 
+            // Without options, BuildKit's defaults: root's, 0600.
             Assert.True(run.ExitCode == 0, run.Error);
-            Assert.StartsWith("/run/buildkit/ssh_agent.0\nleft-out\n", run.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("run", run.Output.Split('\n')[2..]);
+            Assert.StartsWith("/run/buildkit/ssh_agent.0\n0 0 600\nleft-out\n", run.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("run", run.Output.Split('\n')[3..]);
             Assert.Empty(w.Mounts());
 
             w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN --mount=type=ssh,id=work,required true\n");
             var failed = w.Kiln("build", "--runtime", runtime, "--ssh", $"default={socket}", w.Context);
             Assert.Equal(1, failed.ExitCode);
             Assert.Contains("ssh agent work is required but was not given", failed.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            agent.Kill();
+            agent.WaitForExit();
+        }
+    }
+
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_as_a_user_reaches_the_agent_through_a_socket_with_the_mounts_owner_and_mode_and_nothing_is_left_behind(string runtime)
+    {
+        // busybox has no agent client: the host's ssh-add, with its libraries, is bound in and started through its
+        // loader, as uid 1000. It lists the agent's key only if requests and answers both get through.
+        using var w = Workspace(string.Empty);
+        var loader = CopyWithLibraries("/usr/bin/ssh-add", Path.Combine(w.Context, "tools"));
+        w.Write("Dockerfile", $"""
+            FROM localhost/busybox:latest
+            RUN mkdir -m 777 /out
+            USER 1000:1000
+            RUN --mount=type=ssh,uid=1000 --mount=type=bind,source=tools,target=/tools stat -c '%u %g %a' "$SSH_AUTH_SOCK" > /out/user && /tools/{loader} --library-path /tools /tools/ssh-add -l > /out/keys
+            RUN --mount=type=ssh,mode=0666,uid=5,gid=6 stat -c '%u %g %a' "$SSH_AUTH_SOCK" > /out/options
+
+            """);
+        var socket = w.PathOf("agent.sock");
+        using var agent = StartAgent(socket);
+        try
+        {
+            BusyboxBase.Exec("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-C", "kiln-test", "-f", w.PathOf("key"));
+            var add = new ProcessStartInfo("/usr/bin/ssh-add", [w.PathOf("key")]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            add.Environment["SSH_AUTH_SOCK"] = socket;
+            using (var adding = Process.Start(add)!)
+            {
+                adding.WaitForExit();
+                Assert.True(adding.ExitCode == 0, adding.StandardError.ReadToEnd());
+            }
+
+            var proxiesBefore = ProxyDirectories();
+            w.Build("--runtime", runtime, "--ssh", $"default={socket}", "-t", "ssh-user:1");
+            var run = w.Kiln("run", "--rm", "ssh-user:1", "cat", "/out/user", "/out/keys", "/out/options");
+
+            Assert.True(run.ExitCode == 0, run.Error);
+            var fingerprint = BusyboxBase.Exec("/usr/bin/ssh-keygen", "-l", "-f", w.PathOf("key.pub"));
+            Assert.Equal($"1000 0 600\n{fingerprint}5 6 666\n", run.Output);
+
+            // A step that fails ends its proxy as well: no listener's directory and no mount stays behind.
+            w.Write("Dockerfile", "FROM localhost/busybox:latest\nRUN --mount=type=ssh,uid=1000 test -S \"$SSH_AUTH_SOCK\" && false\n");
+            Assert.Equal(1, w.Kiln("build", "--runtime", runtime, "--ssh", $"default={socket}", w.Context).ExitCode);
+            Assert.Subset(proxiesBefore, ProxyDirectories());
+            Assert.Empty(w.Mounts());
         }
         finally
         {
@@ -520,6 +566,55 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         w.Write("a.txt", "a\n");
         w.Write("b.txt", "b\n");
         return w;
+    }
+
+    /// <summary>A real ssh-agent serving <paramref name="socket"/>, once it answers.</summary>
+    private static Process StartAgent(string socket)
+    {
+        var agent = Process.Start("/usr/bin/ssh-agent", ["-D", "-a", socket])!;
+
+        // The socket file appears at bind(), before ssh-agent listens; kiln refuses a socket it cannot connect to.
+        for (var i = 0; i < 100 && !Accepts(socket); i++)
+        {
+            Thread.Sleep(50);
+        }
+
+        return agent;
+    }
+
+    /// <summary>
+    /// The agent proxies' directories in the temporary directory: a build's are gone when it ends (one that appears
+    /// meanwhile is another build's, so callers compare with what was there before).
+    /// </summary>
+    private static HashSet<string> ProxyDirectories() => [.. Directory.GetDirectories(Path.GetTempPath(), "kiln-ssh-*")];
+
+    /// <summary>
+    /// Copies a dynamically linked program with the libraries ldd finds for it into <paramref name="directory"/>, to
+    /// run in an image without them as <c>LOADER --library-path DIR DIR/PROGRAM</c>; returns the loader's file name.
+    /// </summary>
+    private static string CopyWithLibraries(string program, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.Copy(program, Path.Combine(directory, Path.GetFileName(program)));
+        string? loader = null;
+        foreach (var line in BusyboxBase.Exec("ldd", program).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // "libc.so.6 => /lib/.../libc.so.6 (0x...)" for a library, "/lib64/ld-linux-x86-64.so.2 (0x...)" for the loader.
+            var arrow = line.IndexOf("=> ", StringComparison.Ordinal);
+            var path = (arrow < 0 ? line : line[(arrow + 3)..]).Split(' ')[0];
+            if (!path.StartsWith('/'))
+            {
+                continue; // the vdso, which the kernel provides
+            }
+
+            File.Copy(path, Path.Combine(directory, Path.GetFileName(path)), overwrite: true);
+            if (arrow < 0)
+            {
+                loader = Path.GetFileName(path);
+            }
+        }
+
+        return loader ?? throw new InvalidOperationException($"ldd names no loader for {program}");
     }
 
     /// <summary>Whether the agent answers: <c>ssh-add -l</c> exits 1 for an agent with no keys, 2 when it cannot connect.</summary>

@@ -9,7 +9,8 @@ namespace Kiln.Build.Ports.Adapters;
 /// <summary>
 /// RUN through crun or runc (<see cref="ContainerRunner"/>) in the step's <see cref="Sandbox"/>, which
 /// <see cref="SandboxSnapshotter"/> made; <c>RUN --mount=type=cache</c> directories come from
-/// <paramref name="caches"/>, held for the run.
+/// <paramref name="caches"/>, held for the run, and each <c>RUN --mount=type=ssh</c> is a <see cref="UnixSocketProxy"/>
+/// to its agent, serving for the run only.
 /// </summary>
 public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore caches) : IExecutor
 {
@@ -20,6 +21,7 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
         var sandbox = (request.Root as SandboxMount)?.Sandbox
             ?? throw new ArgumentException("the root was not mounted by the sandbox snapshotter", nameof(request));
         var leases = new List<CacheMountLease>();
+        var proxies = new List<UnixSocketProxy>();
         try
         {
             var volumes = ImmutableArray.CreateBuilder<RunVolume>();
@@ -34,11 +36,18 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                     case MountType.Tmpfs:
                         volumes.Add(new RunVolume(mount.Target, null, mount.ReadOnly, mount.SizeLimit));
                         break;
-                    case MountType.Ssh or MountType.Bind:
-                        // The agent's socket, or the copy of the bind's source, made on the host for this run.
-                        var what = mount.Type == MountType.Ssh ? "agent socket" : "source copy";
-                        var host = mount.HostPath ?? throw new ArgumentException($"{mount.Type.ToString().ToLowerInvariant()} mount at {mount.Target} has no {what}", nameof(request));
-                        volumes.Add(new RunVolume(mount.Target, host, mount.ReadOnly));
+                    case MountType.Ssh:
+                        // Not the agent's own socket, whose owner and mode are the host's: one of ours with the
+                        // mount's uid, gid and mode (root's 0600 by default, as BuildKit's), forwarding to it.
+                        var agent = mount.HostPath ?? throw new ArgumentException($"ssh mount at {mount.Target} has no agent socket", nameof(request));
+                        var proxy = UnixSocketProxy.Start(agent, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid);
+                        proxies.Add(proxy);
+                        volumes.Add(new RunVolume(mount.Target, proxy.SocketPath, mount.ReadOnly));
+                        break;
+                    case MountType.Bind:
+                        // The copy of the bind's source, made on the host for this run.
+                        var copy = mount.HostPath ?? throw new ArgumentException($"bind mount at {mount.Target} has no source copy", nameof(request));
+                        volumes.Add(new RunVolume(mount.Target, copy, mount.ReadOnly));
                         break;
                     default: // a cache
                         var sharing = mount.Sharing switch
@@ -71,9 +80,20 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
         }
         finally
         {
-            foreach (var lease in leases)
+            try
             {
-                lease.Dispose();
+                // Also after a failure or cancellation: no listener outlives its step, nor its directory.
+                foreach (var proxy in proxies)
+                {
+                    await proxy.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                foreach (var lease in leases)
+                {
+                    lease.Dispose();
+                }
             }
         }
     }
