@@ -76,6 +76,12 @@ public static class CacheKeys
         {
             writer.Boolean(16, true);
         }
+
+        // And for --add-host, written only when there are some.
+        if (!input.ExtraHosts.IsDefaultOrEmpty)
+        {
+            writer.List(17, input.ExtraHosts);
+        }
     }
 
     private static void ForCopy(CacheKeyWriter writer, CacheKey parent, CopyKeyInput input)

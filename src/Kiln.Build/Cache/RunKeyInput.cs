@@ -34,4 +34,7 @@ public sealed record RunKeyInput(
 
     /// <summary><c>RUN --security=insecure</c>: a privileged run can make what an ordinary one cannot.</summary>
     public bool Insecure { get; init; }
+
+    /// <summary><c>--add-host</c> lines (<c>IP\tHOST</c>), in order.</summary>
+    public ImmutableArray<string> ExtraHosts { get; init; } = [];
 }

@@ -26,4 +26,7 @@ public sealed record ExecRequest(
 
     /// <summary><c>RUN --security=insecure</c>: a privileged container (every capability, host devices, writable /sys).</summary>
     public bool Insecure { get; init; }
+
+    /// <summary><c>--add-host</c> entries for the container's /etc/hosts, in order.</summary>
+    public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
 }

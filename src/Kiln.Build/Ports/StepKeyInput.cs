@@ -26,6 +26,9 @@ public sealed record StepKeyInput(
     /// <summary>For RUN: the network the step gets (the build's default already applied).</summary>
     public Kiln.Dockerfile.Instructions.RunNetwork Network { get; init; }
 
+    /// <summary>For RUN: <c>--add-host</c> entries, in order (they are in the container's /etc/hosts).</summary>
+    public System.Collections.Immutable.ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
     /// <summary>For WORKDIR: the resolved absolute directory.</summary>
     public string? Directory { get; init; }
 }

@@ -43,4 +43,7 @@ public sealed record BuildRequest(
 
     /// <summary><c>--allow security.insecure</c>: RUN --security=insecure may run (BuildKit's entitlement).</summary>
     public bool AllowInsecure { get; init; }
+
+    /// <summary><c>--add-host</c>: lines appended to every RUN's /etc/hosts, part of each RUN's cache key.</summary>
+    public ImmutableArray<Ports.ExtraHost> ExtraHosts { get; init; } = [];
 }

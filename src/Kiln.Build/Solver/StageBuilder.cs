@@ -184,7 +184,7 @@ internal sealed class StageBuilder(BuildSession session)
                 mounts[i] = mounts[i] with { SourceDigest = await Port(session.Ports.Files).DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false) };
             }
 
-            var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network };
+            var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network, ExtraHosts = session.Request.ExtraHosts };
             return await LayerStepAsync(state, step, key, vertex, async mount =>
             {
                 // Only a RUN with bind mounts needs a scratch directory: no I/O is added to every other RUN.
@@ -314,6 +314,7 @@ internal sealed class StageBuilder(BuildSession session)
             Files = files,
             Mounts = mounts,
             Insecure = run.Security == RunSecurity.Insecure,
+            ExtraHosts = session.Request.ExtraHosts,
         };
         var exitCode = await Port(session.Ports.Executor).RunAsync(
             request,

@@ -88,6 +88,11 @@ internal static class BuildCommand
             Description = "An ssh agent for RUN --mount=type=ssh: default or ID, =SOCKET (default: $SSH_AUTH_SOCK) (repeatable)",
             HelpName = "default|ID[=SOCKET]",
         };
+        var addHosts = new Option<string[]>("--add-host")
+        {
+            Description = "Add a line to every RUN's /etc/hosts: HOST:IP or HOST=IP (repeatable)",
+            HelpName = "HOST:IP",
+        };
         var allow = new Option<string[]>("--allow")
         {
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
@@ -99,7 +104,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, allow, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -131,7 +136,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -162,7 +167,8 @@ internal static class BuildCommand
         DateTimeOffset? SourceDateEpoch,
         ImmutableDictionary<string, ImmutableArray<byte>> Secrets,
         ImmutableDictionary<string, string> SshAgents,
-        bool AllowInsecure);
+        bool AllowInsecure,
+        ImmutableArray<ExtraHost> ExtraHosts);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -187,7 +193,8 @@ internal static class BuildCommand
         Option<string[]> secrets,
         Option<string[]> ssh,
         Option<string> network,
-        Option<string[]> allow)
+        Option<string[]> allow,
+        Option<string[]> addHosts)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -318,7 +325,37 @@ internal static class BuildCommand
             }
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure);
+        var extraHosts = ImmutableArray.CreateBuilder<ExtraHost>();
+        foreach (var text in parse.GetValue(addHosts) ?? [])
+        {
+            if (ParseExtraHost(text, out var problem) is not { } host)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --add-host '{text}': {problem}");
+                return null;
+            }
+
+            extraHosts.Add(host);
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable());
+    }
+
+    /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
+    private static ExtraHost? ParseExtraHost(string text, out string? problem)
+    {
+        var separator = text.IndexOf('=', StringComparison.Ordinal);
+        if (separator < 0)
+        {
+            separator = text.IndexOf(':', StringComparison.Ordinal);
+        }
+
+        var host = separator < 0 ? text : text[..separator];
+        var address = separator < 0 ? string.Empty : text[(separator + 1)..].TrimStart('[').TrimEnd(']');
+        problem = host.Length == 0 || host.Any(char.IsWhiteSpace) ? "expected HOST:IP with a host name"
+            : address == "host-gateway" ? "host-gateway is not supported yet (RUN shares the host's network: use 127.0.0.1)"
+            : !System.Net.IPAddress.TryParse(address, out _) ? $"'{address}' is not an IP address"
+            : null;
+        return problem is null ? new ExtraHost(host, address) : null;
     }
 
     /// <summary>Whether something listens on the unix socket <paramref name="path"/> (a key file, or an agent that is gone, does not).</summary>
@@ -434,6 +471,7 @@ internal static class BuildCommand
             Secrets = options.Secrets,
             SshAgents = options.SshAgents,
             AllowInsecure = options.AllowInsecure,
+            ExtraHosts = options.ExtraHosts,
         };
 
         var content = store.Content;

@@ -79,7 +79,7 @@ public sealed class Sandbox : IDisposable
         try
         {
             var hosts = Path.Combine(bundle, "hosts");
-            await File.WriteAllTextAsync(hosts, HostsFile(hostname), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(hosts, HostsFile(hostname, run.ExtraHosts), cancellationToken).ConfigureAwait(false);
             var resolvConf = Path.Combine(bundle, "resolv.conf");
             await File.WriteAllTextAsync(resolvConf, ResolvConf(), cancellationToken).ConfigureAwait(false);
             var binds = await RunFiles.WriteAsync(bundle, run.Files, cancellationToken).ConfigureAwait(false);
@@ -223,9 +223,9 @@ public sealed class Sandbox : IDisposable
 
     private string StoreTag() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(MountsPath)))[..8];
 
-    /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname.</summary>
-    private static string HostsFile(string hostname) =>
-        $"127.0.0.1\tlocalhost {hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname, then the <c>--add-host</c> lines.</summary>
+    private static string HostsFile(string hostname, ImmutableArray<string> extra) =>
+        $"127.0.0.1\tlocalhost {hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n" + string.Concat((extra.IsDefault ? [] : extra).Select(line => line + "\n"));
 
     /// <summary>The host's resolv.conf (the container shares or mirrors its network); docker's public fallback without one.</summary>
     private static string ResolvConf()

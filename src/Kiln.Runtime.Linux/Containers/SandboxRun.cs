@@ -32,4 +32,7 @@ public sealed record SandboxRun
 
     /// <summary>A privileged container (<c>RUN --security=insecure</c>, see <see cref="Spec.SandboxSpec.Privileged"/>).</summary>
     public bool Privileged { get; init; }
+
+    /// <summary>Lines (<c>IP\tHOST</c>) appended to the container's /etc/hosts (<c>--add-host</c>).</summary>
+    public ImmutableArray<string> ExtraHosts { get; init; } = [];
 }

@@ -95,6 +95,7 @@ public sealed class CacheKeyTests
             Run with { Mounts = ["cache target=/root/.cache ro=False id=other sharing=Shared mode=755 uid=0 gid=0"] },
             Run with { Mounts = ["tmpfs target=/tmp ro=False size="] },
             Run with { Insecure = true },
+            Run with { ExtraHosts = ["10.0.0.5\tdb"] },
             Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('0', 64)] },
             Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('1', 64)] },
         ];

@@ -503,6 +503,21 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void Add_host_lines_end_every_runs_hosts_file_and_are_in_its_cache_key()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN tail -n 2 /etc/hosts > /hosts\n");
+
+        w.Build("--add-host", "db:10.0.0.5", "--add-host", "v6=[::1]", "-t", "hosts:1");
+        var other = w.Build("--add-host", "db:10.0.0.6", "-t", "hosts:2");
+        var bad = w.Kiln("build", "--add-host", "db:nowhere", w.Context);
+
+        Assert.Equal("10.0.0.5\tdb\n::1\tv6\n", w.Kiln("run", "--rm", "hosts:1", "cat", "/hosts").Output);
+        Assert.Empty(Cached(other.Error));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("invalid --add-host 'db:nowhere': 'nowhere' is not an IP address", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");

@@ -75,6 +75,7 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                 Volumes = volumes.ToImmutable(),
                 Secrets = secrets.ToImmutable(),
                 Privileged = request.Insecure,
+                ExtraHosts = [.. (request.ExtraHosts.IsDefault ? [] : request.ExtraHosts).Select(h => h.ToString())],
             };
             return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
         }

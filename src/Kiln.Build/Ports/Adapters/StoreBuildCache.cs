@@ -38,6 +38,7 @@ public sealed class StoreBuildCache(CacheStore store, SnapshotStore snapshots) :
                     Files = [.. (input.Files.IsDefault ? [] : input.Files).Select(f => (f.Path, f.Mode, Digest.Sha256Of(f.Content.AsSpan())))],
                     Mounts = [.. (input.Mounts.IsDefault ? [] : input.Mounts).Select(m => m.KeyText)],
                     Insecure = run.Security == RunSecurity.Insecure,
+                    ExtraHosts = [.. (input.ExtraHosts.IsDefault ? [] : input.ExtraHosts).Select(h => h.ToString())],
                 };
                 return CacheKeys.ForRun(parent, runInput).Value;
 
