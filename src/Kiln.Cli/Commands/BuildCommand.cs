@@ -85,8 +85,8 @@ internal static class BuildCommand
         };
         var ssh = new Option<string[]>("--ssh")
         {
-            Description = "An ssh agent for RUN --mount=type=ssh: default or ID, =SOCKET (default: $SSH_AUTH_SOCK) (repeatable)",
-            HelpName = "default|ID[=SOCKET]",
+            Description = "An ssh agent for RUN --mount=type=ssh: default or ID, =SOCKET (default: $SSH_AUTH_SOCK) or =KEY[,KEY...] (key files, served by an agent of the build's own) (repeatable)",
+            HelpName = "default|ID[=SOCKET|KEY,...]",
         };
         var addHosts = new Option<string[]>("--add-host")
         {
@@ -168,7 +168,8 @@ internal static class BuildCommand
         ImmutableDictionary<string, ImmutableArray<byte>> Secrets,
         ImmutableDictionary<string, string> SshAgents,
         bool AllowInsecure,
-        ImmutableArray<ExtraHost> ExtraHosts);
+        ImmutableArray<ExtraHost> ExtraHosts,
+        ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -291,14 +292,19 @@ internal static class BuildCommand
         }
 
         var agents = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var keyFiles = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
         foreach (var text in parse.GetValue(ssh) ?? [])
         {
+            // ID=SOCKET, or ID=KEY[,KEY...] as buildx takes key files; without a value, $SSH_AUTH_SOCK.
             var equals = text.IndexOf('=', StringComparison.Ordinal);
             var id = equals < 0 ? text : text[..equals];
-            var socket = equals < 0 ? Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") : text[(equals + 1)..];
+            var value = equals < 0 ? Environment.GetEnvironmentVariable("SSH_AUTH_SOCK") : text[(equals + 1)..];
+            // A socket is an agent (File.Exists is true for one too); otherwise existing files are keys.
+            var paths = (value ?? string.Empty).Split(',');
+            var keys = !(paths.Length == 1 && IsSocket(paths[0])) && paths.All(File.Exists);
             string? problem = id.Length == 0 ? "the id is empty"
-                : string.IsNullOrEmpty(socket) ? "no socket given and SSH_AUTH_SOCK is not set"
-                : socket.Contains(',', StringComparison.Ordinal) || !IsSocket(socket) ? $"{socket} is not an ssh agent socket (key files are not supported yet: start ssh-agent and ssh-add them)"
+                : string.IsNullOrEmpty(value) ? "no socket given and SSH_AUTH_SOCK is not set"
+                : !keys && (paths.Length > 1 || !IsSocket(value)) ? $"{value} is neither an ssh agent socket nor a key file (or a comma-separated list of them)"
                 : null;
             if (problem is not null)
             {
@@ -306,7 +312,14 @@ internal static class BuildCommand
                 return null;
             }
 
-            agents[id] = Path.GetFullPath(socket!);
+            if (keys)
+            {
+                keyFiles[id] = [.. paths.Select(Path.GetFullPath)];
+            }
+            else
+            {
+                agents[id] = Path.GetFullPath(value!);
+            }
         }
 
         var allowInsecure = false;
@@ -337,7 +350,7 @@ internal static class BuildCommand
             extraHosts.Add(host);
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable());
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), keyFiles.ToImmutable());
     }
 
     /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
@@ -458,6 +471,18 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
 
+        SshKeyAgents keyAgents;
+        try
+        {
+            keyAgents = SshKeyAgents.Start(options.SshKeyFiles);
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync($"ERROR: kiln build: --ssh: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.UserError;
+        }
+
+        using var stopAgents = keyAgents;
         var request = new BuildRequest(
             source.Text,
             new FrontendOptions(options.BuildArgs, settings.Target),
@@ -469,7 +494,7 @@ internal static class BuildCommand
         {
             DockerfileName = source.DisplayName,
             Secrets = options.Secrets,
-            SshAgents = options.SshAgents,
+            SshAgents = options.SshAgents.SetItems(keyAgents.Sockets),
             AllowInsecure = options.AllowInsecure,
             ExtraHosts = options.ExtraHosts,
         };

@@ -245,6 +245,29 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void Key_files_given_to_ssh_are_served_by_an_agent_of_the_builds_own_and_a_locked_key_is_an_error()
+    {
+        using var w = Workspace(string.Empty);
+        var loader = CopyWithLibraries("/usr/bin/ssh-add", Path.Combine(w.Context, "tools"));
+        w.Write("Dockerfile", $"FROM localhost/busybox:latest\nRUN --mount=type=ssh --mount=type=bind,source=tools,target=/tools /tools/{loader} --library-path /tools /tools/ssh-add -l > /keys\n");
+        BusyboxBase.Exec("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-C", "kiln-key-file", "-f", w.PathOf("key"));
+        BusyboxBase.Exec("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-C", "locked", "-f", w.PathOf("locked"));
+        var before = Directory.GetDirectories(Path.GetTempPath(), "kiln-keys-*").ToHashSet();
+
+        w.Build("--ssh", $"default={w.PathOf("key")}", "-t", "keys:1");
+        var locked = w.Kiln("build", "--ssh", $"default={w.PathOf("key")},{w.PathOf("locked")}", w.Context);
+        var neither = w.Kiln("build", "--ssh", $"default={w.PathOf("nothing")}", w.Context);
+
+        Assert.Equal(BusyboxBase.Exec("/usr/bin/ssh-keygen", "-l", "-f", w.PathOf("key.pub")), w.Kiln("run", "--rm", "keys:1", "cat", "/keys").Output);
+        Assert.Equal(1, locked.ExitCode);
+        Assert.Contains($"ERROR: kiln build: --ssh: ssh-add {w.PathOf("locked")} failed", locked.Error, StringComparison.Ordinal);
+        Assert.Equal(1, neither.ExitCode);
+        Assert.Contains($"{w.PathOf("nothing")} is neither an ssh agent socket nor a key file", neither.Error, StringComparison.Ordinal);
+        Assert.Subset(before, Directory.GetDirectories(Path.GetTempPath(), "kiln-keys-*").ToHashSet());
+        Assert.Empty(w.Mounts());
+    }
+
+    [Fact]
     public void A_rebuild_with_nothing_changed_starts_no_container_and_a_changed_copy_source_reruns_from_that_copy_on()
     {
         using var w = Workspace(TwoStages);

@@ -32,7 +32,7 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("invalid --secret 'id=a,src=/nonexistent/file': the file /nonexistent/file does not exist", "--secret", "id=a,src=/nonexistent/file")]
     [InlineData("invalid --secret 'id=a,env=KILN_TEST_UNSET_VARIABLE': the environment variable KILN_TEST_UNSET_VARIABLE is not set", "--secret", "id=a,env=KILN_TEST_UNSET_VARIABLE")]
     [InlineData("invalid --secret 'id=a,type=ssh': type=ssh: use file or env", "--secret", "id=a,type=ssh")]
-    [InlineData("invalid --ssh 'default=/etc/hostname': /etc/hostname is not an ssh agent socket (key files are not supported yet", "--ssh", "default=/etc/hostname")]
+    [InlineData("invalid --ssh 'default=/etc': /etc is neither an ssh agent socket nor a key file", "--ssh", "default=/etc")]
     [InlineData("invalid --ssh '=/tmp/x': the id is empty", "--ssh", "=/tmp/x")]
     [InlineData("--push pushes the image; it cannot go with --output type=tar", "--push", "--output=type=tar,dest=x.tar")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
