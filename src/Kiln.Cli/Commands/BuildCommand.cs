@@ -66,6 +66,7 @@ internal static class BuildCommand
         };
         network.AcceptOnlyFromAmong("default", "none", "host");
         var iidFile = new Option<string?>("--iidfile") { Description = "Write the image id to FILE" };
+        var metadataFile = new Option<string?>("--metadata-file") { Description = "Write the build's result to FILE as JSON, as buildx does (containerimage.digest, containerimage.config.digest, image.name)" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Show no progress; print only the image id on success" };
         var progress = new Option<string>("--progress")
         {
@@ -104,7 +105,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
+            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -149,6 +150,7 @@ internal static class BuildCommand
                 parse.GetValue(noCache),
                 parse.GetValue(pull),
                 parse.GetValue(iidFile),
+                parse.GetValue(metadataFile),
                 parse.GetValue(progress) ?? "auto",
                 parse.GetValue(quiet),
                 parse.GetValue(runtime));
@@ -178,6 +180,7 @@ internal static class BuildCommand
         bool NoCache,
         bool Pull,
         string? IidFile,
+        string? MetadataFile,
         string Progress,
         bool Quiet,
         string? Runtime);
@@ -542,6 +545,11 @@ internal static class BuildCommand
             if (settings.IidFile is { } iidFile)
             {
                 await File.WriteAllTextAsync(iidFile, result.Image.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (settings.MetadataFile is { } metadata)
+            {
+                await BuildMetadataFile.WriteAsync(metadata, result.Image, options.Tags, cancellationToken).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;

@@ -135,6 +135,25 @@ public sealed class BuildOptionTests : IDisposable
     }
 
     [Fact]
+    public void The_metadata_file_holds_the_image_id_the_manifest_digest_and_the_names()
+    {
+        File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nLABEL a=b\n");
+        var metadata = Path.Combine(_context, "metadata.json");
+        var iid = Path.Combine(_context, "iid");
+
+        var run = CliRun.Of("build", "--root", _root, "-q", "-t", "app:1", "-t", "registry.example:5000/team/app:2", "--iidfile", iid, "--metadata-file", metadata, _context);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(metadata));
+        var root = json.RootElement;
+        Assert.Equal(File.ReadAllText(iid), root.GetProperty("containerimage.config.digest").GetString());
+        Assert.Matches("^sha256:[0-9a-f]{64}$", root.GetProperty("containerimage.digest").GetString());
+        Assert.NotEqual(File.ReadAllText(iid), root.GetProperty("containerimage.digest").GetString());
+        Assert.Equal("docker.io/library/app:1,registry.example:5000/team/app:2", root.GetProperty("image.name").GetString());
+        Assert.Contains(root.GetProperty("containerimage.digest").GetString()!, CliRun.Of("inspect", "--root", _root, "app:1").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_base_image_points_at_its_from_line()
     {
         File.WriteAllText(Path.Combine(_context, "Dockerfile"), "FROM scratch\nFROM nosuchimage:1\nRUN x\n");
