@@ -19,7 +19,7 @@ internal static class UnknownFlags
         ["--cpu-quota"] = null, ["--cpu-shares"] = null, ["-c"] = null, ["--cpuset-cpus"] = null,
         ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--isolation"] = null,
         ["--load"] = "images are in the local store already", ["--memory"] = null, ["-m"] = null,
-        ["--memory-swap"] = null, ["--no-cache-filter"] = null, ["--provenance"] = null,
+        ["--memory-swap"] = null, ["--provenance"] = null,
         ["--sbom"] = null,
         ["--security-opt"] = null, ["--shm-size"] = null, ["--squash"] = null, ["--ulimit"] = null,
     };

@@ -44,7 +44,9 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         }
 
         var definition = bound.Definition;
-        var unsupported = UnsupportedFeatures.Find(definition, ports).AddRange(Entitlements.Find(definition, request));
+        var unsupported = UnsupportedFeatures.Find(definition, ports).AddRange(Entitlements.Find(definition, request))
+            .AddRange(request.NoCacheStages.Where(name => !definition.Stages.Any(s => s.Name == name)).Order(StringComparer.Ordinal)
+                .Select(name => Diagnostic.Error(BuildErrorCodes.UnknownStage, $"--no-cache-filter names no stage of the Dockerfile: {name}", SourceSpan.None)));
         if (!unsupported.IsEmpty)
         {
             throw new BuildFailedException(unsupported);

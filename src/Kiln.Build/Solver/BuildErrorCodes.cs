@@ -17,4 +17,7 @@ public static class BuildErrorCodes
 
     /// <summary>A step needs an entitlement the build was not given (<c>--allow</c>).</summary>
     public const string EntitlementNotGranted = "KB1005";
+
+    /// <summary>A stage named on the command line (<c>--no-cache-filter</c>) that the Dockerfile does not have.</summary>
+    public const string UnknownStage = "KB1006";
 }

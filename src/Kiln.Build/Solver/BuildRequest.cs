@@ -44,6 +44,9 @@ public sealed record BuildRequest(
     /// <summary><c>--allow security.insecure</c>: RUN --security=insecure may run (BuildKit's entitlement).</summary>
     public bool AllowInsecure { get; init; }
 
+    /// <summary><c>--no-cache-filter</c>: stages (by name) whose steps never look the cache up, as with --no-cache for them alone.</summary>
+    public ImmutableHashSet<string> NoCacheStages { get; init; } = [];
+
     /// <summary><c>--add-host</c>: lines appended to every RUN's /etc/hosts, part of each RUN's cache key.</summary>
     public ImmutableArray<Ports.ExtraHost> ExtraHosts { get; init; } = [];
 }

@@ -24,6 +24,7 @@ internal sealed class StageBuilder(BuildSession session)
         var steps = triggers.AddRange(stage.Steps);
         var operations = 1 + steps.Count(s => IsFilesystemStep(s.Instruction));
         var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
+        state = state with { IgnoresCache = session.Request.NoCache || (stage.Name is { } named && session.Request.NoCacheStages.Contains(named)) };
         var operation = 1;
         for (var i = 0; i < steps.Length; i++)
         {
@@ -471,7 +472,7 @@ internal sealed class StageBuilder(BuildSession session)
         LayerRef layer;
         DateTimeOffset created;
         CachedStep? hit = null;
-        if (cache is not null && !session.Request.NoCache)
+        if (cache is not null && !state.IgnoresCache)
         {
             hit = await cache.LookupAsync(layerKey, cancellationToken).ConfigureAwait(false);
         }
@@ -501,7 +502,7 @@ internal sealed class StageBuilder(BuildSession session)
         }
 
         var config = session.Configurator.Apply(state.Config, step, layer, created);
-        return new StageResult(config, state.Layers.Add(layer), key);
+        return state with { Config = config, Layers = state.Layers.Add(layer), CacheKey = key };
     }
 
     private static T Port<T>(T? port)

@@ -8,4 +8,7 @@ namespace Kiln.Build.Solver;
 internal sealed record StageResult(ImageConfig Config, ImmutableArray<LayerRef> Layers, Digest CacheKey)
 {
     public long Size => Layers.Sum(l => l.Size);
+
+    /// <summary>While the stage is built: its steps never look the cache up (<c>--no-cache</c>, <c>--no-cache-filter</c>).</summary>
+    public bool IgnoresCache { get; init; }
 }

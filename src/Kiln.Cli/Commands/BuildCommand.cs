@@ -94,6 +94,11 @@ internal static class BuildCommand
             Description = "Add a line to every RUN's /etc/hosts: HOST:IP or HOST=IP (repeatable)",
             HelpName = "HOST:IP",
         };
+        var noCacheFilter = new Option<string[]>("--no-cache-filter")
+        {
+            Description = "Do not look up the cache for the steps of these stages (repeatable, or comma-separated)",
+            HelpName = "STAGE",
+        };
         var allow = new Option<string[]>("--allow")
         {
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
@@ -105,7 +110,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
+            check, tags, file, buildArgs, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -148,6 +153,7 @@ internal static class BuildCommand
                 dockerfilePath,
                 parse.GetValue(target),
                 parse.GetValue(noCache),
+                [.. (parse.GetValue(noCacheFilter) ?? []).SelectMany(f => f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
                 parse.GetValue(pull),
                 parse.GetValue(iidFile),
                 parse.GetValue(metadataFile),
@@ -178,6 +184,7 @@ internal static class BuildCommand
         string? DockerfilePath,
         string? Target,
         bool NoCache,
+        ImmutableArray<string> NoCacheStages,
         bool Pull,
         string? IidFile,
         string? MetadataFile,
@@ -499,6 +506,7 @@ internal static class BuildCommand
             Secrets = options.Secrets,
             SshAgents = options.SshAgents.SetItems(keyAgents.Sockets),
             AllowInsecure = options.AllowInsecure,
+            NoCacheStages = [.. settings.NoCacheStages],
             ExtraHosts = options.ExtraHosts,
         };
 

@@ -543,6 +543,19 @@ public sealed class SolverTests
         Assert.Equal(3, error.Diagnostics.Single().Span.StartLine);
     }
 
+    [Fact]
+    public async Task No_cache_filter_reruns_the_named_stages_steps_only_and_an_unknown_name_is_an_error()
+    {
+        const string dockerfile = "FROM scratch AS deps\nRUN fetch\nFROM scratch AS app\nRUN compile\nCOPY --from=deps /x /x\n";
+        await _harness.BuildAsync(dockerfile);
+
+        await _harness.BuildAsync(SolverHarness.Request(dockerfile) with { NoCacheStages = ["deps"] });
+        var unknown = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync(SolverHarness.Request(dockerfile) with { NoCacheStages = ["dpes"] }));
+
+        Assert.Equal(["fetch", "compile", "fetch"], _harness.RunCommands);
+        Assert.Equal("--no-cache-filter names no stage of the Dockerfile: dpes", Assert.Single(unknown.Diagnostics).Message);
+    }
+
     private IEnumerable<FakeMount> WritableMounts(string change) =>
         _harness.Snapshotter.History.Where(m => m.Writable && m.Changes.Any(c => c.StartsWith(change, StringComparison.Ordinal)));
 }

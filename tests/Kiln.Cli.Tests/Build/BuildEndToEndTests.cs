@@ -288,6 +288,18 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void No_cache_filter_runs_the_named_stages_steps_again_and_keeps_the_others_cached()
+    {
+        using var w = Workspace(TwoStages);
+        w.Build("-t", "app:1");
+
+        var again = w.Build("--no-cache-filter", "builder", "-t", "app:1");
+
+        // The builder's steps run again and make the same out.txt, so the final stage's steps still hit.
+        Assert.Equal(["[stage-1 2/3] COPY --from=builder /src/out.txt /app/out.txt", "[stage-1 3/3] RUN echo 'app:x:10001:10001::/nonexistent:/bin/false' >> /etc/passwd"], Cached(again.Error));
+    }
+
+    [Fact]
     public void Every_instruction_reaches_the_config()
     {
         using var w = Workspace("""
