@@ -21,7 +21,7 @@ internal static class UnknownFlags
         ["--load"] = "images are in the local store already", ["--memory"] = null, ["-m"] = null,
         ["--memory-swap"] = null, ["--provenance"] = null,
         ["--sbom"] = null,
-        ["--security-opt"] = null, ["--shm-size"] = null, ["--squash"] = null, ["--ulimit"] = null,
+        ["--security-opt"] = null, ["--squash"] = null,
     };
 
     /// <summary>Writes the error and returns true when a parse failed on a flag the command does not have.</summary>

@@ -82,6 +82,12 @@ public static class CacheKeys
         {
             writer.List(17, input.ExtraHosts);
         }
+
+        // And for --shm-size and --ulimit.
+        if (!input.Limits.IsDefaultOrEmpty)
+        {
+            writer.List(18, input.Limits);
+        }
     }
 
     private static void ForCopy(CacheKeyWriter writer, CacheKey parent, CopyKeyInput input)

@@ -37,4 +37,7 @@ public sealed record RunKeyInput(
 
     /// <summary><c>--add-host</c> lines (<c>IP\tHOST</c>), in order.</summary>
     public ImmutableArray<string> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>--shm-size</c> and <c>--ulimit</c> (<c>shm=BYTES</c>, <c>NAME=SOFT:HARD</c>), in order: what a step sees of its limits.</summary>
+    public ImmutableArray<string> Limits { get; init; } = [];
 }

@@ -29,4 +29,10 @@ public sealed record ExecRequest(
 
     /// <summary><c>--add-host</c> entries for the container's /etc/hosts, in order.</summary>
     public ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>--shm-size</c> in bytes; null for the default.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary><c>--ulimit</c> rlimits.</summary>
+    public ImmutableArray<RunLimit> Ulimits { get; init; } = [];
 }

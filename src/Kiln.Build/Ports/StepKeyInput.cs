@@ -29,6 +29,12 @@ public sealed record StepKeyInput(
     /// <summary>For RUN: <c>--add-host</c> entries, in order (they are in the container's /etc/hosts).</summary>
     public System.Collections.Immutable.ImmutableArray<ExtraHost> ExtraHosts { get; init; } = [];
 
+    /// <summary>For RUN: <c>--shm-size</c> in bytes, or null.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>For RUN: <c>--ulimit</c> rlimits, in order.</summary>
+    public System.Collections.Immutable.ImmutableArray<RunLimit> Ulimits { get; init; } = [];
+
     /// <summary>For WORKDIR: the resolved absolute directory.</summary>
     public string? Directory { get; init; }
 }

@@ -49,4 +49,10 @@ public sealed record BuildRequest(
 
     /// <summary><c>--add-host</c>: lines appended to every RUN's /etc/hosts, part of each RUN's cache key.</summary>
     public ImmutableArray<Ports.ExtraHost> ExtraHosts { get; init; } = [];
+
+    /// <summary><c>--shm-size</c>: the size of every RUN's /dev/shm in bytes; null keeps docker's 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary><c>--ulimit</c>: rlimits for every RUN (nofile replaces kiln's default).</summary>
+    public ImmutableArray<Ports.RunLimit> Ulimits { get; init; } = [];
 }

@@ -185,7 +185,7 @@ internal sealed class StageBuilder(BuildSession session)
                 mounts[i] = mounts[i] with { SourceDigest = await Port(session.Ports.Files).DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false) };
             }
 
-            var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network, ExtraHosts = session.Request.ExtraHosts };
+            var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network, ExtraHosts = session.Request.ExtraHosts, ShmSize = session.Request.ShmSize, Ulimits = session.Request.Ulimits };
             return await LayerStepAsync(state, step, key, vertex, async mount =>
             {
                 // Only a RUN with bind mounts needs a scratch directory: no I/O is added to every other RUN.
@@ -316,6 +316,8 @@ internal sealed class StageBuilder(BuildSession session)
             Mounts = mounts,
             Insecure = run.Security == RunSecurity.Insecure,
             ExtraHosts = session.Request.ExtraHosts,
+            ShmSize = session.Request.ShmSize,
+            Ulimits = session.Request.Ulimits,
         };
         var exitCode = await Port(session.Ports.Executor).RunAsync(
             request,

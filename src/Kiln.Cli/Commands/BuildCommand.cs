@@ -99,6 +99,12 @@ internal static class BuildCommand
             Description = "Do not look up the cache for the steps of these stages (repeatable, or comma-separated)",
             HelpName = "STAGE",
         };
+        var shmSize = new Option<string?>("--shm-size") { Description = "The size of every RUN's /dev/shm, as docker takes it (64m, 1g; default 64m)", HelpName = "SIZE" };
+        var ulimits = new Option<string[]>("--ulimit")
+        {
+            Description = "An rlimit for every RUN: NAME=SOFT[:HARD], -1 for unlimited (nofile, nproc, core, ...) (repeatable)",
+            HelpName = "NAME=SOFT[:HARD]",
+        };
         var allow = new Option<string[]>("--allow")
         {
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
@@ -110,7 +116,7 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, allow, runtime, context,
+            check, tags, file, buildArgs, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -142,7 +148,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -177,6 +183,8 @@ internal static class BuildCommand
         ImmutableDictionary<string, string> SshAgents,
         bool AllowInsecure,
         ImmutableArray<ExtraHost> ExtraHosts,
+        long? ShmSize,
+        ImmutableArray<RunLimit> Ulimits,
         ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles);
 
     private sealed record BuildSettings(
@@ -205,7 +213,9 @@ internal static class BuildCommand
         Option<string[]> ssh,
         Option<string> network,
         Option<string[]> allow,
-        Option<string[]> addHosts)
+        Option<string[]> addHosts,
+        Option<string?> shmSize,
+        Option<string[]> ulimits)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -360,7 +370,31 @@ internal static class BuildCommand
             extraHosts.Add(host);
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), keyFiles.ToImmutable());
+        long? shm = null;
+        if (parse.GetValue(shmSize) is { } shmText)
+        {
+            if (!Kiln.Dockerfile.Instructions.ByteSize.TryParse(shmText, out var bytes) || bytes <= 0)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --shm-size '{shmText}': expected a size such as 64m or 1g");
+                return null;
+            }
+
+            shm = bytes;
+        }
+
+        var limits = ImmutableArray.CreateBuilder<RunLimit>();
+        foreach (var text in parse.GetValue(ulimits) ?? [])
+        {
+            if (RunLimit.Parse(text, out var problem) is not { } limit)
+            {
+                error.WriteLine($"ERROR: kiln build: invalid --ulimit '{text}': {problem}");
+                return null;
+            }
+
+            limits.Add(limit);
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable());
     }
 
     /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
@@ -508,6 +542,8 @@ internal static class BuildCommand
             AllowInsecure = options.AllowInsecure,
             NoCacheStages = [.. settings.NoCacheStages],
             ExtraHosts = options.ExtraHosts,
+            ShmSize = options.ShmSize,
+            Ulimits = options.Ulimits,
         };
 
         var content = store.Content;

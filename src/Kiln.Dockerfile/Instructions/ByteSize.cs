@@ -7,7 +7,7 @@ namespace Kiln.Dockerfile.Instructions;
 /// docker/go-units <c>RAMInBytes</c>, used for tmpfs <c>size=</c>: a decimal number, an optional space,
 /// an optional k/m/g/t/p (binary multiples, any case), optional <c>i</c> and <c>b</c>: <c>64m</c>, <c>1.5GiB</c>, <c>4096</c>.
 /// </summary>
-internal static partial class ByteSize
+public static partial class ByteSize
 {
     public static bool TryParse(string text, out long bytes)
     {

@@ -102,6 +102,8 @@ public sealed class Sandbox : IDisposable
                 ReadOnlyBinds = binds,
                 NoFileLimit = ProcessLimits.ContainerNoFile,
                 Privileged = run.Privileged,
+                ShmSize = run.ShmSize,
+                Rlimits = run.Rlimits,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
             var volumes = run.Volumes.IsDefault ? [] : run.Volumes.Select(v => v.Target);

@@ -35,4 +35,10 @@ public sealed record SandboxRun
 
     /// <summary>Lines (<c>IP\tHOST</c>) appended to the container's /etc/hosts (<c>--add-host</c>).</summary>
     public ImmutableArray<string> ExtraHosts { get; init; } = [];
+
+    /// <summary>The size of /dev/shm in bytes (<c>--shm-size</c>); null for docker's 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>Rlimits besides kiln's RLIMIT_NOFILE, which one of the same type replaces (<c>--ulimit</c>).</summary>
+    public ImmutableArray<Spec.OciRlimit> Rlimits { get; init; } = [];
 }

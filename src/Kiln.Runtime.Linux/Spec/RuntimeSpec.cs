@@ -49,7 +49,8 @@ public static class RuntimeSpec
         mounts.Add(new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]));
         mounts.Add(new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]));
         mounts.Add(new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]));
-        mounts.Add(new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]));
+        var shm = sandbox.ShmSize is { } bytes ? "size=" + bytes.ToString(System.Globalization.CultureInfo.InvariantCulture) : "size=65536k";
+        mounts.Add(new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", shm]));
         mounts.Add(new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]));
 
         // We run as root, so a fresh sysfs can be mounted (read-only, unless privileged) whatever the network namespace.
@@ -107,7 +108,7 @@ public static class RuntimeSpec
                 sandbox.Env.IsDefault ? [] : sandbox.Env,
                 sandbox.Cwd,
                 capabilities,
-                [new OciRlimit("RLIMIT_NOFILE", sandbox.NoFileLimit, sandbox.NoFileLimit)],
+                Rlimits(sandbox),
                 NoNewPrivileges: false),
             new OciRoot(sandbox.RootPath, ReadOnly: false),
             sandbox.Hostname,
@@ -115,6 +116,15 @@ public static class RuntimeSpec
             sandbox.Privileged
                 ? new OciLinux(namespaces.ToImmutable(), [], []) { Devices = Privileges.HostDevices(), Resources = new OciResources([new OciDeviceRule(true, "rwm")]) }
                 : new OciLinux(namespaces.ToImmutable(), MaskedPaths, ReadonlyPaths));
+    }
+
+    /// <summary>kiln's RLIMIT_NOFILE unless the run sets that one itself, then the run's.</summary>
+    private static ImmutableArray<OciRlimit> Rlimits(SandboxSpec sandbox)
+    {
+        var extra = sandbox.Rlimits.IsDefault ? [] : sandbox.Rlimits;
+        return extra.Any(r => r.Type == "RLIMIT_NOFILE")
+            ? extra
+            : [new OciRlimit("RLIMIT_NOFILE", sandbox.NoFileLimit, sandbox.NoFileLimit), .. extra];
     }
 
     public static byte[] Serialize(OciSpec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, RuntimeSpecJsonContext.Default.OciSpec);

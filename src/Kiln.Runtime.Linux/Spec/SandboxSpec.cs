@@ -44,4 +44,10 @@ public sealed record SandboxSpec
     /// kiln holds, the host's devices, a writable /sys, and no masked or read-only paths.
     /// </summary>
     public bool Privileged { get; init; }
+
+    /// <summary>The size of /dev/shm in bytes; null for docker's 64 MiB.</summary>
+    public long? ShmSize { get; init; }
+
+    /// <summary>Rlimits besides RLIMIT_NOFILE (<see cref="NoFileLimit"/>), which one of that type replaces.</summary>
+    public ImmutableArray<OciRlimit> Rlimits { get; init; } = [];
 }

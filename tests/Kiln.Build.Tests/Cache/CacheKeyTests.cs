@@ -96,6 +96,8 @@ public sealed class CacheKeyTests
             Run with { Mounts = ["tmpfs target=/tmp ro=False size="] },
             Run with { Insecure = true },
             Run with { ExtraHosts = ["10.0.0.5\tdb"] },
+            Run with { Limits = ["shm=1073741824"] },
+            Run with { Limits = ["nofile=1024:1024"] },
             Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('0', 64)] },
             Run with { Mounts = ["bind target=/src/go.mod ro=True from= source=go.mod content=sha256:" + new string('1', 64)] },
         ];

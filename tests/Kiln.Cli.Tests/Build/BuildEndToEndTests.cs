@@ -553,6 +553,22 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
     }
 
     [Fact]
+    public void Shm_size_and_ulimit_reach_every_run_and_its_cache_key()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN df -k /dev/shm | tail -n 1 | awk '{print $2}' > /limits && ulimit -n >> /limits && ulimit -Hn >> /limits && ulimit -u >> /limits\n");
+
+        w.Build("--shm-size", "128m", "--ulimit", "nofile=1024:2048", "--ulimit", "nproc=77", "-t", "limits:1");
+        var plain = w.Build("-t", "limits:2");
+        var bad = w.Kiln("build", "--ulimit", "files=1", w.Context);
+
+        Assert.Equal("131072\n1024\n2048\n77\n", w.Kiln("run", "--rm", "limits:1", "cat", "/limits").Output);
+        Assert.Empty(Cached(plain.Error));
+        Assert.StartsWith("65536\n", w.Kiln("run", "--rm", "limits:2", "cat", "/limits").Output, StringComparison.Ordinal);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("invalid --ulimit 'files=1': unknown limit 'files'", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {
         using var w = Workspace("FROM localhost/busybox:latest\nRUN --network=none ls /sys/class/net > /own\nRUN ls /sys/class/net > /build\n");

@@ -14,6 +14,9 @@ namespace Kiln.Build.Ports.Adapters;
 /// </summary>
 public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore caches) : IExecutor
 {
+    /// <summary>-1 is RLIM_INFINITY.</summary>
+    private static ulong Unlimited(long value) => value < 0 ? ulong.MaxValue : (ulong)value;
+
     public async Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -76,6 +79,8 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                 Secrets = secrets.ToImmutable(),
                 Privileged = request.Insecure,
                 ExtraHosts = [.. (request.ExtraHosts.IsDefault ? [] : request.ExtraHosts).Select(h => h.ToString())],
+                ShmSize = request.ShmSize,
+                Rlimits = [.. (request.Ulimits.IsDefault ? [] : request.Ulimits).Select(u => new OciRlimit(u.RlimitType, Unlimited(u.Hard), Unlimited(u.Soft)))],
             };
             return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
         }

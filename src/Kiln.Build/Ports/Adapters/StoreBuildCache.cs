@@ -39,6 +39,7 @@ public sealed class StoreBuildCache(CacheStore store, SnapshotStore snapshots) :
                     Mounts = [.. (input.Mounts.IsDefault ? [] : input.Mounts).Select(m => m.KeyText)],
                     Insecure = run.Security == RunSecurity.Insecure,
                     ExtraHosts = [.. (input.ExtraHosts.IsDefault ? [] : input.ExtraHosts).Select(h => h.ToString())],
+                    Limits = [.. (input.ShmSize is { } shm ? [$"shm={shm}"] : Array.Empty<string>()), .. (input.Ulimits.IsDefault ? [] : input.Ulimits).Select(u => u.ToString())],
                 };
                 return CacheKeys.ForRun(parent, runInput).Value;
 
