@@ -13,8 +13,7 @@ internal static class UnknownFlags
     /// <summary><c>docker build</c> / <c>buildx build</c> flags Kiln does not support yet, with a hint where one exists.</summary>
     private static readonly Dictionary<string, string?> DockerBuildFlags = new(StringComparer.Ordinal)
     {
-        ["--annotation"] = null, ["--attest"] = null,
-        ["--build-context"] = null, ["--builder"] = null, ["--cache-from"] = null, ["--cache-to"] = null,
+        ["--annotation"] = null, ["--attest"] = null, ["--builder"] = null, ["--cache-from"] = null, ["--cache-to"] = null,
         ["--call"] = null, ["--cgroup-parent"] = null, ["--compress"] = null, ["--cpu-period"] = null,
         ["--cpu-quota"] = null, ["--cpu-shares"] = null, ["-c"] = null, ["--cpuset-cpus"] = null,
         ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--isolation"] = null,

@@ -12,4 +12,10 @@ public sealed record FrontendOptions(ImmutableDictionary<string, string> BuildAr
 
     /// <summary>The platform images are built for: <c>TARGETPLATFORM</c> and its parts.</summary>
     public Platform TargetPlatform { get; init; } = Platform.Host;
+
+    /// <summary>
+    /// <c>--build-context</c>: what each name stands for when a stage is named so (the stage is replaced) or FROM and
+    /// <c>--from</c> name it (BuildKit's named contexts); null when there are none.
+    /// </summary>
+    public NamedContextLookup? NamedContexts { get; init; }
 }

@@ -22,7 +22,7 @@ public sealed class CopySourceRoot
     public PatternMatcher? Ignore { get; }
 
     /// <summary>
-    /// True for the build context: Docker's client resets uid/gid to 0 when it sends the context, so context files
+    /// True for the build contexts: Docker's client resets uid/gid to 0 when it sends a context, so context files
     /// land as 0:0 unless --chown says otherwise. Files from a stage or an image keep their owners.
     /// </summary>
     public bool ResetOwnership { get; }
@@ -32,10 +32,12 @@ public sealed class CopySourceRoot
 
     public bool IsContext => ResetOwnership;
 
-    public static CopySourceRoot FromContext(BuildContext context)
+    /// <summary>The build context, or a named one (<c>--build-context</c>), which <paramref name="description"/> then names.</summary>
+    public static CopySourceRoot FromContext(BuildContext context, string description = "build context")
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new CopySourceRoot(context.Directory, context.Ignore, resetOwnership: true, "build context");
+        ArgumentException.ThrowIfNullOrEmpty(description);
+        return new CopySourceRoot(context.Directory, context.Ignore, resetOwnership: true, description);
     }
 
     /// <summary>A stage's or an image's root filesystem (<c>COPY --from</c>).</summary>

@@ -100,9 +100,29 @@ internal sealed class StageBuilder(BuildSession session)
                     session.Configurator.Start(resolved, session.Platform),
                     resolved.Layers,
                     cache?.BaseKey(resolved, session.Platform) ?? default);
+            case StageBase.Context named:
+                return await ContextBaseAsync(stage, named.Name, resultOf, cancellationToken).ConfigureAwait(false);
             default:
                 return new StageResult(session.Configurator.Start(null, session.Platform), [], cache?.BaseKey(null, session.Platform) ?? default);
         }
+    }
+
+    /// <summary>
+    /// <c>FROM name</c> of a <c>--build-context</c> directory: scratch with the directory's files as one layer, made as
+    /// <c>COPY . /</c> from it would make it, so that the layer is keyed on the files' content and cached like any COPY
+    /// (a changed file reruns what follows, an unchanged one is CACHED). BuildKit names the transfer so.
+    /// </summary>
+    private Task<StageResult> ContextBaseAsync(BoundStage stage, string name, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    {
+        var cache = session.Ports.Cache;
+        var scratch = new StageResult(session.Configurator.Start(null, session.Platform), [], cache?.BaseKey(null, session.Platform) ?? default);
+        var copy = new CopyInstruction(["."], [], "/", null, null, null, null, false, false, [])
+        {
+            Span = stage.From.Span,
+            Original = stage.From.Original,
+        };
+        var step = new BoundStep(copy, ImmutableDictionary<string, string>.Empty, [new StageSource.Context(name)]);
+        return FilesystemStepAsync(scratch, step, $"[context {name}] load from client", resultOf, cancellationToken);
     }
 
     private static string Pinned(BaseImage image) =>
@@ -165,9 +185,11 @@ internal sealed class StageBuilder(BuildSession session)
                 CopySource source = new CopySource.Context();
                 if (written.From is not null)
                 {
-                    var (sourceMount, sourceName) = await MountSourceAsync(step.Sources[fromIndex++], resultOf, cancellationToken).ConfigureAwait(false);
-                    sourceMounts.Add(sourceMount);
-                    source = new CopySource.Root(sourceMount.RootPath, sourceName);
+                    (source, var sourceMount) = await OpenSourceAsync(step.Sources[fromIndex++], resultOf, cancellationToken).ConfigureAwait(false);
+                    if (sourceMount is not null)
+                    {
+                        sourceMounts.Add(sourceMount);
+                    }
                 }
 
                 if (written.Type != MountType.Bind)
@@ -337,16 +359,25 @@ internal sealed class StageBuilder(BuildSession session)
         }
     }
 
-    /// <summary>A stage's result or an image, mounted read-only for COPY --from or RUN --mount from=.</summary>
-    private async Task<(IRootfsMount Mount, string Name)> MountSourceAsync(StageSource source, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where COPY --from or RUN --mount from= reads: a named context in place, as the main context is read; a stage's
+    /// result or an image mounted read-only, with the mount to release afterwards.
+    /// </summary>
+    private async Task<(CopySource Source, IRootfsMount? Mount)> OpenSourceAsync(StageSource source, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
+        if (source is StageSource.Context named)
+        {
+            return (new CopySource.Context(named.Name), null);
+        }
+
         var (layers, sourceName) = source switch
         {
             StageSource.Stage other => ((await resultOf(other.Index).ConfigureAwait(false)).Layers, $"stage {other.Index}"),
             StageSource.Image image => (session.Images[image.Reference].Layers, session.Images[image.Reference].Reference),
             _ => throw new InvalidOperationException("unknown source"),
         };
-        return (await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false), sourceName);
+        var mount = await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false);
+        return (new CopySource.Root(mount.RootPath, sourceName), mount);
     }
 
     private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
@@ -392,8 +423,7 @@ internal sealed class StageBuilder(BuildSession session)
             CopySource source = new CopySource.Context();
             if (!step.Sources.IsDefaultOrEmpty)
             {
-                (sourceMount, var sourceName) = await MountSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
-                source = new CopySource.Root(sourceMount.RootPath, sourceName);
+                (source, sourceMount) = await OpenSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
             }
             else if (keyed.Instruction is AddInstruction add && add.Sources.Any(RemoteSource.IsHttp))
             {

@@ -40,6 +40,11 @@ internal static class UnsupportedFeatures
                 Add("FROM an image (base images cannot be loaded: the image source is not wired in)", stage.From.Span);
             }
 
+            if (stage.Base is StageBase.Context && (ports.Files is null || ports.Snapshotter is null || ports.Differ is null))
+            {
+                Add("FROM a --build-context directory (the copier is not wired in)", stage.From.Span);
+            }
+
             foreach (var step in stage.Steps)
             {
                 CheckStep(step, ports, Add);

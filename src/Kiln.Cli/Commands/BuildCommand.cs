@@ -12,6 +12,7 @@ using Kiln.Content.Tar;
 using Kiln.Dockerfile;
 using Kiln.Dockerfile.Ignore;
 using Kiln.Dockerfile.Instructions;
+using Kiln.Dockerfile.Stages;
 using Kiln.Oci;
 using Kiln.Registry;
 using Kiln.Runtime.Linux.Containers;
@@ -110,13 +111,19 @@ internal static class BuildCommand
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
             HelpName = "security.insecure|network.host",
         };
+        var buildContexts = new Option<string[]>("--build-context")
+        {
+            Description = "A named context: VALUE is a directory (files that FROM NAME, COPY --from=NAME and RUN --mount from=NAME read as they read CONTEXT) or docker-image://REF (the image NAME then stands for); a stage named NAME is replaced by it (repeatable)",
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
         var context = new Argument<string>("CONTEXT") { Description = "The build context directory, or - to read a context archive (tar, plain or compressed) or a lone Dockerfile from standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits, allow, runtime, context,
+            check, tags, file, buildArgs, buildContexts, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits, allow, runtime, context,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -148,7 +155,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -185,7 +192,8 @@ internal static class BuildCommand
         ImmutableArray<ExtraHost> ExtraHosts,
         long? ShmSize,
         ImmutableArray<RunLimit> Ulimits,
-        ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles);
+        ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles,
+        NamedContexts NamedContexts);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -215,7 +223,8 @@ internal static class BuildCommand
         Option<string[]> allow,
         Option<string[]> addHosts,
         Option<string?> shmSize,
-        Option<string[]> ulimits)
+        Option<string[]> ulimits,
+        Option<string[]> buildContexts)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -394,7 +403,18 @@ internal static class BuildCommand
             limits.Add(limit);
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable());
+        var namedContexts = NamedContexts.Empty;
+        foreach (var text in parse.GetValue(buildContexts) ?? [])
+        {
+            if (namedContexts.Add(text, error) is not { } added)
+            {
+                return null;
+            }
+
+            namedContexts = added;
+        }
+
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable(), namedContexts);
     }
 
     /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
@@ -509,7 +529,8 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
 
-        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, new FrontendOptions(options.BuildArgs, settings.Target)))
+        var frontendOptions = new FrontendOptions(options.BuildArgs, settings.Target) { NamedContexts = NamedContextNames.Lookup(options.NamedContexts.Contexts) };
+        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, frontendOptions))
         {
             await error.WriteLineAsync($"ERROR: {RootCheck.Message("build")}").ConfigureAwait(false);
             return ExitCodes.UserError;
@@ -529,7 +550,7 @@ internal static class BuildCommand
         using var stopAgents = keyAgents;
         var request = new BuildRequest(
             source.Text,
-            new FrontendOptions(options.BuildArgs, settings.Target),
+            frontendOptions,
             settings.NoCache,
             settings.Pull,
             options.SourceDateEpoch,
@@ -552,6 +573,12 @@ internal static class BuildCommand
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
         var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
+        var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(error, cancellationToken).ConfigureAwait(false);
+        if (contextDirectories is null)
+        {
+            return ExitCodes.UserError;
+        }
+
         var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
@@ -563,7 +590,7 @@ internal static class BuildCommand
             new SandboxSnapshotter(snapshots, content),
             executor,
             new SandboxDiffer(snapshots, content),
-            new ContextFileOperations(context, digestCache, options.SourceDateEpoch),
+            new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories),
             new ConfigBuilderConfigurator(options.BuildArgs),
             new StoreBuildCache(cache, snapshots),
             new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
@@ -608,13 +635,14 @@ internal static class BuildCommand
 
     /// <summary>
     /// Whether a stage the target needs has a RUN (the OCI runtime) or a COPY/ADD (written through an overlay mount
-    /// of the stage's root). A Dockerfile with errors answers false: the build reports those errors itself. ONBUILD
+    /// of the stage's root), or starts from a <c>--build-context</c> directory (copied in the same way). A Dockerfile with errors answers false: the build reports those errors itself. ONBUILD
     /// triggers of base images are not known before the pull, so a build whose only such step comes from a trigger
     /// still fails later, at the mount.
     /// </summary>
     internal static bool NeedsSandbox(string dockerfile, FrontendOptions options) =>
         DockerfileFrontend.Check(dockerfile, options).Definition is { } definition
-        && definition.BuildOrder.Any(stage => stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
+        && definition.BuildOrder.Any(stage => stage.Base is StageBase.Context
+            || stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
     /// <summary>crun, else runc, or what <c>--runtime</c> names; with none installed RUN is refused ("not supported yet") and the rest still builds.</summary>
     private static SandboxExecutor? CreateExecutor(string? requested, Kiln.Content.Store.StoreRoot root)

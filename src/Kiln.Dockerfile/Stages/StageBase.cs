@@ -15,4 +15,10 @@ public abstract record StageBase
 
     /// <summary><c>FROM reference</c>: an image from the local store or a registry.</summary>
     public sealed record Image(string Reference) : StageBase;
+
+    /// <summary>
+    /// <c>FROM name</c> where name is a <c>--build-context</c> directory (or a stage it replaces): an empty config
+    /// and the directory's files as one layer.
+    /// </summary>
+    public sealed record Context(string Name) : StageBase;
 }

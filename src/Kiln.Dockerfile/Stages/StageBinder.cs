@@ -178,13 +178,17 @@ internal sealed class StageBinder
 
         // A FROM that failed to expand has already said why; resolving its unexpanded name would only add noise.
         var platform = fromExpansion.Succeeded ? ResolvePlatform(expandedFrom) : null;
-        StageBase stageBase = fromExpansion.Succeeded ? ResolveBase(index, expandedFrom, names) : new StageBase.Scratch();
-        var environment = stageBase switch
+
+        // A stage named like a --build-context is that context, as in BuildKit: none of its instructions run.
+        if (from.StageName is { } stageName && NamedContextOf(stageName) is { } replacement)
         {
-            StageBase.Stage parent => finalEnvironments[parent.Index],
-            StageBase.Image image => ToImmutable(_imageEnvironment(image.Reference, platform)),
-            _ => ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
-        };
+            var replacedBase = BaseOf(replacement);
+            finalEnvironment = EnvironmentOf(replacedBase, platform, finalEnvironments);
+            return new BoundStage(index, stageName, expandedFrom, replacedBase, platform, [], []);
+        }
+
+        StageBase stageBase = fromExpansion.Succeeded ? ResolveBase(index, expandedFrom, names) : new StageBase.Scratch();
+        var environment = EnvironmentOf(stageBase, platform, finalEnvironments);
 
         var args = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
         var dependencies = new List<int>();
@@ -232,6 +236,32 @@ internal sealed class StageBinder
         finalEnvironment = environment;
         return new BoundStage(index, expandedFrom.StageName, expandedFrom, stageBase, platform, steps.ToImmutable(), [.. dependencies]);
     }
+
+    private ImmutableDictionary<string, string> EnvironmentOf(StageBase stageBase, Platform? platform, List<ImmutableDictionary<string, string>> finalEnvironments) =>
+        stageBase switch
+        {
+            StageBase.Stage parent => finalEnvironments[parent.Index],
+            StageBase.Image image => ToImmutable(_imageEnvironment(image.Reference, platform)),
+            _ => ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
+        };
+
+    /// <summary>
+    /// The <c>--build-context</c> that <paramref name="name"/> stands for, if any. BuildKit never lets one stand for
+    /// scratch or for the main context.
+    /// </summary>
+    private NamedContext? NamedContextOf(string name) =>
+        _options.NamedContexts is { } lookup
+        && !string.Equals(name, "scratch", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(name, "context", StringComparison.OrdinalIgnoreCase)
+            ? lookup(name)
+            : null;
+
+    private static StageBase BaseOf(NamedContext context) => context switch
+    {
+        NamedContext.Image image => new StageBase.Image(image.Reference),
+        NamedContext.Local local => new StageBase.Context(local.Name),
+        _ => throw new InvalidOperationException("unknown named context"),
+    };
 
     /// <summary>
     /// The value an ARG takes: the build arg if given, else its default (expanded in
@@ -300,13 +330,21 @@ internal sealed class StageBinder
             return new StageBase.Scratch();
         }
 
-        if (names.TryGetValue(baseName.ToLowerInvariant(), out var stage))
+        // An earlier stage wins over a named context (BuildKit looks the base up as a context only when no stage
+        // of that name came before); a context wins over an image.
+        var found = names.TryGetValue(baseName.ToLowerInvariant(), out var stage);
+        if (found && stage < index)
         {
-            if (stage < index)
-            {
-                return new StageBase.Stage(stage);
-            }
+            return new StageBase.Stage(stage);
+        }
 
+        if (NamedContextOf(baseName) is { } context)
+        {
+            return BaseOf(context);
+        }
+
+        if (found)
+        {
             // BuildKit would quietly pull an image of that name; a stage named so further down is
             // almost certainly what was meant, so say so instead of building something else.
             Error(
@@ -348,7 +386,7 @@ internal sealed class StageBinder
         return sources.ToImmutable();
     }
 
-    /// <summary>A stage by name or index (any stage but this one; cycles are found later), else an image.</summary>
+    /// <summary>A stage by name or index (any stage but this one; cycles are found later), else a named context, else an image.</summary>
     private StageSource? ResolveSource(int index, string from, string what, SourceSpan span, Dictionary<string, int> names)
     {
         if (from.Length > 0 && from.All(char.IsAsciiDigit))
@@ -366,6 +404,15 @@ internal sealed class StageBinder
         if (names.TryGetValue(from.ToLowerInvariant(), out var named))
         {
             return named == index ? SelfReference(what, span) : new StageSource.Stage(named);
+        }
+
+        // Not a stage: a named context before an image, as BuildKit resolves --from.
+        switch (NamedContextOf(from))
+        {
+            case NamedContext.Image image:
+                return new StageSource.Image(image.Reference);
+            case NamedContext.Local local:
+                return new StageSource.Context(local.Name);
         }
 
         return CheckImageReference(from, what, span, names) ? new StageSource.Image(from) : null;

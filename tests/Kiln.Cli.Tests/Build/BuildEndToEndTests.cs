@@ -697,7 +697,7 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         [.. JsonDocument.Parse(w.Kiln("inspect", image).Output).RootElement[0].GetProperty("RootFS").GetProperty("Layers").EnumerateArray().Select(l => l.GetString()!)];
 
     /// <summary>The names of the vertices plain progress marked CACHED, in order.</summary>
-    private static List<string> Cached(string log)
+    internal static List<string> Cached(string log)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         var cached = new List<string>();

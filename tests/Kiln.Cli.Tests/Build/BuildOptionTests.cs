@@ -35,6 +35,18 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("invalid --ssh 'default=/etc': /etc is neither an ssh agent socket nor a key file", "--ssh", "default=/etc")]
     [InlineData("invalid --ssh '=/tmp/x': the id is empty", "--ssh", "=/tmp/x")]
     [InlineData("--push pushes the image; it cannot go with --output type=tar", "--push", "--output=type=tar,dest=x.tar")]
+    [InlineData("invalid --build-context 'src': expected NAME=VALUE (a directory or docker-image://REF)", "--build-context", "src")]
+    [InlineData("invalid --build-context '=/tmp': the name is empty", "--build-context", "=/tmp")]
+    [InlineData("invalid --build-context 'Src=/tmp': invalid context name Src: invalid reference format", "--build-context", "Src=/tmp")]
+    [InlineData("invalid --build-context 'src=': the value is empty: give a directory or docker-image://REF", "--build-context", "src=")]
+    [InlineData("invalid --build-context 'src=/nonexistent/dir': /nonexistent/dir does not exist", "--build-context", "src=/nonexistent/dir")]
+    [InlineData("invalid --build-context 'src=/etc/passwd': /etc/passwd is not a directory", "--build-context", "src=/etc/passwd")]
+    [InlineData("invalid --build-context 'base=docker-image://Not/Valid': invalid reference format", "--build-context", "base=docker-image://Not/Valid")]
+    [InlineData("--build-context 'web=https://example.com/ctx.tar': https:// contexts are not supported yet (kiln takes a directory or docker-image://REF)", "--build-context", "web=https://example.com/ctx.tar")]
+    [InlineData("--build-context 'repo=git@github.com:moby/buildkit.git': git@ contexts are not supported yet", "--build-context", "repo=git@github.com:moby/buildkit.git")]
+    [InlineData("--build-context 'layout=oci-layout:///tmp/layout@sha256:abc': oci-layout:// contexts are not supported yet", "--build-context", "layout=oci-layout:///tmp/layout@sha256:abc")]
+    [InlineData("--build-context 'app=target:app': target: contexts are not supported yet", "--build-context", "app=target:app")]
+    [InlineData("--build-context 'in=input:in': input: contexts are not supported yet", "--build-context", "in=input:in")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
     {
         var run = CliRun.Of("build", "--root", _root, option, value, _context);

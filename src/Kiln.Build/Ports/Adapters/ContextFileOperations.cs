@@ -11,9 +11,14 @@ namespace Kiln.Build.Ports.Adapters;
 /// COPY, ADD and WORKDIR over <see cref="CopyExecutor"/> and <see cref="CopySourceDigest"/>: sources from the build
 /// context (its .dockerignore applied) or from a mounted stage or image root.
 /// </summary>
-/// <param name="digestCache">The stat cache for context files; never used for stage roots, whose mounts are new each time.</param>
+/// <param name="digestCache">The stat cache for context files (keyed by absolute path, so named contexts share it); never used for stage roots, whose mounts are new each time.</param>
 /// <param name="sourceDateEpoch">When set, every copied entry and created directory gets this time.</param>
-public sealed class ContextFileOperations(BuildContext context, FileDigestCache? digestCache, DateTimeOffset? sourceDateEpoch) : IFileOperations
+/// <param name="namedContexts">The <c>--build-context</c> directories by name, each with its own .dockerignore.</param>
+public sealed class ContextFileOperations(
+    BuildContext context,
+    FileDigestCache? digestCache,
+    DateTimeOffset? sourceDateEpoch,
+    IReadOnlyDictionary<string, BuildContext>? namedContexts = null) : IFileOperations
 {
     public Task<Digest> DigestSourcesAsync(CopyOperation operation, CancellationToken cancellationToken)
     {
@@ -57,7 +62,10 @@ public sealed class ContextFileOperations(BuildContext context, FileDigestCache?
 
     private CopySourceRoot RootOf(CopySource source) => source switch
     {
-        CopySource.Context => CopySourceRoot.FromContext(context),
+        CopySource.Context { Name: null } => CopySourceRoot.FromContext(context),
+        CopySource.Context { Name: { } name } => namedContexts?.GetValueOrDefault(name) is { } named
+            ? CopySourceRoot.FromContext(named, $"context {name}")
+            : throw new InvalidOperationException($"no --build-context named {name} was given"),
         CopySource.Root root => CopySourceRoot.FromDirectory(root.Path, root.Name),
         _ => throw new ArgumentException("unknown COPY source", nameof(source)),
     };

@@ -11,6 +11,9 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
 {
     public ConcurrentDictionary<string, string> Context { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The files of each <c>--build-context</c> directory, by context name.</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<string, string>> NamedContexts { get; } = new(StringComparer.Ordinal);
+
     public ConcurrentQueue<CopyOperation> Copies { get; } = new();
 
     public ConcurrentQueue<string> Workdirs { get; } = new();
@@ -20,9 +23,20 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
         var text = new StringBuilder();
         foreach (var source in Sources(operation))
         {
-            if (operation.Source is CopySource.Context)
+            if (operation.Source is CopySource.Context { Name: var name })
             {
-                if (!Context.TryGetValue(source, out var content))
+                var files = name is null ? Context
+                    : NamedContexts.TryGetValue(name, out var named) ? named
+                    : throw new InvalidOperationException($"no --build-context named {name} was given");
+
+                // "." is the whole context, as COPY . / reads it.
+                if (source == ".")
+                {
+                    text.AppendJoin('\n', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")).Append('\n');
+                    continue;
+                }
+
+                if (!files.TryGetValue(source, out var content))
                 {
                     throw new FileNotFoundException($"failed to compute cache key: \"/{source}\": not found");
                 }
