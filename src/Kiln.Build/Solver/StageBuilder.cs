@@ -24,7 +24,7 @@ internal sealed class StageBuilder(BuildSession session)
         var steps = triggers.AddRange(stage.Steps);
         var operations = 1 + steps.Count(s => IsFilesystemStep(s.Instruction));
         var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
-        state = state with { IgnoresCache = session.Request.NoCache || (stage.Name is { } named && session.Request.NoCacheStages.Contains(named)) };
+        state = state with { IgnoresCache = IgnoresCache(stage) };
         var operation = 1;
         for (var i = 0; i < steps.Length; i++)
         {
@@ -115,7 +115,10 @@ internal sealed class StageBuilder(BuildSession session)
     private Task<StageResult> ContextBaseAsync(BoundStage stage, string name, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
         var cache = session.Ports.Cache;
-        var scratch = new StageResult(session.Configurator.Start(null, session.Platform), [], cache?.BaseKey(null, session.Platform) ?? default);
+        var scratch = new StageResult(session.Configurator.Start(null, session.Platform), [], cache?.BaseKey(null, session.Platform) ?? default)
+        {
+            IgnoresCache = IgnoresCache(stage),
+        };
         var copy = new CopyInstruction(["."], [], "/", null, null, null, null, false, false, [])
         {
             Span = stage.From.Span,
@@ -124,6 +127,10 @@ internal sealed class StageBuilder(BuildSession session)
         var step = new BoundStep(copy, ImmutableDictionary<string, string>.Empty, [new StageSource.Context(name)]);
         return FilesystemStepAsync(scratch, step, $"[context {name}] load from client", resultOf, cancellationToken);
     }
+
+    /// <summary>--no-cache, or --no-cache-filter naming the stage: its steps never look the cache up.</summary>
+    private bool IgnoresCache(BoundStage stage) =>
+        session.Request.NoCache || (stage.Name is { } named && session.Request.NoCacheStages.Contains(named));
 
     private static string Pinned(BaseImage image) =>
         image.Reference.Contains('@', StringComparison.Ordinal) ? image.Reference : $"{image.Reference}@{image.ManifestDigest}";

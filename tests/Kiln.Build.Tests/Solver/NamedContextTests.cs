@@ -74,6 +74,13 @@ public sealed class NamedContextTests
         await _harness.BuildAsync(request);
         Assert.Equal(["after", "after", "build", "build"], _harness.RunCommands.Order(StringComparer.Ordinal));
         Assert.Empty(_harness.Progress.Ended<ProgressEvent.Cached>());
+
+        // --no-cache reaches the load of a FROM context too, and --no-cache-filter its stage.
+        await _harness.BuildAsync(request with { NoCache = true });
+        Assert.Empty(_harness.Progress.Ended<ProgressEvent.Cached>());
+        await _harness.BuildAsync(request with { NoCacheStages = ["built"] });
+        Assert.DoesNotContain("[context src] load from client", _harness.Progress.Ended<ProgressEvent.Cached>());
+        Assert.Contains("[stage-1 2/4] COPY --from=src a.txt /", _harness.Progress.Ended<ProgressEvent.Cached>());
     }
 
     [Fact]
