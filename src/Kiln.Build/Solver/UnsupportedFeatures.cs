@@ -80,7 +80,7 @@ internal static class UnsupportedFeatures
                 }
 
                 break;
-            case CopyInstruction copy:
+            case CopyInstruction:
                 if (step.Sources.Any(s => s is StageSource.Image) && ports.Images is null)
                 {
                     add("COPY --from an image (the image source is not wired in)", span);
