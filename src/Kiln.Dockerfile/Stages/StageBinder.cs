@@ -256,8 +256,10 @@ internal sealed class StageBinder
             ? lookup(name)
             : null;
 
+    /// <summary>What FROM starts from for a named context; <c>docker-image://scratch</c> is scratch, as in BuildKit.</summary>
     private static StageBase BaseOf(NamedContext context) => context switch
     {
+        NamedContext.Image { Reference: var reference } when string.Equals(reference, "scratch", StringComparison.OrdinalIgnoreCase) => new StageBase.Scratch(),
         NamedContext.Image image => new StageBase.Image(image.Reference),
         NamedContext.Local local => new StageBase.Context(local.Name),
         _ => throw new InvalidOperationException("unknown named context"),

@@ -31,6 +31,14 @@ public sealed class NamedContextBindingTests
     }
 
     [Fact]
+    public void A_docker_image_context_of_scratch_is_scratch_as_in_buildkit()
+    {
+        var definition = Bind("FROM base\nCOPY a /a\n", ("base", new NamedContext.Image("scratch")));
+
+        Assert.Equal(new StageBase.Scratch(), definition.Target.Base);
+    }
+
+    [Fact]
     public void A_stage_replaced_by_an_image_takes_that_images_environment_to_the_stages_after_it()
     {
         var result = DockerfileFrontend.Load(
