@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
-using System.Security.Cryptography;
 using Kiln.Build.Ports;
+using Kiln.Content.Store;
 using Kiln.Oci;
 
 namespace Kiln.Build.Copy;
@@ -77,7 +77,7 @@ public static class UrlDownloader
             throw new CopyException($"ADD {url}: invalid response status {(int)response.StatusCode} ({response.ReasonPhrase})");
         }
 
-        using var hash = IncrementalHash.CreateHash(expected?.Algorithm == "sha512" ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256);
+        using var hash = DigestHasher.Create(expected?.Algorithm ?? "sha256");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
         await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
         await using (var output = new FileStream(file, options))
@@ -86,12 +86,12 @@ public static class UrlDownloader
             int read;
             while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
+                hash.Append(buffer.AsSpan(0, read));
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var actual = Digest.Parse($"{(expected?.Algorithm ?? "sha256")}:{Convert.ToHexStringLower(hash.GetHashAndReset())}");
+        var actual = hash.Finish();
         if (expected is { } digest && actual != digest)
         {
             throw new CopyException($"ADD {url}: the download's digest is {actual}, not the {digest} --checksum asks for");
