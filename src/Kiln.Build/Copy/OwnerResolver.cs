@@ -69,6 +69,13 @@ public static class OwnerResolver
         return new CopyOwner(uid, gid);
     }
 
+    /// <summary>Whether resolving <paramref name="chown"/> reads /etc/passwd or /etc/group: some part is a name, not an id.</summary>
+    internal static bool NeedsLookup(string chown)
+    {
+        ArgumentNullException.ThrowIfNull(chown);
+        return chown.Split(':').Any(part => part.Length > 0 && !TryParseId(part, out _));
+    }
+
     /// <summary>Digits, or "root", which BuildKit takes as 0 without a lookup (llb's parseUID).</summary>
     private static bool TryParseId(string text, out uint id)
     {

@@ -418,7 +418,7 @@ internal sealed class StageBuilder(BuildSession session)
         // (dockerfile2llb: cfg.link && cfg.chmod == ""); with it the copy is an ordinary one.
         var linked = instruction.Link && instruction.ChmodText is null;
         var keyed = step;
-        if (linked && instruction.Chown is { } chown && NamesSomeone(chown))
+        if (linked && instruction.Chown is { } chown && Copy.OwnerResolver.NeedsLookup(chown))
         {
             keyed = keyed with { Instruction = WithChown(keyed.Instruction, await NumericOwnerAsync(state, chown, cancellationToken).ConfigureAwait(false)) };
         }
@@ -480,10 +480,6 @@ internal sealed class StageBuilder(BuildSession session)
             return await Port(session.Ports.Files).NumericOwnerAsync(chown, below.RootPath, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>Whether <c>--chown</c> has a part that is a name: BuildKit takes digits and "root" (0) as ids.</summary>
-    private static bool NamesSomeone(string chown) =>
-        chown.Split(':').Any(part => part.Length > 0 && part != "root" && !part.All(char.IsAsciiDigit));
 
     private static Instruction WithChown(Instruction instruction, string chown) => instruction switch
     {
