@@ -1,5 +1,7 @@
 using Kiln.Content.Compression;
+using Kiln.Content.IO;
 using Kiln.Content.Tar;
+using Kiln.Runtime.Linux.Copy;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
 using Kiln.Testing;
@@ -8,7 +10,7 @@ namespace Kiln.Runtime.Linux.Tests;
 
 /// <summary>
 /// Paths longer than PATH_MAX (4096 bytes) through the sandbox side: the step's upper, its snapshot, the diff, the
-/// cleanups. The kernel allows them (relative mkdir and chdir reach any depth); so must kiln.
+/// cleanups and <c>kiln cp</c>. The kernel allows them (relative mkdir and chdir reach any depth); so must kiln.
 /// </summary>
 public sealed class LongPathTests
 {
@@ -82,6 +84,24 @@ public sealed class LongPathTests
         Assert.Empty(Directory.GetFileSystemEntries(store.Snapshots.MountsPath));
     }
 
+    [Fact]
+    public async Task Kiln_cp_copies_a_tree_deeper_than_PATH_MAX_out_of_an_image()
+    {
+        using var temp = new TempTree();
+        var image = Path.Combine(temp.Path, "image");
+        Directory.CreateDirectory(Path.Combine(image, "deep"));
+        LongPaths.Create(Path.Combine(image, "deep"), Component, 40, "deep", "/" + new string('t', 3000), hardLink: true);
+        var destination = Path.Combine(temp.Path, "out");
+
+        var result = await ImageCopier.CopyOutAsync(image, "/deep", destination, CancellationToken.None);
+
+        Assert.Equal((2, 41, 1), (result.Files, result.Directories, result.Symlinks));
+        var bottom = LongPaths.Chain(Component, 40);
+        Assert.Equal("deep", LongPaths.Read(destination, bottom + "/file"));
+        Assert.Equal("deep", LongPaths.Read(destination, bottom + "/hard"));
+        Assert.Equal("/" + new string('t', 3000), LongPaths.ReadLink(destination, bottom + "/link"));
+    }
+
     private static async Task<List<TarEntry>> ReadLayerAsync(TestStore store, Kiln.Oci.Digest digest)
     {
         var entries = new List<TarEntry>();
@@ -94,5 +114,13 @@ public sealed class LongPathTests
         }
 
         return entries;
+    }
+
+    /// <summary>A temp directory removed with <see cref="DirectoryTree"/>, which reaches below PATH_MAX.</summary>
+    private sealed class TempTree : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("kiln-rt-long-").FullName;
+
+        public void Dispose() => DirectoryTree.Remove(Path);
     }
 }
