@@ -104,6 +104,33 @@ public sealed class LongPathBuildTests(BusyboxBase busybox) : IClassFixture<Busy
     }
 
     /// <summary>
+    /// A context holding such a tree is copied, and the trees steps leave in a cache mount and in a read-write bind's
+    /// copy are removed afterwards: the bind copy when the step ends, the cache by prune --all.
+    /// </summary>
+    [Fact]
+    public void A_context_a_cache_mount_and_a_bind_copy_holding_paths_longer_than_PATH_MAX_are_copied_and_cleaned_up()
+    {
+        using var w = new BuildWorkspace(busybox);
+        Directory.CreateDirectory(Path.Combine(w.Context, "deeper"));
+        LongPaths.Create(Path.Combine(w.Context, "deeper"), Long, 40, "deep\n", Target, hardLink: true);
+        w.Write("Dockerfile", $"""
+            FROM localhost/busybox:latest
+            COPY deeper /deeper
+            RUN --mount=type=cache,target=/cache set -e; cd /cache; for i in $(seq 1 40); do mkdir -p {Long}; cd -P {Long}; done; echo c > f
+            RUN --mount=type=bind,target=/b,rw set -e; cd -P /b/deeper; for i in $(seq 1 40); do cd -P {Long}; done; echo b > more
+            RUN set -e; mkdir -p /deep; cd /deep; for i in $(seq 1 20); do mkdir {Short}; cd -P {Short}; done; echo hello > file
+            """);
+
+        w.Build("-t", "long:context");
+
+        Assert.Equal("hello\ndeep\ndeep\n3002\n", Run(w, "long:context"));
+        var prune = w.Kiln("prune", "--all");
+        Assert.True(prune.ExitCode == 0, prune.Error);
+        Assert.Contains("Deleted 1 RUN --mount cache directory", prune.Output, StringComparison.Ordinal);
+        Assert.Empty(w.Mounts());
+    }
+
+    /// <summary>
     /// What kiln before this fix left when such a RUN failed (checked with that binary): the mount directory with
     /// only its upper, where the delete stopped, and the lock file nobody holds. Every later build, run and cp failed
     /// on it; the next command now removes it, and so does prune.
