@@ -84,10 +84,15 @@ public static class DirectoryTree
                         continue;
                     }
 
-                    var childDisplay = Display(display, stack, child);
-                    if (!TryLstat(top.Handle, child, childDisplay, out var childStat))
+                    var errno = Lstat(top.Handle, child, out var childStat);
+                    if (errno == LinuxErrno.ENOENT)
                     {
                         continue; // removed meanwhile
+                    }
+
+                    if (errno != 0)
+                    {
+                        throw LinuxErrno.ToException(errno, "stat", Display(display, stack, child));
                     }
 
                     if (IsRegularFile(childStat))
@@ -95,7 +100,7 @@ public static class DirectoryTree
                         total += (long)childStat.Size;
                     }
                     else if (IsDirectory(childStat) && !IsMountRoot(childStat, top.Stat)
-                        && Frame.Open(top.Handle, child, childStat, childDisplay, round: 0) is { } frame)
+                        && Frame.Open(top.Handle, child, childStat, Display(display, stack, child), round: 0) is { } frame)
                     {
                         stack.Push(frame);
                     }
@@ -147,20 +152,27 @@ public static class DirectoryTree
                 var top = stack.Peek();
                 if (top.Pending.TryDequeue(out var child))
                 {
-                    var childDisplay = Display(display, stack, child);
-                    if (!TryLstat(top.Handle, child, childDisplay, out var childStat))
+                    // (Messages name the entry only when they are needed: building a long path for every entry would cost more than the walk.)
+                    var errno = Lstat(top.Handle, child, out var childStat);
+                    if (errno == LinuxErrno.ENOENT)
                     {
                         continue; // removed meanwhile
                     }
 
+                    if (errno != 0)
+                    {
+                        throw LinuxErrno.ToException(errno, "stat", Display(display, stack, child));
+                    }
+
                     if (IsDirectory(childStat))
                     {
+                        var childDisplay = Display(display, stack, child);
                         RefuseMountRoot(childStat, top.Stat, childDisplay);
                         PushDirectory(stack, top.Handle, child, childStat, childDisplay, round: 0);
                     }
-                    else
+                    else if (!TryUnlink(top.Handle, child, 0, out errno))
                     {
-                        Unlink(top.Handle, child, 0, childDisplay);
+                        throw LinuxErrno.ToException(errno, "remove", Display(display, stack, child));
                     }
 
                     continue;
@@ -169,19 +181,19 @@ public static class DirectoryTree
                 // Everything listed is gone: the directory itself goes, from the one above it.
                 stack.Pop().Dispose();
                 var above = stack.Count > 0 ? stack.Peek().Handle : parent;
-                var topDisplay = stack.Count > 0 ? Display(display, stack, top.Name) : display;
-                if (TryUnlink(above, top.Name, LinuxFlags.AtRemoveDir, out var errno))
+                if (TryUnlink(above, top.Name, LinuxFlags.AtRemoveDir, out var rmdirErrno))
                 {
                     continue;
                 }
 
-                if (errno == LinuxErrno.ENOTEMPTY && top.Round < MaxRounds)
+                var topDisplay = stack.Count > 0 ? Display(display, stack, top.Name) : display;
+                if (rmdirErrno == LinuxErrno.ENOTEMPTY && top.Round < MaxRounds)
                 {
                     PushDirectory(stack, above, top.Name, top.Stat, topDisplay, top.Round + 1);
                     continue;
                 }
 
-                throw LinuxErrno.ToException(errno, "remove directory", topDisplay);
+                throw LinuxErrno.ToException(rmdirErrno, "remove directory", topDisplay);
             }
 
             return true;
@@ -245,7 +257,19 @@ public static class DirectoryTree
         return errno == LinuxErrno.ENOENT ? null : throw LinuxErrno.ToException(errno, "open directory", path);
     }
 
-    private static unsafe bool TryLstat(SafeFileHandle directory, byte[] name, string display, out StatxBuffer stat)
+    private static bool TryLstat(SafeFileHandle directory, byte[] name, string display, out StatxBuffer stat)
+    {
+        var errno = Lstat(directory, name, out stat);
+        return errno switch
+        {
+            0 => true,
+            LinuxErrno.ENOENT => false,
+            _ => throw LinuxErrno.ToException(errno, "stat", display),
+        };
+    }
+
+    /// <summary>lstat of a name in an open directory: 0, or the errno.</summary>
+    private static unsafe int Lstat(SafeFileHandle directory, byte[] name, out StatxBuffer stat)
     {
         byte[] nameZ = [.. name, 0];
         var added = false;
@@ -255,10 +279,9 @@ public static class DirectoryTree
             fixed (byte* p = nameZ)
             fixed (StatxBuffer* result = &stat)
             {
-                if (Libc.Statx((int)directory.DangerousGetHandle(), p, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, result) == 0)
-                {
-                    return true;
-                }
+                return Libc.Statx((int)directory.DangerousGetHandle(), p, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, result) == 0
+                    ? 0
+                    : Marshal.GetLastPInvokeError();
             }
         }
         finally
@@ -268,9 +291,6 @@ public static class DirectoryTree
                 directory.DangerousRelease();
             }
         }
-
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == LinuxErrno.ENOENT ? false : throw LinuxErrno.ToException(errno, "stat", display);
     }
 
     private static void Unlink(SafeFileHandle directory, byte[] name, int flags, string display)
