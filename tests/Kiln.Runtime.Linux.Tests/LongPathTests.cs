@@ -58,6 +58,21 @@ public sealed class LongPathTests
         Assert.False(Directory.Exists(store.Snapshots.LayerDirectory(kept)));
     }
 
+    /// <summary>A step that fails after making such a tree is not kept: its upper and work directories go with its mount.</summary>
+    [Fact]
+    public async Task A_failed_step_that_made_a_path_longer_than_PATH_MAX_leaves_nothing_behind()
+    {
+        using var store = await BusyboxImage.CreateStoreAsync();
+        using (var sandbox = await SandboxHarness.CreateAsync(store, await store.LoadAsync()))
+        {
+            var result = await SandboxHarness.RunAsync(sandbox, "crun", SandboxHarness.Shell(Script + "; exit 3"));
+            Assert.Equal(3, result.ExitCode);
+        }
+
+        Assert.Empty(store.Mounts());
+        Assert.Empty(Directory.GetFileSystemEntries(store.Snapshots.MountsPath));
+    }
+
     /// <summary>
     /// A step cut short (SIGKILL) by an older kiln leaves its mount directory with such a tree in the upper and the
     /// lock file nobody holds. The next sandbox cleans it up instead of failing, as every command before did.
