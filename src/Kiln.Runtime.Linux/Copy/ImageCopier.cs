@@ -81,6 +81,7 @@ public static class ImageCopier
             // everything below is then made without following anything.
             destination = resolved.FullName;
         }
+
         string target;
         if (type == LinuxFlags.SIfDir)
         {
