@@ -1,4 +1,5 @@
 using Kiln.Content.Images;
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 using Kiln.Runtime.Linux.Snapshots;
 
@@ -37,7 +38,7 @@ internal sealed class TestStore : IDisposable
     {
         if (Mounts().Count == 0)
         {
-            Directory.Delete(Path, recursive: true);
+            DirectoryTree.Remove(Path); // tests leave paths longer than PATH_MAX, which Directory.Delete cannot reach
         }
     }
 }

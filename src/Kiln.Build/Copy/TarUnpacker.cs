@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Kiln.Build.Context;
+using Kiln.Content.IO;
 using Kiln.Content.Tar;
 using Kiln.Content.Native;
 using Kiln.Content.Paths;
@@ -47,7 +48,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
 
             if (existing is { } found && !(found.IsDirectory && entry.Kind == TarEntryKind.Directory))
             {
-                RemoveAll(parent, name, display, found.IsDirectory);
+                RemoveAll(parent, name, display);
             }
 
             var time = (entry.ModificationTime - DateTimeOffset.UnixEpoch).Ticks * 100;
@@ -152,25 +153,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
             display);
     }
 
-    private static void RemoveAll(SafeFileHandle parent, string name, string display, bool isDirectory)
-    {
-        if (isDirectory)
-        {
-            using var directory = DirectoryListing.OpenChild(parent, name, display);
-            foreach (var child in DirectoryListing.List(directory))
-            {
-                if (FileStat.Of(directory, child) is { } stat)
-                {
-                    RemoveAll(directory, child, display + "/" + child, stat.IsDirectory);
-                }
-            }
-        }
-
-        if (Libc.Unlinkat(parent, name, isDirectory ? LinuxFlags.AtRemoveDir : 0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.ENOENT)
-        {
-            throw LinuxErrno.LastError("remove", "/" + display);
-        }
-    }
+    private static void RemoveAll(SafeFileHandle parent, string name, string display) => DirectoryTree.RemoveChild(parent, name, "/" + display);
 
     private string Display(ImmutableArray<string> components) =>
         (prefix.Length == 0 ? string.Empty : prefix + "/") + string.Join('/', components);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Kiln.Build.Ports;
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 using Kiln.Oci;
 
@@ -127,7 +128,7 @@ public static class UrlDownloader
 
         public ValueTask DisposeAsync()
         {
-            Directory.Delete(Root, recursive: true);
+            DirectoryTree.Remove(Root);
             return ValueTask.CompletedTask;
         }
     }

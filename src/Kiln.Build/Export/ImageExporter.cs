@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Kiln.Content.Archives;
+using Kiln.Content.IO;
 using Kiln.Content.Images;
 using Kiln.Content.Layers;
 using Kiln.Content.Tar;
@@ -132,7 +133,8 @@ public sealed class ImageExporter
         }
         finally
         {
-            Directory.Delete(staging, recursive: true);
+            // By descriptor: an image may hold paths longer than PATH_MAX.
+            DirectoryTree.Remove(staging);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Kiln.Build.Ports;
 using Kiln.Build.Progress;
+using Kiln.Content.IO;
 using Kiln.Dockerfile.Instructions;
 using Kiln.Dockerfile.Stages;
 
@@ -237,7 +238,8 @@ internal sealed class StageBuilder(BuildSession session)
                 {
                     if (copies is not null)
                     {
-                        Directory.Delete(copies, recursive: true);
+                        // By descriptor: a read-write bind lets the step write paths longer than PATH_MAX into its copy.
+                        DirectoryTree.Remove(copies);
                     }
                 }
             }, cancellationToken).ConfigureAwait(false);

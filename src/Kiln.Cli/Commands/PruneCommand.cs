@@ -8,7 +8,7 @@ namespace Kiln.Cli.Commands;
 
 /// <summary>
 /// <c>kiln prune</c>: removes every blob that neither an image name nor the build cache references, temp files
-/// interrupted writes left, and unpacked layer snapshots no remaining image or cache entry has (unless in use); <c>--all</c> first drops the build cache, so its layers go too, and the context stat cache. It waits for other kiln
+/// interrupted writes left, the mount directories of runs that were killed, and unpacked layer snapshots no remaining image or cache entry has (unless in use); <c>--all</c> first drops the build cache, so its layers go too, and the context stat cache. It waits for other kiln
 /// processes that are using the store, so nothing they are writing is swept.
 /// </summary>
 internal static class PruneCommand
@@ -61,8 +61,18 @@ internal static class PruneCommand
                 await output.WriteLineAsync($"Deleted {snapshots.Removed.Length} unpacked layer snapshot(s), {HumanUnits.Size(snapshots.BytesFreed)}").ConfigureAwait(false);
             }
 
+            if (snapshots.StaleMounts > 0)
+            {
+                await output.WriteLineAsync($"Deleted {snapshots.StaleMounts} mount director{(snapshots.StaleMounts == 1 ? "y" : "ies")} of interrupted runs").ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"Total reclaimed space: {HumanUnits.Size(result.BytesFreed + snapshots.BytesFreed)}").ConfigureAwait(false);
-            return ExitCodes.Success;
+            foreach (var failure in snapshots.StaleMountFailures)
+            {
+                await error.WriteLineAsync($"ERROR: kiln prune: could not remove the {failure}").ConfigureAwait(false);
+            }
+
+            return snapshots.StaleMountFailures.IsEmpty ? ExitCodes.Success : ExitCodes.UserError;
         }));
         return command;
     }

@@ -3,6 +3,7 @@ using System.IO.Enumeration;
 using Kiln.Build.Cache;
 using Kiln.Content.Images;
 using Kiln.Oci;
+using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
 
 namespace Kiln.Cli.Commands;
@@ -17,8 +18,11 @@ internal static class SnapshotPrune
     /// <summary>How long before the prune a snapshot must have been made to be swept when nothing names it.</summary>
     private static readonly TimeSpan RunningBuildMargin = TimeSpan.FromMinutes(1);
 
-    /// <summary>The snapshots removed and the bytes their files took.</summary>
-    public sealed record Result(ImmutableArray<Digest> Removed, long BytesFreed);
+    /// <summary>
+    /// The snapshots removed and the bytes their files took; how many mount directories of interrupted runs were
+    /// removed, and why any that are left could not be.
+    /// </summary>
+    public sealed record Result(ImmutableArray<Digest> Removed, long BytesFreed, int StaleMounts, ImmutableArray<string> StaleMountFailures);
 
     /// <param name="leaveRecent">
     /// Leave what was made in the last minute even when nothing names it: a running build keeps each step's snapshot
@@ -33,8 +37,12 @@ internal static class SnapshotPrune
         DateTime? madeBefore = leaveRecent ? DateTime.UtcNow - RunningBuildMargin : null;
         var keep = await KeepAsync(snapshots, images, cache, cancellationToken).ConfigureAwait(false);
 
+        // What a killed run (or an older kiln that could not delete it) left under mounts/ goes too: every build
+        // cleans those up before its containers, but a store nobody builds in is cleaned here.
+        var failures = new List<string>();
+        var stale = OverlayMount.CleanStale(snapshots, failures);
         var removed = snapshots.Sweep(keep, madeBefore);
-        return new Result([.. removed.Select(r => r.Name)], removed.Sum(r => r.Bytes));
+        return new Result([.. removed.Select(r => r.Name)], removed.Sum(r => r.Bytes), stale, [.. failures]);
     }
 
     /// <summary>

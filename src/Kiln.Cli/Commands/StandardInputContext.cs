@@ -1,4 +1,5 @@
 using Kiln.Build.Context;
+using Kiln.Content.IO;
 
 namespace Kiln.Cli.Commands;
 
@@ -66,13 +67,8 @@ internal sealed class StandardInputContext : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        // By descriptor: the archive may have held a path longer than PATH_MAX.
+        DirectoryTree.Remove(_root);
     }
 
     /// <summary>The context as extracted, its Dockerfile at <paramref name="dockerfile"/> inside it (never outside).</summary>

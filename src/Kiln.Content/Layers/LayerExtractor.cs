@@ -25,7 +25,6 @@ namespace Kiln.Content.Layers;
 /// </remarks>
 public sealed class LayerExtractor
 {
-    private const int PathMax = 4096;
     private const int CopyBuffer = 128 * 1024;
     private const string OpaqueMarker = ".wh..wh..opq";
     private const string WhiteoutPrefix = ".wh.";
@@ -83,11 +82,6 @@ public sealed class LayerExtractor
             throw new UnsafePathException($"{Describe(entry)} climbs out of the root with \"..\"");
         }
 
-        if (entry.Name.Length >= PathMax)
-        {
-            throw new UnsafePathException($"{Describe(entry)} is longer than {PathMax - 1} bytes (PATH_MAX)");
-        }
-
         if (components.Length > 0 && components[^1].StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
         {
             ApplyWhiteout(entry, components);
@@ -124,7 +118,7 @@ public sealed class LayerExtractor
                 var isDirectory = (mode & LinuxFlags.SIfMt) == LinuxFlags.SIfDir;
                 if (!(isDirectory && entry.Kind == TarEntryKind.Directory))
                 {
-                    Remove(parent, name, location.RelativePath, isDirectory);
+                    Remove(parent, name, location.RelativePath);
                 }
             }
 
@@ -325,11 +319,7 @@ public sealed class LayerExtractor
             return;
         }
 
-        var existing = RootDirectory.StatMode(target.Parent, target.Name);
-        if (existing is { } found)
-        {
-            Remove(target.Parent, target.Name, target.RelativePath, (found & LinuxFlags.SIfMt) == LinuxFlags.SIfDir);
-        }
+        Remove(target.Parent, target.Name, target.RelativePath);
 
         if (_options.Whiteouts == WhiteoutMode.Overlay)
         {
@@ -361,7 +351,7 @@ public sealed class LayerExtractor
                 var isDirectory = (mode.Value & LinuxFlags.SIfMt) == LinuxFlags.SIfDir;
                 if (!_written.Contains(childRelative))
                 {
-                    Remove(directory, child, childRelative, isDirectory);
+                    Remove(directory, child, childRelative);
                 }
                 else if (isDirectory)
                 {
@@ -372,26 +362,7 @@ public sealed class LayerExtractor
     }
 
     /// <summary>Removes a name, recursively for a directory, without following any symlink on the way.</summary>
-    private static void Remove(SafeFileHandle parent, string name, string relative, bool isDirectory)
-    {
-        if (isDirectory)
-        {
-            using var directory = OpenChildDirectory(parent, name, relative);
-            foreach (var child in List(directory))
-            {
-                var mode = RootDirectory.StatMode(directory, child);
-                if (mode is not null)
-                {
-                    Remove(directory, child, relative + "/" + child, (mode.Value & LinuxFlags.SIfMt) == LinuxFlags.SIfDir);
-                }
-            }
-        }
-
-        if (Libc.Unlinkat(parent, name, isDirectory ? LinuxFlags.AtRemoveDir : 0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.ENOENT)
-        {
-            throw LinuxErrno.LastError("remove", "/" + relative);
-        }
-    }
+    private static void Remove(SafeFileHandle parent, string name, string relative) => DirectoryTree.RemoveChild(parent, name, "/" + relative);
 
     private static SafeFileHandle OpenChildDirectory(SafeFileHandle parent, string name, string relative)
     {

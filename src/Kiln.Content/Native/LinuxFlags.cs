@@ -37,6 +37,9 @@ internal static class LinuxFlags
     internal const uint StatxMode = 0x2;
     internal const uint StatxBasicStats = 0x7ff;
 
+    /// <summary>STATX_ATTR_MOUNT_ROOT (Linux 5.8), in <c>stx_attributes</c>: the name is the root of a mount.</summary>
+    internal const ulong StatxAttrMountRoot = 0x2000;
+
     // flock(2) operations.
     internal const int LockShared = 1;
     internal const int LockExclusive = 2;

@@ -10,4 +10,8 @@ internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Openat(SafeFileHandle dirfd, string path, int flags, uint mode);
+
+    /// <summary>For names read from a directory, which are bytes (NUL-terminated here) and need not be UTF-8.</summary>
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    internal static partial int Openat(SafeFileHandle dirfd, byte* path, int flags, uint mode);
 }

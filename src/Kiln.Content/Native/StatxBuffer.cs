@@ -11,12 +11,14 @@ namespace Kiln.Content.Native;
 internal struct StatxBuffer
 {
     [FieldOffset(0)] public uint Mask;
+    [FieldOffset(8)] public ulong Attributes;
     [FieldOffset(16)] public uint Nlink;
     [FieldOffset(20)] public uint Uid;
     [FieldOffset(24)] public uint Gid;
     [FieldOffset(28)] public ushort Mode;
     [FieldOffset(32)] public ulong Ino;
     [FieldOffset(40)] public ulong Size;
+    [FieldOffset(56)] public ulong AttributesMask;
     [FieldOffset(96)] public long CtimeSeconds;
     [FieldOffset(104)] public uint CtimeNanoseconds;
     [FieldOffset(112)] public long MtimeSeconds;

@@ -8,4 +8,8 @@ internal static unsafe partial class Libc
 {
     [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Unlinkat(SafeFileHandle dirfd, string path, int flags);
+
+    /// <summary>For names read from a directory, which are bytes (NUL-terminated here) and need not be UTF-8.</summary>
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true)]
+    internal static partial int Unlinkat(SafeFileHandle dirfd, byte* path, int flags);
 }

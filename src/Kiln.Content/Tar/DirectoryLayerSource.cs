@@ -13,7 +13,10 @@ namespace Kiln.Content.Tar;
 /// Order is Docker's and BuildKit's (Go's filepath.Walk): each directory's names sorted by their bytes, a
 /// directory before its children, depth first. The root itself is not an entry. Later names of a
 /// multiply-linked file (same device and inode) become hard-link entries to the first name written.
-/// Sockets are skipped, as Docker does. Paths are limited to PATH_MAX (4096 bytes).
+/// Sockets are skipped, as Docker does.
+/// The walk holds each directory open and reaches every name relative to it (statx, openat, readlinkat; xattrs
+/// through <c>/proc/self/fd</c>), never by a path from the root: a tree may be deeper than PATH_MAX (4096 bytes),
+/// as a RUN step can make it, and the layer records such names with PAX path records.
 /// </summary>
 public sealed class DirectoryLayerSource
 {
@@ -40,38 +43,36 @@ public sealed class DirectoryLayerSource
     public async Task WriteEntriesAsync(DeterministicTarWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var rootStat = Lstat(Terminated(_root));
-        if ((rootStat.Mode & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
-        {
-            throw new IOException($"{Encoding.UTF8.GetString(_root)}: a layer source must be a directory (symlinks are not followed)");
-        }
-
+        var display = Encoding.UTF8.GetString(_root);
+        using var root = OpenRoot(Terminated(_root), display);
         var links = new Dictionary<(uint Major, uint Minor, ulong Inode), ImmutableArray<byte>>();
-        await WriteDirectoryAsync(writer, _root, [], links, cancellationToken).ConfigureAwait(false);
+        await WriteDirectoryAsync(writer, root, [], links, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteDirectoryAsync(
         DeterministicTarWriter writer,
-        byte[] directory,
+        SafeFileHandle directory,
         byte[] relativeDirectory,
         Dictionary<(uint Major, uint Minor, ulong Inode), ImmutableArray<byte>> links,
         CancellationToken cancellationToken)
     {
-        var names = ReadDirectoryNames(directory);
+        var names = DirectoryNames.Read(directory, Display(relativeDirectory));
         names.Sort(static (a, b) => a.AsSpan().SequenceCompareTo(b));
         foreach (var name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var path = Join(directory, name);
             byte[] relative = [.. relativeDirectory, .. name];
-            var pathZ = Terminated(path);
-            var stat = Lstat(pathZ);
+            var nameZ = Terminated(name);
+            var stat = Lstat(directory, nameZ, relative);
             var type = stat.Mode & LinuxFlags.SIfMt;
             if (type == LinuxFlags.SIfSock)
             {
                 continue;
             }
 
+            // The name as a path the l*xattr calls take: the open directory (a magic link) and the name in it, not followed.
+            var path = ProcPath(directory, name);
+            var pathZ = Terminated(path);
             var relativeName = ImmutableCollectionsMarshal.AsImmutableArray(relative);
             var entry = new TarEntry
             {
@@ -83,20 +84,20 @@ public sealed class DirectoryLayerSource
                     LinuxFlags.SIfChr => TarEntryKind.CharacterDevice,
                     LinuxFlags.SIfBlk => TarEntryKind.BlockDevice,
                     LinuxFlags.SIfIfo => TarEntryKind.Fifo,
-                    _ => throw new IOException($"{Encoding.UTF8.GetString(path)}: unknown file type {type:x}"),
+                    _ => throw new IOException($"{Display(relative)}: unknown file type {type:x}"),
                 },
                 Name = relativeName,
                 Mode = stat.Mode & 0xFFF,
                 Uid = _options.Uid ?? stat.Uid,
                 Gid = _options.Gid ?? stat.Gid,
                 ModificationTime = DateTimeOffset.FromUnixTimeSeconds(stat.MtimeSeconds),
-                Xattrs = ReadXattrs(pathZ, _options.IncludeXattr),
+                Xattrs = ReadXattrs(pathZ, _options.IncludeXattr, relative),
             };
 
             entry = type switch
             {
                 LinuxFlags.SIfReg => entry with { Size = checked((long)stat.Size) },
-                LinuxFlags.SIfLnk => entry with { LinkName = ReadLink(pathZ) },
+                LinuxFlags.SIfLnk => entry with { LinkName = ReadLink(directory, nameZ, relative) },
                 LinuxFlags.SIfChr or LinuxFlags.SIfBlk => entry with { DeviceMajor = stat.RdevMajor, DeviceMinor = stat.RdevMinor },
                 _ => entry,
             };
@@ -117,7 +118,7 @@ public sealed class DirectoryLayerSource
 
                 if (type == LinuxFlags.SIfDir)
                 {
-                    await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
+                    await WriteChildDirectoryAsync(writer, directory, nameZ, relative, links, cancellationToken).ConfigureAwait(false);
                 }
 
                 continue;
@@ -138,11 +139,11 @@ public sealed class DirectoryLayerSource
             switch (type)
             {
                 case LinuxFlags.SIfReg:
-                    await WriteFileAsync(writer, entry, pathZ, cancellationToken).ConfigureAwait(false);
+                    await WriteFileAsync(writer, entry, directory, nameZ, relative, cancellationToken).ConfigureAwait(false);
                     break;
                 case LinuxFlags.SIfDir:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
-                    await WriteDirectoryAsync(writer, path, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
+                    await WriteChildDirectoryAsync(writer, directory, nameZ, relative, links, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     await writer.WriteEntryAsync(entry, null, cancellationToken).ConfigureAwait(false);
@@ -151,7 +152,19 @@ public sealed class DirectoryLayerSource
         }
     }
 
-    private static async Task WriteFileAsync(DeterministicTarWriter writer, TarEntry entry, byte[] pathZ, CancellationToken cancellationToken)
+    private async Task WriteChildDirectoryAsync(
+        DeterministicTarWriter writer,
+        SafeFileHandle parent,
+        byte[] nameZ,
+        byte[] relative,
+        Dictionary<(uint Major, uint Minor, ulong Inode), ImmutableArray<byte>> links,
+        CancellationToken cancellationToken)
+    {
+        using var child = OpenDirectory(parent, nameZ, relative);
+        await WriteDirectoryAsync(writer, child, [.. relative, (byte)'/'], links, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteFileAsync(DeterministicTarWriter writer, TarEntry entry, SafeFileHandle directory, byte[] nameZ, byte[] relative, CancellationToken cancellationToken)
     {
         if (entry.Size == 0)
         {
@@ -159,19 +172,17 @@ public sealed class DirectoryLayerSource
             return;
         }
 
-        using var handle = OpenForReading(pathZ);
+        using var handle = OpenForReading(directory, nameZ, relative);
         using var content = new BlockingFileStream(handle, FileAccess.Read);
         await writer.WriteEntryAsync(entry, content, cancellationToken).ConfigureAwait(false);
     }
 
-    private static byte[] Join(byte[] directory, byte[] name)
-    {
-        var result = new byte[directory.Length + 1 + name.Length];
-        directory.CopyTo(result, 0);
-        result[directory.Length] = (byte)'/';
-        name.CopyTo(result, directory.Length + 1);
-        return result;
-    }
+    /// <summary>The root or a relative name under it, for messages only.</summary>
+    private string Display(ReadOnlySpan<byte> relative) =>
+        relative.IsEmpty ? Encoding.UTF8.GetString(_root) : Encoding.UTF8.GetString(_root) + "/" + Encoding.UTF8.GetString(relative);
+
+    private static byte[] ProcPath(SafeFileHandle directory, byte[] name) =>
+        [.. Encoding.ASCII.GetBytes($"/proc/self/fd/{directory.DangerousGetHandle()}/"), .. name];
 
     private static byte[] Terminated(byte[] path)
     {
@@ -180,79 +191,107 @@ public sealed class DirectoryLayerSource
         return result;
     }
 
-    private static unsafe StatxBuffer Lstat(byte[] pathZ)
+    /// <summary>Opens the root, which must be a directory itself (a symlink is not followed to one).</summary>
+    private static unsafe SafeFileHandle OpenRoot(byte[] pathZ, string display)
     {
-        StatxBuffer buffer;
+        int fd;
         fixed (byte* path = pathZ)
         {
-            if (Libc.Statx(LinuxFlags.AtFdCwd, path, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, &buffer) != 0)
+            fd = Libc.Open(path, LinuxFlags.OPath | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0);
+        }
+
+        if (fd < 0)
+        {
+            throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "open", display);
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var stat = Fstat(handle, display);
+        if ((stat.Mode & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
+        {
+            handle.Dispose();
+            throw new IOException($"{display}: a layer source must be a directory (symlinks are not followed)");
+        }
+
+        return handle;
+    }
+
+    private SafeFileHandle OpenDirectory(SafeFileHandle parent, byte[] nameZ, byte[] relative) =>
+        OpenAt(parent, nameZ, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, "open directory", relative);
+
+    private SafeFileHandle OpenForReading(SafeFileHandle parent, byte[] nameZ, byte[] relative) =>
+        // O_NOFOLLOW: a file swapped for a symlink since the lstat fails instead of being followed.
+        // O_NONBLOCK: a file swapped for a FIFO cannot block the build (no effect on regular files).
+        OpenAt(parent, nameZ, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.OCloExec | LinuxFlags.ONonBlock, "open", relative);
+
+    private unsafe SafeFileHandle OpenAt(SafeFileHandle parent, byte[] nameZ, int flags, string operation, byte[] relative)
+    {
+        int fd;
+        fixed (byte* name = nameZ)
+        {
+            fd = Libc.Openat(parent, name, flags, 0);
+        }
+
+        return fd < 0
+            ? throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), operation, Display(relative))
+            : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private unsafe StatxBuffer Lstat(SafeFileHandle directory, byte[] nameZ, byte[] relative)
+    {
+        StatxBuffer buffer;
+        var added = false;
+        directory.DangerousAddRef(ref added);
+        try
+        {
+            fixed (byte* name = nameZ)
             {
-                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "lstat", pathZ.AsSpan(0, pathZ.Length - 1));
+                if (Libc.Statx((int)directory.DangerousGetHandle(), name, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, &buffer) != 0)
+                {
+                    throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "lstat", Display(relative));
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                directory.DangerousRelease();
             }
         }
 
         return buffer;
     }
 
-    private static unsafe List<byte[]> ReadDirectoryNames(byte[] directory)
+    private static unsafe StatxBuffer Fstat(SafeFileHandle handle, string display)
     {
-        var pathZ = Terminated(directory);
-        var names = new List<byte[]>();
-        nint dir;
-        fixed (byte* path = pathZ)
+        StatxBuffer buffer;
+        fixed (byte* empty = "\0"u8)
         {
-            dir = Libc.Opendir(path);
-        }
-
-        if (dir == 0)
-        {
-            throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "opendir", directory);
-        }
-
-        try
-        {
-            while (true)
+            if (Libc.Statx((int)handle.DangerousGetHandle(), empty, LinuxFlags.AtEmptyPath | LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, &buffer) != 0)
             {
-                var entry = Libc.Readdir(dir);
-                if (entry is null)
-                {
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno != 0)
-                    {
-                        throw LinuxErrno.ToException(errno, "readdir", directory);
-                    }
-
-                    return names;
-                }
-
-                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + Libc.DirentNameOffset);
-                if (!name.SequenceEqual("."u8) && !name.SequenceEqual(".."u8))
-                {
-                    names.Add(name.ToArray());
-                }
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "stat", display);
             }
         }
-        finally
-        {
-            _ = Libc.Closedir(dir);
-        }
+
+        return buffer;
     }
 
-    private static unsafe ImmutableArray<byte> ReadLink(byte[] pathZ)
+    private unsafe ImmutableArray<byte> ReadLink(SafeFileHandle directory, byte[] nameZ, byte[] relative)
     {
         for (var size = 256; ; size *= 2)
         {
             var buffer = new byte[size];
             nint length;
-            fixed (byte* path = pathZ)
+            fixed (byte* name = nameZ)
             fixed (byte* target = buffer)
             {
-                length = Libc.Readlink(path, target, (nuint)size);
+                length = Libc.Readlinkat(directory, name, target, (nuint)size);
             }
 
             if (length < 0)
             {
-                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "readlink", pathZ.AsSpan(0, pathZ.Length - 1));
+                throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "readlink", Display(relative));
             }
 
             // A result that fills the buffer may have been truncated.
@@ -263,7 +302,7 @@ public sealed class DirectoryLayerSource
         }
     }
 
-    private static unsafe ImmutableArray<TarXattr> ReadXattrs(byte[] pathZ, Func<string, bool> include)
+    private unsafe ImmutableArray<TarXattr> ReadXattrs(byte[] pathZ, Func<string, bool> include, byte[] relative)
     {
         byte[] list;
         nint length;
@@ -277,7 +316,7 @@ public sealed class DirectoryLayerSource
                     var errno = length < 0 ? Marshal.GetLastPInvokeError() : 0;
                     return errno is 0 or LinuxErrno.EOPNOTSUPP
                         ? []
-                        : throw LinuxErrno.ToException(errno, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
+                        : throw LinuxErrno.ToException(errno, "llistxattr", Display(relative));
                 }
 
                 list = new byte[length];
@@ -295,7 +334,7 @@ public sealed class DirectoryLayerSource
                 var error = Marshal.GetLastPInvokeError();
                 if (error != LinuxErrno.ERANGE)
                 {
-                    throw LinuxErrno.ToException(error, "llistxattr", pathZ.AsSpan(0, pathZ.Length - 1));
+                    throw LinuxErrno.ToException(error, "llistxattr", Display(relative));
                 }
             }
         }
@@ -315,7 +354,7 @@ public sealed class DirectoryLayerSource
                 continue;
             }
 
-            var value = ReadXattr(pathZ, [.. nameBytes, 0]);
+            var value = ReadXattr(pathZ, [.. nameBytes, 0], relative);
             if (value is { } present)
             {
                 result.Add(new TarXattr(name, present));
@@ -325,7 +364,7 @@ public sealed class DirectoryLayerSource
         return result.ToImmutable();
     }
 
-    private static unsafe ImmutableArray<byte>? ReadXattr(byte[] pathZ, byte[] nameZ)
+    private unsafe ImmutableArray<byte>? ReadXattr(byte[] pathZ, byte[] nameZ, byte[] relative)
     {
         fixed (byte* path = pathZ)
         fixed (byte* name = nameZ)
@@ -355,24 +394,9 @@ public sealed class DirectoryLayerSource
 
                 if (errno != LinuxErrno.ERANGE)
                 {
-                    throw LinuxErrno.ToException(errno, "lgetxattr", pathZ.AsSpan(0, pathZ.Length - 1));
+                    throw LinuxErrno.ToException(errno, "lgetxattr", Display(relative));
                 }
             }
         }
-    }
-
-    private static unsafe SafeFileHandle OpenForReading(byte[] pathZ)
-    {
-        // O_NOFOLLOW: a file swapped for a symlink since the lstat fails instead of being followed.
-        // O_NONBLOCK: a file swapped for a FIFO cannot block the build (no effect on regular files).
-        int fd;
-        fixed (byte* path = pathZ)
-        {
-            fd = Libc.Open(path, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.OCloExec | LinuxFlags.ONonBlock, 0);
-        }
-
-        return fd < 0
-            ? throw LinuxErrno.ToException(Marshal.GetLastPInvokeError(), "open", pathZ.AsSpan(0, pathZ.Length - 1))
-            : new SafeFileHandle(fd, ownsHandle: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Kiln.Content.Compression;
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 using Kiln.Oci;
 using Kiln.Runtime.Linux.Overlay;
@@ -121,10 +122,10 @@ public sealed class Sandbox : IDisposable
         {
             if (secrets is not null)
             {
-                Directory.Delete(secrets, recursive: true);
+                DirectoryTree.Remove(secrets);
             }
 
-            Directory.Delete(bundle, recursive: true);
+            DirectoryTree.Remove(bundle);
         }
     }
 
@@ -180,7 +181,7 @@ public sealed class Sandbox : IDisposable
     public (Digest Name, long Size) Keep()
     {
         Mount.Unmount();
-        var size = SnapshotStore.DirectorySize(Mount.UpperPath);
+        var size = DirectoryTree.RegularFileBytes(Mount.UpperPath);
         var name = SnapshotStore.NewName();
         if (!_snapshots.Adopt(Mount.UpperPath, name))
         {

@@ -1,10 +1,14 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using System.Text;
+using Kiln.Content.IO;
+using Kiln.Content.Native;
 using Kiln.Content.Paths;
 using Kiln.Content.Store;
 using Kiln.Oci;
-using Kiln.Content.Native;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Runtime.Linux.Copy;
 
@@ -19,6 +23,8 @@ namespace Kiln.Runtime.Linux.Copy;
 /// when it is a directory; a directory becomes DEST when DEST does not exist, else goes into it, and with a
 /// trailing <c>/.</c> its content goes into DEST. Modes, mtimes and symlinks are kept; the owner is the user
 /// running kiln, as docker cp does. Devices, FIFOs and sockets are skipped and reported.
+/// Both trees are walked through directory descriptors, every name an *at() call relative to its open directory
+/// and never followed: an image may hold paths longer than PATH_MAX (4096 bytes), and they are copied whole.
 /// </remarks>
 public static class ImageCopier
 {
@@ -61,128 +67,205 @@ public static class ImageCopier
         // Parents resolved inside the image; the final name is taken as it is (a symlink is copied as a link),
         // unless the user asked for what is inside it (a trailing "/" or "/.").
         var followFinal = sourcePath.EndsWith('/') || contentsOnly || components.IsEmpty;
-        var parent = SecureJoin.Join(root, "/" + string.Join('/', components.IsEmpty ? [] : components[..^1]));
-        var source = components.IsEmpty ? root : Path.Combine(parent, components[^1]);
-        if (followFinal && !components.IsEmpty)
+        using var image = RootDirectory.Open(root);
+        using var location = image.Resolve(components, followFinal, createParents: false);
+        var type = location.IsRoot
+            ? LinuxFlags.SIfDir
+            : (location.Parent is { } parent ? RootDirectory.StatMode(parent, location.Name) : null) & LinuxFlags.SIfMt
+                ?? throw new FileNotFoundException($"{sourcePath}: no such file or directory in the image");
+        var state = new CopyState(root);
+        var destinationType = FollowedType(destination);
+        if (destinationType is not null && new FileInfo(destination).ResolveLinkTarget(returnFinalTarget: true) is { } resolved)
         {
-            source = SecureJoin.Join(root, "/" + string.Join('/', components));
+            // DEST is the user's own path: a symlink there is followed once, up front, to what it names, and
+            // everything below is then made without following anything.
+            destination = resolved.FullName;
         }
 
-        var info = Stat(source) ?? throw new FileNotFoundException($"{sourcePath}: no such file or directory in the image");
-        var state = new CopyState();
-        var destinationInfo = Stat(destination);
         string target;
-        if (info is DirectoryInfo)
+        if (type == LinuxFlags.SIfDir)
         {
-            if (destinationInfo is FileInfo { LinkTarget: null })
+            if (destinationType is { } found && found != LinuxFlags.SIfDir)
             {
                 throw new IOException($"cannot copy a directory to {destination}: it is a file");
             }
 
-            target = destinationInfo is DirectoryInfo && !contentsOnly
-                ? Path.Combine(destination, components.IsEmpty ? "." : components[^1])
+            target = destinationType == LinuxFlags.SIfDir && !contentsOnly && !components.IsEmpty
+                ? Path.Combine(destination, components[^1])
                 : destination;
-            await CopyDirectoryAsync((DirectoryInfo)info, target, state, cancellationToken).ConfigureAwait(false);
+            using var targetParent = OpenHostParent(target, out var targetName);
+            using var source = location.IsRoot ? image.OpenDirectory([]) : OpenDirectory(location.Parent!, location.Name, "/" + location.RelativePath);
+            await CopyDirectoryAsync(source, location.RelativePath, targetParent, targetName, target, state, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            if (destinationInfo is null && destination.EndsWith('/'))
+            if (destinationType is null && destination.EndsWith('/'))
             {
                 throw new DirectoryNotFoundException($"{destination}: the destination directory must exist");
             }
 
-            target = destinationInfo is DirectoryInfo ? Path.Combine(destination, components[^1]) : destination;
-            await CopyEntryAsync(info, target, state, cancellationToken).ConfigureAwait(false);
+            target = destinationType == LinuxFlags.SIfDir ? Path.Combine(destination, components[^1]) : destination;
+            using var targetParent = OpenHostParent(target, out var targetName);
+            await CopyEntryAsync(location.Parent!, location.Name, location.RelativePath, targetParent, targetName, target, state, cancellationToken).ConfigureAwait(false);
         }
 
         return new CopyResult(target, state.Files, state.Directories, state.Symlinks, [.. state.Skipped]);
     }
 
-    private static async Task CopyDirectoryAsync(DirectoryInfo source, string target, CopyState state, CancellationToken cancellationToken)
+    /// <summary>Makes (or reuses) the target directory, copies every entry into it, then gives it the source's mode and mtime.</summary>
+    private static async Task CopyDirectoryAsync(
+        SafeFileHandle source, string relative, SafeFileHandle targetParent, string targetName, string display, CopyState state, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(target);
-        state.Directories++;
-        foreach (var child in source.EnumerateFileSystemInfos().OrderBy(c => c.Name, StringComparer.Ordinal))
+        var existing = RootDirectory.StatMode(targetParent, targetName);
+        if (existing is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await CopyEntryAsync(child, Path.Combine(target, child.Name), state, cancellationToken).ConfigureAwait(false);
+            Check(Libc.Mkdirat(targetParent, targetName, 0x1C0 /* 0700 until the source's mode, after its content */), "mkdir", display);
+        }
+        else if ((existing.Value & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
+        {
+            throw new IOException($"cannot copy a directory to {display}: it is not a directory");
         }
 
-        SetMode(target, source.UnixFileMode);
-        Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        state.Directories++;
+        using (var target = OpenDirectory(targetParent, targetName, display))
+        {
+            var names = DirectoryNames.Read(source, state.Display(relative)).Select(n => Encoding.UTF8.GetString(n)).Order(StringComparer.Ordinal);
+            foreach (var name in names)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var childRelative = relative.Length == 0 ? name : relative + "/" + name;
+                await CopyEntryAsync(source, name, childRelative, target, name, display + "/" + name, state, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var stat = Stat(source, string.Empty, LinuxFlags.AtEmptyPath, state.Display(relative));
+        SetMode(targetParent, targetName, stat.Mode, display);
+        SetModificationTime(targetParent, targetName, stat, display);
     }
 
-    private static async Task CopyEntryAsync(FileSystemInfo source, string target, CopyState state, CancellationToken cancellationToken)
+    private static async Task CopyEntryAsync(
+        SafeFileHandle sourceParent, string name, string relative, SafeFileHandle targetParent, string targetName, string display, CopyState state, CancellationToken cancellationToken)
     {
-        if (source.LinkTarget is { } link)
+        var stat = Stat(sourceParent, name, LinuxFlags.AtSymlinkNoFollow, state.Display(relative));
+        switch (stat.Mode & LinuxFlags.SIfMt)
         {
-            if (Stat(target) is not null)
-            {
-                File.Delete(target);
-            }
-
-            File.CreateSymbolicLink(target, link);
-            state.Symlinks++;
-            return;
-        }
-
-        switch (source)
-        {
-            case DirectoryInfo directory:
-                await CopyDirectoryAsync(directory, target, state, cancellationToken).ConfigureAwait(false);
+            case LinuxFlags.SIfLnk:
+                var link = RootDirectory.ReadLink(sourceParent, name, state.Display(relative));
+                ReplaceNonDirectory(targetParent, targetName, display);
+                Check(Libc.Symlinkat(link, targetParent, targetName), "symlink", display);
+                state.Symlinks++;
                 return;
-            case FileInfo file when IsRegular(file):
-                var input = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                await using (input.ConfigureAwait(false))
+            case LinuxFlags.SIfDir:
+                using (var directory = OpenDirectory(sourceParent, name, state.Display(relative)))
                 {
-                    var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-                    await using (output.ConfigureAwait(false))
+                    await CopyDirectoryAsync(directory, relative, targetParent, targetName, display, state, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            case LinuxFlags.SIfReg:
+                // O_NONBLOCK: a file swapped for a FIFO meanwhile cannot hang the copy.
+                using (var input = OpenAt(sourceParent, name, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.ONonBlock | LinuxFlags.OCloExec, 0, state.Display(relative)))
+                {
+                    ReplaceNonDirectory(targetParent, targetName, display);
+                    using var output = OpenAt(targetParent, targetName, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OExcl | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0x180, display);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    FileCopy.Copy(input, output, display);
+                    if (Libc.Fchmod(output, stat.Mode & 0xFFFu) != 0)
                     {
-                        await input.CopyToAsync(output, 128 * 1024, cancellationToken).ConfigureAwait(false);
+                        throw LinuxErrno.LastError("chmod", display);
                     }
                 }
 
-                SetMode(target, file.UnixFileMode);
-                File.SetLastWriteTimeUtc(target, file.LastWriteTimeUtc);
+                SetModificationTime(targetParent, targetName, stat, display);
                 state.Files++;
                 return;
             default:
-                state.Skipped.Add(source.FullName);
+                state.Skipped.Add(state.Display(relative));
                 return;
         }
     }
 
-    /// <summary>
-    /// FileSystemInfo cannot tell a FIFO or a device from a file, and opening a FIFO would block: ask lstat.
-    /// </summary>
-    private static bool IsRegular(FileInfo file) =>
-        StatxAt.TryGetPath(file.FullName, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxType, out var stat)
-            ? (stat.Mode & LinuxFlags.SIfMt) == LinuxFlags.SIfReg
-            : throw new FileNotFoundException($"{file.FullName}: removed while it was being copied");
-
-    private static FileSystemInfo? Stat(string path)
+    /// <summary>Makes room for a file or a symlink: whatever non-directory is there goes (a symlink is never written through).</summary>
+    private static void ReplaceNonDirectory(SafeFileHandle directory, string name, string display)
     {
-        var directory = new DirectoryInfo(path);
-        if (directory.Exists && directory.LinkTarget is null)
+        if (RootDirectory.StatMode(directory, name) is not { } mode)
         {
-            return directory;
+            return;
         }
 
-        var file = new FileInfo(path);
-        return file.Exists || file.LinkTarget is not null ? file : null;
+        if ((mode & LinuxFlags.SIfMt) == LinuxFlags.SIfDir)
+        {
+            throw new IOException($"cannot overwrite the directory {display} with a file");
+        }
+
+        if (Libc.Unlinkat(directory, name, 0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.ENOENT)
+        {
+            throw LinuxErrno.LastError("remove", display);
+        }
     }
 
-    private static void SetMode(string path, UnixFileMode mode)
+    /// <summary>The type of what <paramref name="path"/> names on the host, symlinks followed (a user's DEST); null when nothing is there.</summary>
+    private static uint? FollowedType(string path) =>
+        StatxAt.TryGetPath(path, 0, LinuxFlags.StatxType, out var stat) ? stat.Mode & LinuxFlags.SIfMt : null;
+
+    /// <summary>The host directory a target goes into, opened by its path (the user's own, short), and the target's name.</summary>
+    private static SafeFileHandle OpenHostParent(string target, out string name)
     {
+        var full = Path.GetFullPath(target).TrimEnd('/');
+        name = Path.GetFileName(full);
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null || name.Length == 0)
+        {
+            throw new IOException($"{target}: cannot copy onto the root directory");
+        }
+
+        using var cwd = new SafeFileHandle(LinuxFlags.AtFdCwd, ownsHandle: false);
+        return OpenAt(cwd, parent, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.OCloExec, 0, parent);
+    }
+
+    private static SafeFileHandle OpenDirectory(SafeFileHandle parent, string name, string display) =>
+        OpenAt(parent, name, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0, display);
+
+    private static SafeFileHandle OpenAt(SafeFileHandle parent, string name, int flags, uint mode, string display)
+    {
+        var fd = Libc.Openat(parent, name, flags, mode);
+        return fd < 0 ? throw LinuxErrno.LastError("open", display) : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    private static StatxBuffer Stat(SafeFileHandle directory, string name, int flags, string display) =>
+        StatxAt.TryGet(directory, name, flags, LinuxFlags.StatxBasicStats, out var stat)
+            ? stat
+            : throw new FileNotFoundException($"{display}: removed while it was being copied");
+
+    /// <summary>chmod through /proc/self/fd of an O_PATH|O_NOFOLLOW descriptor: exactly the entry made, never a symlink's target.</summary>
+    private static void SetMode(SafeFileHandle directory, string name, uint mode, string display)
+    {
+        using var handle = OpenAt(directory, name, LinuxFlags.OPath | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0, display);
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException();
         }
 
-        File.SetUnixFileMode(path, mode);
+        File.SetUnixFileMode($"/proc/self/fd/{handle.DangerousGetHandle()}", (UnixFileMode)(mode & 0xFFF));
     }
 
-    private sealed class CopyState
+    /// <summary>The source's mtime on the copy; its atime is left as it is (UTIME_OMIT), as docker cp leaves it.</summary>
+    private static unsafe void SetModificationTime(SafeFileHandle directory, string name, StatxBuffer stat, string display)
+    {
+        const long UtimeOmit = (1L << 30) - 2;
+        var times = stackalloc long[4] { 0, UtimeOmit, stat.MtimeSeconds, stat.MtimeNanoseconds };
+        Check(Libc.Utimensat(directory, name, times, LinuxFlags.AtSymlinkNoFollow), "set times", display);
+    }
+
+    private static void Check(int result, string operation, string display)
+    {
+        if (result != 0)
+        {
+            throw LinuxErrno.LastError(operation, display);
+        }
+    }
+
+    private sealed class CopyState(string root)
     {
         public int Files { get; set; }
 
@@ -191,5 +274,8 @@ public static class ImageCopier
         public int Symlinks { get; set; }
 
         public List<string> Skipped { get; } = [];
+
+        /// <summary>A source entry as a host path under the image root, for messages.</summary>
+        public string Display(string relative) => relative.Length == 0 ? root : Path.Join(root, relative);
     }
 }

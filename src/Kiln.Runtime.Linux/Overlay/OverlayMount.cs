@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Content.IO;
 using Kiln.Content.Native;
 using Kiln.Content.Store;
 using Kiln.Runtime.Linux.Snapshots;
@@ -120,9 +121,11 @@ public sealed class OverlayMount : IDisposable
 
     /// <summary>
     /// Unmounts and deletes mount directories left by processes that died without cleaning up (SIGKILL, a power
-    /// cut): those whose lock file nobody holds. Returns how many it removed.
+    /// cut): those whose lock file nobody holds. Returns how many it removed. One that cannot be removed stays as it
+    /// is, lock file included, and is named in <paramref name="failures"/>: the caller's own work does not depend on
+    /// it, so it must not fail every command that meets it (<c>kiln prune</c> reports it).
     /// </summary>
-    public static int CleanStale(SnapshotStore store)
+    public static int CleanStale(SnapshotStore store, ICollection<string>? failures = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         var removed = 0;
@@ -135,15 +138,21 @@ public sealed class OverlayMount : IDisposable
             }
 
             var directory = lockPath[..^".lock".Length];
-            var merged = Path.Combine(directory, "merged");
-            if (System.IO.Directory.Exists(merged))
+            try
             {
-                DetachAll(merged);
-            }
+                var merged = Path.Combine(directory, "merged");
+                if (System.IO.Directory.Exists(merged))
+                {
+                    DetachAll(merged);
+                }
 
-            if (System.IO.Directory.Exists(directory))
+                // By descriptor: a step cut short may have left a path longer than PATH_MAX in its upper.
+                DirectoryTree.Remove(directory);
+            }
+            catch (IOException e)
             {
-                System.IO.Directory.Delete(directory, recursive: true);
+                failures?.Add($"stale mount {directory}: {e.Message}");
+                continue;
             }
 
             File.Delete(lockPath);
@@ -203,9 +212,9 @@ public sealed class OverlayMount : IDisposable
             }
 
             // Never delete through a mount that is still there: that would delete lower layers' files.
-            if (!_mounted && !IsMountPoint(MergedPath) && System.IO.Directory.Exists(Directory))
+            if (!_mounted && !IsMountPoint(MergedPath))
             {
-                System.IO.Directory.Delete(Directory, recursive: true);
+                DirectoryTree.Remove(Directory);
                 File.Delete(Directory + ".lock");
             }
         }

@@ -1,3 +1,4 @@
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 
 namespace Kiln.Runtime.Linux.Snapshots;
@@ -20,9 +21,9 @@ public sealed class CacheMountLease : IDisposable
     public void Dispose()
     {
         _lock?.Dispose();
-        if (_remove && System.IO.Directory.Exists(Directory))
+        if (_remove)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            DirectoryTree.Remove(Directory);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Content.IO;
 using Kiln.Content.Store;
 
 namespace Kiln.Runtime.Linux.Snapshots;
@@ -102,7 +103,8 @@ public sealed class CacheMountStore
                 continue;
             }
 
-            Directory.Delete(directory, recursive: true);
+            // A RUN may have left a path longer than PATH_MAX in its cache: removed by descriptor.
+            DirectoryTree.Remove(directory);
             removed++;
         }
 

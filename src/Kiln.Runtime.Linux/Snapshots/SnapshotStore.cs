@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
-using System.IO.Enumeration;
 using System.Security.Cryptography;
 using Kiln.Content.Compression;
+using Kiln.Content.IO;
 using Kiln.Content.Layers;
 using Kiln.Content.Store;
 using Kiln.Oci;
@@ -210,7 +210,7 @@ public sealed class SnapshotStore
                 continue;
             }
 
-            var bytes = DirectorySize(directory);
+            var bytes = DirectoryTree.RegularFileBytes(directory);
             Remove(directory);
             removed.Add(new SweptSnapshot(name, bytes));
         }
@@ -432,17 +432,6 @@ public sealed class SnapshotStore
         }
     }
 
-    /// <summary>Bytes of the regular files under a directory; symlinks are not followed.</summary>
-    public static long DirectorySize(string directory)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
-        var files = new FileSystemEnumerable<long>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? 0 : entry.Length, options)
-        {
-            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
-        };
-        return files.Sum();
-    }
-
     private static string? ReadMark(string mark)
     {
         try
@@ -459,11 +448,12 @@ public sealed class SnapshotStore
     private void Remove(string directory)
     {
         // Out of layers/ first (a rename is atomic), then deleted at leisure: a crash in the middle of a big
-        // delete leaves temp litter, never a half layer under its diffID.
+        // delete leaves temp litter, never a half layer under its diffID. The delete walks down by descriptor: a
+        // step's snapshot may hold paths longer than PATH_MAX.
         var doomed = System.IO.Path.Combine(TempPath, "rm-" + RandomName());
         Directory.Move(directory, doomed);
         File.Delete(BootMark(directory));
-        Directory.Delete(doomed, recursive: true);
+        DirectoryTree.Remove(doomed);
     }
 
     private void CleanTemp()
@@ -484,7 +474,7 @@ public sealed class SnapshotStore
     {
         try
         {
-            Directory.Delete(directory, recursive: true);
+            DirectoryTree.Remove(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,5 @@
+using Kiln.Content.IO;
+
 namespace Kiln.Cli.Tests.Build;
 
 /// <summary>One test's store (busybox imported as <c>localhost/busybox:latest</c>) and build context.</summary>
@@ -50,7 +52,7 @@ internal sealed class BuildWorkspace : IDisposable
     {
         if (Mounts().Count == 0)
         {
-            Directory.Delete(Root, recursive: true);
+            DirectoryTree.Remove(Root); // builds may leave paths longer than PATH_MAX, which Directory.Delete cannot reach
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Kiln.Content.Layers;
 using Kiln.Content.Tar;
 using Kiln.Content.Tests.Support;
+using Kiln.Testing;
 
 namespace Kiln.Content.Tests.Layers;
 
@@ -195,6 +196,45 @@ public sealed class LayerExtractorTests : IDisposable
     }
 
     public void Dispose() => _sandbox.Dispose();
+
+    /// <summary>
+    /// The kernel allows paths of any length (relative *at() calls reach past PATH_MAX), and a layer records them
+    /// with PAX path and linkpath records: 40 components of 250 bytes, a 3000-byte symlink target, a hard link down
+    /// there, and a whiteout at the bottom of the next layer all apply.
+    /// </summary>
+    [Theory]
+    [InlineData(WhiteoutMode.Apply)]
+    [InlineData(WhiteoutMode.Overlay)]
+    public async Task A_layer_with_paths_longer_than_PATH_MAX_applies_whole(WhiteoutMode whiteouts)
+    {
+        var chain = "deep/" + LongPaths.Chain(new string('d', 250), 40);
+        var target = "/" + new string('t', 3000);
+        var layer = new MemoryStream();
+        using (var writer = new DeterministicTarWriter(layer))
+        {
+            var directory = string.Empty;
+            foreach (var component in chain.Split('/'))
+            {
+                directory = directory.Length == 0 ? component : directory + "/" + component;
+                await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Utf8(directory), Mode = 0x1ED }, null, CancellationToken.None);
+            }
+
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(chain + "/file"), Mode = 0x1A4, Size = 4 }, new MemoryStream("deep"u8.ToArray()), CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Utf8(chain + "/link"), LinkName = TarEntry.Utf8(target), Mode = 0x1FF }, null, CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.HardLink, Name = TarEntry.Utf8(chain + "/hard"), LinkName = TarEntry.Utf8(chain + "/file") }, null, CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(chain + "/gone"), Mode = 0x1A4 }, null, CancellationToken.None);
+            await writer.FinishAsync(CancellationToken.None);
+        }
+
+        var options = new ExtractOptions { Whiteouts = whiteouts };
+        await ApplyAsync(layer.ToArray(), options);
+        await ApplyAsync(new RawTar().Pax(("path", chain + "/.wh.gone")).File("ignored", string.Empty).Build(), options);
+
+        Assert.Equal("deep", LongPaths.Read(Root, chain + "/file"));
+        Assert.Equal("deep", LongPaths.Read(Root, chain + "/hard"));
+        Assert.Equal(target, LongPaths.ReadLink(Root, chain + "/link"));
+        Assert.Equal(whiteouts == WhiteoutMode.Overlay, LongPaths.Exists(Root, chain + "/gone"));
+    }
 
     private async Task<ExtractResult> ApplyAsync(byte[] layer, ExtractOptions? options = null) =>
         await LayerExtractor.ExtractAsync(new MemoryStream(layer), Root, options ?? ExtractOptions.Default, CancellationToken.None);

@@ -6,6 +6,7 @@ using DotnetTarReader = System.Formats.Tar.TarReader;
 using DotnetTarEntryType = System.Formats.Tar.TarEntryType;
 using PosixTarEntry = System.Formats.Tar.PosixTarEntry;
 using Kiln.Content.Tests.Support;
+using Kiln.Testing;
 
 namespace Kiln.Content.Tests.Tar;
 
@@ -55,6 +56,30 @@ public sealed class DirectoryLayerSourceTests
         File.CreateSymbolicLink(temp.Combine("link"), temp.Combine("real"));
         var error = await Assert.ThrowsAsync<IOException>(() => new DirectoryLayerSource(temp.Combine("link")).WriteAsync(Stream.Null, CancellationToken.None));
         Assert.Contains("must be a directory", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A tree deeper than PATH_MAX (40 components of 250 bytes, as a RUN step can make it) is written whole: every
+    /// directory, the file and the hard link at the bottom, and a symlink with a 3000-byte target, with PAX path and
+    /// linkpath records where ustar cannot hold them.
+    /// </summary>
+    [Fact]
+    public async Task A_tree_deeper_than_PATH_MAX_is_written_whole_with_pax_path_and_linkpath_records()
+    {
+        using var temp = new TempDirectory();
+        var target = "/" + new string('t', 3000);
+        Directory.CreateDirectory(temp.Combine("deep"));
+        var bottom = "deep/" + LongPaths.Chain(new string('d', 250), 40);
+        LongPaths.Create(temp.Combine("deep"), new string('d', 250), 40, "deep", target, hardLink: true);
+
+        var entries = await ReadEntriesAsync(temp.Path);
+
+        Assert.Equal(1 + 40 + 3, entries.Count);
+        Assert.Equal(bottom + "/", entries[40].Name);
+        Assert.Equal((bottom + "/file", DotnetTarEntryType.RegularFile, 4L), (entries[41].Name, entries[41].EntryType, entries[41].Length));
+        Assert.Equal((bottom + "/hard", DotnetTarEntryType.HardLink, bottom + "/file"), (entries[42].Name, entries[42].EntryType, entries[42].LinkName));
+        Assert.Equal((bottom + "/link", DotnetTarEntryType.SymbolicLink, target), (entries[43].Name, entries[43].EntryType, entries[43].LinkName));
+        Assert.Equal("deep", new StreamReader(entries[41].DataStream!).ReadToEnd());
     }
 
     [Fact]
