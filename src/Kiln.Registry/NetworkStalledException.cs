@@ -20,4 +20,22 @@ public sealed class NetworkStalledException : IOException
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// What to tell the user about a failed exchange: a stall's own words wherever the HTTP stack wrapped it (a body
+    /// buffered for the caller fails as "Error while copying content to a stream"), else the exception's message.
+    /// </summary>
+    public static string MessageOf(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NetworkStalledException)
+            {
+                return e.Message;
+            }
+        }
+
+        return exception.Message;
+    }
 }

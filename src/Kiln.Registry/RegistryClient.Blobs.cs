@@ -83,7 +83,7 @@ public sealed partial class RegistryClient
                 }
 
                 failuresWithoutProgress = written > before ? 0 : failuresWithoutProgress + 1;
-                var reason = dropped is null ? "the body ended early" : RetryPolicy.Reason(dropped);
+                var reason = dropped is null ? "the body ended early" : NetworkStalledException.MessageOf(dropped);
                 if (failuresWithoutProgress >= Options.MaxAttempts)
                 {
                     throw new RegistryException(

@@ -158,7 +158,7 @@ public sealed partial class RegistryClient : IDisposable
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new RegistryException($"cannot reach registry {Endpoint.Name} ({spec.Method} {spec.Uri.AbsolutePath}): {RetryPolicy.Reason(e)}", e);
+                    throw new RegistryException($"cannot reach registry {Endpoint.Name} ({spec.Method} {spec.Uri.AbsolutePath}): {NetworkStalledException.MessageOf(e)}", e);
                 }
             }
 

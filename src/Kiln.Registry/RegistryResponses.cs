@@ -76,7 +76,7 @@ internal static class RegistryResponses
         }
         catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            throw new RegistryException($"{what}: {Transport.RetryPolicy.Reason(e)}", e);
+            throw new RegistryException($"{what}: {NetworkStalledException.MessageOf(e)}", e);
         }
     }
 

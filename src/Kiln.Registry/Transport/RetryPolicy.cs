@@ -22,23 +22,6 @@ internal static class RetryPolicy
         _ => false,
     };
 
-    /// <summary>
-    /// What to tell the user about a failed exchange: a stall's own words wherever the HTTP stack wrapped it (a body
-    /// buffered for the caller fails as "Error while copying content to a stream"), else the exception's message.
-    /// </summary>
-    public static string Reason(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NetworkStalledException)
-            {
-                return e.Message;
-            }
-        }
-
-        return exception.Message;
-    }
-
     /// <summary>Exponential backoff with jitter, or the server's Retry-After (seconds or a date) when it gives one.</summary>
     public static TimeSpan Delay(int attempt, RegistryOptions options, HttpResponseMessage? response, TimeProvider time)
     {
