@@ -21,9 +21,13 @@ public sealed record ImageConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Author { get; init; }
 
-    /// <summary>The execution parameters. Go writes this struct even when it is empty (<c>"config":{}</c>).</summary>
+    /// <summary>
+    /// The execution parameters, OPTIONAL in the spec. Go writes this struct even when it is empty (<c>"config":{}</c>).
+    /// An absent one is the empty one: the source-generated reader assigns every init property, so a field the JSON
+    /// leaves out would otherwise arrive as null in spite of the initializer.
+    /// </summary>
     [JsonPropertyName("config")]
-    public ContainerConfig Config { get; init; } = new();
+    public ContainerConfig Config { get; init => field = value ?? new(); } = new();
 
     [JsonPropertyName("created")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -44,6 +48,7 @@ public sealed record ImageConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? OsVersion { get; init; }
 
+    /// <summary>REQUIRED: a config read without one holds null here, which <see cref="OciDocuments.ParseConfig"/> refuses.</summary>
     [JsonPropertyName("rootfs")]
     public RootFs RootFs { get; init; } = new();
 

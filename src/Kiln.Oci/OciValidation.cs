@@ -83,6 +83,12 @@ internal static class OciValidation
             throw new OciFormatException($"invalid {What}: architecture and os are required (found \"{config.Architecture}\" and \"{config.Os}\")");
         }
 
+        // The reader leaves a REQUIRED object the JSON lacks as null, whatever the property's type says.
+        if (config.RootFs is null)
+        {
+            throw new OciFormatException($"invalid {What}: rootfs is missing");
+        }
+
         if (config.RootFs.Type != "layers")
         {
             throw new OciFormatException($"invalid {What}: rootfs.type must be \"layers\", not \"{config.RootFs.Type}\"");
@@ -160,6 +166,11 @@ internal static class OciValidation
 
     private static void CheckSchemaVersion(int schemaVersion, string what)
     {
+        if (schemaVersion == 0)
+        {
+            throw new OciFormatException($"invalid {what}: schemaVersion is missing (it MUST be 2)");
+        }
+
         if (schemaVersion != 2)
         {
             throw new OciFormatException($"invalid {what}: schemaVersion is {schemaVersion}, expected 2");

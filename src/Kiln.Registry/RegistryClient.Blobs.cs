@@ -51,6 +51,7 @@ public sealed partial class RegistryClient
         {
             long written = 0;
             var failuresWithoutProgress = 0;
+            var resumes = 0;
             while (true)
             {
                 var request = new RegistryRequest(HttpMethod.Get, uri, PullScope(repository))
@@ -82,11 +83,19 @@ public sealed partial class RegistryClient
                 }
 
                 failuresWithoutProgress = written > before ? 0 : failuresWithoutProgress + 1;
+                var reason = dropped is null ? "the body ended early" : NetworkStalledException.MessageOf(dropped);
                 if (failuresWithoutProgress >= Options.MaxAttempts)
                 {
                     throw new RegistryException(
-                        $"blob {descriptor.Digest} from {Endpoint.Name}: the connection kept dropping at byte {written} of {descriptor.Size}",
-                        dropped ?? new IOException("the body ended early"));
+                        $"blob {descriptor.Digest} from {Endpoint.Name}: the connection kept dropping at byte {written} of {descriptor.Size}: {reason}",
+                        dropped ?? new IOException(reason));
+                }
+
+                if (++resumes > Options.MaxResumes)
+                {
+                    throw new RegistryException(
+                        $"blob {descriptor.Digest} from {Endpoint.Name}: gave up after {Options.MaxResumes} resumes at byte {written} of {descriptor.Size}: {reason}",
+                        dropped ?? new IOException(reason));
                 }
 
                 await Task.Delay(RetryPolicy.Delay(failuresWithoutProgress + 1, Options, null, time), time, cancellationToken).ConfigureAwait(false);
@@ -141,17 +150,15 @@ public sealed partial class RegistryClient
 
         await using (body.ConfigureAwait(false))
         {
-            using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             while (true)
             {
                 int read;
                 try
                 {
-                    // A per-read deadline: a body may take as long as it needs while bytes keep arriving.
-                    stall.CancelAfter(Options.RequestTimeout);
-                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    // The body's stream has the idle timeout on each read: a stall arrives here as an IOException.
+                    read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (RetryPolicy.IsTransient(e) || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                catch (Exception e) when (RetryPolicy.IsTransient(e) && !cancellationToken.IsCancellationRequested)
                 {
                     throw new BodyDroppedException(written, e);
                 }

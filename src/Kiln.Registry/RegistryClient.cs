@@ -38,7 +38,8 @@ public sealed partial class RegistryClient : IDisposable
         Endpoint = endpoint;
         Options = options;
         this.time = time;
-        http = new HttpClient(handler ?? HttpHandlerFactory.Create(endpoint, options), disposeHandler: true)
+        var idle = new IdleTimeoutHandler(options.IdleTimeout) { InnerHandler = handler ?? HttpHandlerFactory.Create(endpoint, options) };
+        http = new HttpClient(idle, disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -141,27 +142,23 @@ public sealed partial class RegistryClient : IDisposable
             HttpResponseMessage response;
             using (var request = BuildRequest(spec, authorization))
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(Options.RequestTimeout);
                 try
                 {
+                    // No deadline on the whole exchange: the idle timeout on every read and write bounds a silent
+                    // peer, and a large upload or download that keeps moving may take as long as it needs.
                     response = await http.SendAsync(
                         request,
                         spec.Stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead,
-                        timeout.Token).ConfigureAwait(false);
+                        cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (IsRetryableFailure(e, spec, attempt, cancellationToken))
                 {
                     await Task.Delay(RetryPolicy.Delay(attempt, Options, null, time), time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
                 {
-                    throw new RegistryException($"{spec.Method} {spec.Uri.AbsolutePath} at {Endpoint.Name} timed out after {Options.RequestTimeout.TotalSeconds:F0} s", e);
-                }
-                catch (HttpRequestException e)
-                {
-                    throw new RegistryException($"cannot reach registry {Endpoint.Name} ({spec.Method} {spec.Uri.AbsolutePath}): {e.Message}", e);
+                    throw new RegistryException($"cannot reach registry {Endpoint.Name} ({spec.Method} {spec.Uri.AbsolutePath}): {NetworkStalledException.MessageOf(e)}", e);
                 }
             }
 
@@ -190,7 +187,7 @@ public sealed partial class RegistryClient : IDisposable
 
     private bool IsRetryableFailure(Exception e, RegistryRequest spec, int attempt, CancellationToken cancellationToken) =>
         spec.Idempotent && attempt < Options.MaxAttempts && !cancellationToken.IsCancellationRequested
-        && (RetryPolicy.IsTransient(e) || e is OperationCanceledException);
+        && RetryPolicy.IsTransient(e);
 
     private static HttpRequestMessage BuildRequest(RegistryRequest spec, AuthenticationHeaderValue? authorization)
     {

@@ -28,8 +28,18 @@ public sealed record RegistryOptions
     /// <summary>Blobs transferred at once by a pull or push.</summary>
     public int MaxParallelBlobs { get; init; } = 3;
 
-    /// <summary>Per-request timeout for everything except blob bodies, which only fail when the connection stalls.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long any read or write of a request may go without a byte moving (connecting and waiting for headers
+    /// included) before it counts as stalled; <c>KILN_NETWORK_IDLE_TIMEOUT</c> sets it, else 30 s.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = Transport.NetworkEnvironment.IdleTimeout();
+
+    /// <summary>
+    /// Resumes (<c>Range</c> requests) one blob download may make in all, progress or not, before it fails, as
+    /// docker's <c>--max-download-attempts</c> bounds a layer's tries: a registry that stalls after every few bytes
+    /// ends in minutes, not never.
+    /// </summary>
+    public int MaxResumes { get; init; } = 5;
 
     public string UserAgent { get; init; } = "kiln/0.1";
 }

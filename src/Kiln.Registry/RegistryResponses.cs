@@ -70,6 +70,18 @@ internal static class RegistryResponses
             throw new RegistryException($"{what} of {declared} bytes exceeds the {limit} byte limit");
         }
 
+        try
+        {
+            return await ReadAsync(content, limit, what, truncate, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException($"{what}: {NetworkStalledException.MessageOf(e)}", e);
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpContent content, int limit, string what, bool truncate, CancellationToken cancellationToken)
+    {
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {

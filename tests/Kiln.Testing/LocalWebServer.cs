@@ -8,7 +8,8 @@ namespace Kiln.Testing;
 
 /// <summary>
 /// An HTTP/1.1 server on 127.0.0.1 for ADD's downloads: GET of a path it holds answers 200 with the body (and a
-/// Last-Modified when one is set); any other path answers 404. One request per connection.
+/// Last-Modified when one is set), a path in <see cref="Redirects"/> answers 302 to its location, and any other path
+/// answers 404. One request per connection.
 /// </summary>
 public sealed class LocalWebServer : IDisposable
 {
@@ -24,6 +25,11 @@ public sealed class LocalWebServer : IDisposable
 
     /// <summary>Path (starting with "/") to body and optional Last-Modified time.</summary>
     public ConcurrentDictionary<string, (byte[] Body, DateTimeOffset? LastModified)> Files { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Path (starting with "/") to the Location a 302 answer sends, taken as it is (any scheme).</summary>
+    public ConcurrentDictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>The paths asked for, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -82,7 +88,12 @@ public sealed class LocalWebServer : IDisposable
             Requests.Enqueue(path);
             var head = new StringBuilder();
             byte[] body;
-            if (Files.TryGetValue(path, out var file))
+            if (Redirects.TryGetValue(path, out var location))
+            {
+                head.Append("HTTP/1.1 302 Found\r\nLocation: ").Append(location).Append("\r\n");
+                body = [];
+            }
+            else if (Files.TryGetValue(path, out var file))
             {
                 head.Append("HTTP/1.1 200 OK\r\n");
                 if (file.LastModified is { } modified)

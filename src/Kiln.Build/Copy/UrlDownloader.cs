@@ -4,6 +4,8 @@ using Kiln.Build.Ports;
 using Kiln.Content.IO;
 using Kiln.Content.Store;
 using Kiln.Oci;
+using Kiln.Registry;
+using Kiln.Registry.Transport;
 
 namespace Kiln.Build.Copy;
 
@@ -11,18 +13,16 @@ namespace Kiln.Build.Copy;
 /// Downloads ADD's http(s) sources as BuildKit's http source does: each into a file named after the last segment of
 /// the URL's path ("__unnamed__" when there is none), mode 0600 and owned by root, with the Last-Modified time when
 /// the server sends one and 1970-01-01 when it does not; a non-2xx answer and a body that does not match
-/// <c>--checksum</c> are errors.
+/// <c>--checksum</c> are errors. Redirects are followed as Go's client follows them, at most 10 and only to http
+/// and https, and every read and write has the registry client's idle timeout
+/// (<see cref="NetworkEnvironment.IdleTimeoutVariable"/>).
 /// </summary>
 public static class UrlDownloader
 {
     private const string Unnamed = "__unnamed__";
 
-    // One client for the process: connections are reused and proxies come from HTTP_PROXY/HTTPS_PROXY/NO_PROXY.
-    // Go's transport asks for gzip and decodes it itself, and so does this.
-    private static readonly HttpClient Client = new(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+    // Go's http.Client gives up after 10 redirects (net/http's defaultCheckRedirect).
+    private const int MaxRedirects = 10;
 
     public static async Task<IDownloadedSources> DownloadAsync(ImmutableArray<string> urls, string? checksum, CancellationToken cancellationToken)
     {
@@ -32,6 +32,15 @@ public static class UrlDownloader
             expected = Digest.TryParse(checksum, out var parsed, out var error) ? parsed : throw new CopyException($"ADD --checksum={checksum}: {error}");
         }
 
+        // A client per ADD: its idle timeout is read from the environment now. Proxies come from
+        // HTTP_PROXY/HTTPS_PROXY/NO_PROXY; Go's transport asks for gzip and decodes it itself, and so does this.
+        using var client = new HttpClient(new IdleTimeoutHandler(NetworkEnvironment.IdleTimeout())
+        {
+            InnerHandler = new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.GZip, AllowAutoRedirect = false },
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         var root = Directory.CreateTempSubdirectory("kiln-add-").FullName;
         var download = new Download(root);
         try
@@ -42,7 +51,7 @@ public static class UrlDownloader
                 // A directory per URL: two URLs may end in the same name.
                 var directory = Directory.CreateDirectory(Path.Combine(root, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 var name = FileName(urls[i]);
-                await FetchAsync(urls[i], Path.Combine(directory.FullName, name), expected, cancellationToken).ConfigureAwait(false);
+                await FetchAsync(client, urls[i], Path.Combine(directory.FullName, name), expected, cancellationToken).ConfigureAwait(false);
                 sources.Add(directory.Name + "/" + EscapeWildcards(name));
             }
 
@@ -65,14 +74,14 @@ public static class UrlDownloader
         return name is "" or "." or ".." ? Unnamed : name;
     }
 
-    private static async Task FetchAsync(string url, string file, Digest? expected, CancellationToken cancellationToken)
+    private static async Task FetchAsync(HttpClient client, string url, string file, Digest? expected, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("ADD downloads for Linux images only");
         }
 
-        using var response = await SendAsync(url, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(client, url, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new CopyException($"ADD {url}: invalid response status {(int)response.StatusCode} ({response.ReasonPhrase})");
@@ -80,9 +89,10 @@ public static class UrlDownloader
 
         using var hash = DigestHasher.Create(expected?.Algorithm ?? "sha256");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
-        await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
-        await using (var output = new FileStream(file, options))
+        try
         {
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using var output = new FileStream(file, options);
             var buffer = new byte[81920];
             int read;
             while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
@@ -90,6 +100,10 @@ public static class UrlDownloader
                 hash.Append(buffer.AsSpan(0, read));
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (e is HttpRequestException or NetworkStalledException or HttpIOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CopyException($"ADD {url}: {NetworkStalledException.MessageOf(e)}", e);
         }
 
         var actual = hash.Finish();
@@ -105,15 +119,40 @@ public static class UrlDownloader
         File.SetLastAccessTimeUtc(file, modified);
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(string url, CancellationToken cancellationToken)
+    /// <summary>GET with redirects followed here rather than by the handler, so that a refused one can say why.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string url, CancellationToken cancellationToken)
     {
-        try
+        var target = new Uri(url);
+        for (var redirects = 0; ; redirects++)
         {
-            return await Client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new CopyException($"ADD {url}: {e.Message}", e);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or NetworkStalledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new CopyException($"ADD {url}: {NetworkStalledException.MessageOf(e)}", e);
+            }
+
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || !response.Headers.TryGetValues("Location", out var values))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            var location = values.FirstOrDefault() ?? string.Empty;
+            if (!Uri.TryCreate(target, location, out var next) || next.Scheme is not ("http" or "https"))
+            {
+                throw new CopyException($"ADD {url}: refused the redirect to {location}: only http and https redirects are followed");
+            }
+
+            if (redirects == MaxRedirects)
+            {
+                throw new CopyException($"ADD {url}: stopped after {MaxRedirects} redirects");
+            }
+
+            target = next;
         }
     }
 

@@ -280,7 +280,7 @@ internal sealed class RegistryAuthenticator(
             }
             catch (Exception e) when (RetryPolicy.IsTransient(e) || e is HttpRequestException)
             {
-                throw new RegistryException($"cannot reach token endpoint {realm.GetLeftPart(UriPartial.Path)}: {e.Message}", e);
+                throw new RegistryException($"cannot reach token endpoint {realm.GetLeftPart(UriPartial.Path)}: {NetworkStalledException.MessageOf(e)}", e);
             }
 
             if (RetryPolicy.IsRetryableStatus(response.StatusCode) && attempt < options.MaxAttempts)
@@ -314,9 +314,9 @@ internal sealed class RegistryAuthenticator(
         {
             return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new RegistryException($"cannot reach token endpoint {realm.GetLeftPart(UriPartial.Path)}: {e.Message}", e);
+            throw new RegistryException($"cannot reach token endpoint {realm.GetLeftPart(UriPartial.Path)}: {NetworkStalledException.MessageOf(e)}", e);
         }
     }
 }

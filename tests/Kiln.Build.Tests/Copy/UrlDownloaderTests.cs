@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Kiln.Build.Copy;
 using Kiln.Oci;
+using Kiln.Registry.Transport;
 
 namespace Kiln.Build.Tests.Copy;
 
@@ -71,5 +73,59 @@ public sealed class UrlDownloaderTests : IDisposable
         Assert.Equal($"ADD {gone}: invalid response status 404 (Not Found)", missing.Message);
         Assert.StartsWith($"ADD {url}: Connection refused", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "kiln-add-*").Length);
+    }
+
+    [Fact]
+    public async Task Redirects_are_followed_within_http_and_https_only_and_a_refused_one_says_why()
+    {
+        _web.Files["/real.txt"] = ("real\n"u8.ToArray(), null);
+        _web.Redirects["/hop"] = _web.Url("/real.txt");
+        _web.Redirects["/shadow"] = "file:///etc/shadow";
+        _web.Redirects["/loop"] = _web.Url("/loop");
+
+        await using (var download = await UrlDownloader.DownloadAsync([_web.Url("/hop")], null, CancellationToken.None))
+        {
+            Assert.Equal("real\n", await File.ReadAllTextAsync(Path.Combine(download.Root, "0", "hop")));
+        }
+
+        var shadow = await Assert.ThrowsAsync<CopyException>(() => UrlDownloader.DownloadAsync([_web.Url("/shadow")], null, CancellationToken.None));
+        Assert.Equal($"ADD {_web.Url("/shadow")}: refused the redirect to file:///etc/shadow: only http and https redirects are followed", shadow.Message);
+
+        var loop = await Assert.ThrowsAsync<CopyException>(() => UrlDownloader.DownloadAsync([_web.Url("/loop")], null, CancellationToken.None));
+        Assert.Equal($"ADD {_web.Url("/loop")}: stopped after 10 redirects", loop.Message);
+        Assert.Equal(1 + 10, _web.Requests.Count(r => r == "/loop"));
+    }
+
+    [Fact]
+    public async Task A_server_that_stalls_mid_body_or_cuts_it_short_is_a_clear_error_in_bounded_time()
+    {
+        var body = new byte[512 * 1024];
+        new Random(3).NextBytes(body);
+        _web.Files["/big.bin"] = (body, null);
+        await using var proxy = new FaultProxy(_web.Port);
+        var url = $"http://{proxy.Host}/big.bin";
+        var before = Environment.GetEnvironmentVariable(NetworkEnvironment.IdleTimeoutVariable);
+        Environment.SetEnvironmentVariable(NetworkEnvironment.IdleTimeoutVariable, "1");
+        try
+        {
+            proxy.Rule = _ => new ProxyFault.Stall(64 * 1024);
+            var clock = Stopwatch.StartNew();
+            var stalled = await Assert.ThrowsAsync<CopyException>(() => UrlDownloader.DownloadAsync([url], null, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token));
+            Assert.StartsWith($"ADD {url}: GET {url} stalled: no data moved for 1 s", stalled.Message, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+
+            proxy.Rule = _ => new ProxyFault.Truncate(100_000);
+            var truncated = await Assert.ThrowsAsync<CopyException>(() => UrlDownloader.DownloadAsync([url], null, CancellationToken.None));
+            Assert.StartsWith($"ADD {url}: ", truncated.Message, StringComparison.Ordinal);
+            Assert.Contains("ended prematurely", truncated.Message, StringComparison.Ordinal);
+
+            proxy.Rule = _ => new ProxyFault.Trickle(64 * 1024, TimeSpan.FromMilliseconds(150));
+            await using var slow = await UrlDownloader.DownloadAsync([url], null, CancellationToken.None);
+            Assert.Equal(body, await File.ReadAllBytesAsync(Path.Combine(slow.Root, "0", "big.bin")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(NetworkEnvironment.IdleTimeoutVariable, before);
+        }
     }
 }

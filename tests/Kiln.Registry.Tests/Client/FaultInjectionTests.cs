@@ -27,8 +27,8 @@ public sealed class FaultInjectionTests(PlainRegistryFixture fixture) : IClassFi
         await using var proxy = new FaultProxy(fixture.Registry.Port);
         var blobGets = 0;
         proxy.Rule = r => r.Method == "GET" && r.Path.Contains("/blobs/", StringComparison.Ordinal) && Interlocked.Increment(ref blobGets) <= 2
-            ? new CutFault(1024 * 1024)
-            : Fault.Pass;
+            ? new ProxyFault.Reset(1024 * 1024)
+            : ProxyFault.Pass;
         using var client = new RegistryClient(proxy.Host, Fast);
         using var into = new MemoryStream();
         await client.GetBlobAsync("kiln/resume", blob, into, CancellationToken.None);
@@ -59,8 +59,8 @@ public sealed class FaultInjectionTests(PlainRegistryFixture fixture) : IClassFi
         await using var proxy = new FaultProxy(fixture.Registry.Port);
         var blobGets = 0;
         proxy.Rule = r => !(r.Method == "GET" && r.Path.Contains("/blobs/", StringComparison.Ordinal))
-            ? Fault.Pass
-            : Interlocked.Increment(ref blobGets) == 1 ? new CutFault(700_000) : new StripRangeFault();
+            ? ProxyFault.Pass
+            : Interlocked.Increment(ref blobGets) == 1 ? new ProxyFault.Reset(700_000) : new ProxyFault.StripRange();
         using var client = new RegistryClient(proxy.Host, Fast);
         using var into = new MemoryStream();
         await client.GetBlobAsync("kiln/norange", blob, into, CancellationToken.None);
@@ -80,12 +80,12 @@ public sealed class FaultInjectionTests(PlainRegistryFixture fixture) : IClassFi
         await using var proxy = new FaultProxy(fixture.Registry.Port);
         var manifestGets = 0;
         proxy.Rule = r => r.Method != "GET" || !r.Path.Contains("/manifests/", StringComparison.Ordinal)
-            ? Fault.Pass
+            ? ProxyFault.Pass
             : Interlocked.Increment(ref manifestGets) switch
             {
-                1 => new StatusFault(500),
-                2 => new StatusFault(429, RetryAfter: "1"),
-                _ => Fault.Pass,
+                1 => new ProxyFault.Status(500),
+                2 => new ProxyFault.Status(429, RetryAfter: "1"),
+                _ => ProxyFault.Pass,
             };
         using var client = new RegistryClient(proxy.Host, Fast);
         var clock = Stopwatch.StartNew();
@@ -99,7 +99,7 @@ public sealed class FaultInjectionTests(PlainRegistryFixture fixture) : IClassFi
     public async Task A_registry_that_keeps_failing_gives_up_after_the_bounded_attempts_naming_its_error()
     {
         await using var proxy = new FaultProxy(fixture.Registry.Port);
-        proxy.Rule = r => r.Path.Contains("/manifests/", StringComparison.Ordinal) ? new StatusFault(503) : Fault.Pass;
+        proxy.Rule = r => r.Path.Contains("/manifests/", StringComparison.Ordinal) ? new ProxyFault.Status(503) : ProxyFault.Pass;
         using var client = new RegistryClient(proxy.Host, Fast with { MaxAttempts = 3 });
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync("kiln/down", "v1", CancellationToken.None));
         Assert.Contains("INJECTED", error.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class FaultInjectionTests(PlainRegistryFixture fixture) : IClassFi
     {
         var (blob, _) = await PushBlobAsync("kiln/dead", 100_000);
         await using var proxy = new FaultProxy(fixture.Registry.Port);
-        proxy.Rule = r => r.Path.Contains("/blobs/", StringComparison.Ordinal) ? new CutFault(0) : Fault.Pass;
+        proxy.Rule = r => r.Path.Contains("/blobs/", StringComparison.Ordinal) ? new ProxyFault.Reset(0) : ProxyFault.Pass;
         using var client = new RegistryClient(proxy.Host, Fast with { MaxAttempts = 3 });
         using var into = new MemoryStream();
         var error = await Assert.ThrowsAsync<RegistryException>(() => client.GetBlobAsync("kiln/dead", blob, into, CancellationToken.None));

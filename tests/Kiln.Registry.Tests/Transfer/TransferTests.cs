@@ -149,8 +149,8 @@ public sealed class TransferTests(PlainRegistryFixture fixture) : IClassFixture<
         await using var proxy = new FaultProxy(fixture.Registry.Port);
         var closes = 0;
         proxy.Rule = r => r.Method == "PUT" && r.Path.Contains("digest=", StringComparison.Ordinal) && Interlocked.Increment(ref closes) == 1
-            ? new StatusFault(500)
-            : Fault.Pass;
+            ? new ProxyFault.Status(500)
+            : ProxyFault.Pass;
         using var client = new RegistryClient(proxy.Host, Fast with { MaxParallelBlobs = 1 });
         var result = await new ImagePusher(client).PushAsync(store, image.Manifest, "kiln/upload-retry", "v1", [], CancellationToken.None);
         Assert.Equal(2, result.Uploaded);
