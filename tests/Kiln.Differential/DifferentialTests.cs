@@ -37,7 +37,8 @@ public sealed class DifferentialTests(DifferentialRun run, ITestOutputHelper out
         var verdict = Verdict.Of(corpusCase, oracle, ImageComparison.Compare(kiln, reference, corpusCase));
 
         var compared = kiln.Image is { } image ? $"{image.Filesystem.Paths.Count} paths in {image.Layers.Count} layers compared; " : "";
-        var times = $"{compared}build times: kiln {kiln.Elapsed.TotalSeconds:F1} s, {oracle} {reference.Elapsed.TotalSeconds:F1} s";
+        var refused = corpusCase.Fails ? $"refused: kiln: {kiln.Error ?? "(built)"} | {oracle}: {reference.Error ?? "(built)"}\n" : "";
+        var times = $"{refused}{compared}build times: kiln {kiln.Elapsed.TotalSeconds:F1} s, {oracle} {reference.Elapsed.TotalSeconds:F1} s";
         output.WriteLine(verdict.Report);
         output.WriteLine(times);
         if (Environment.GetEnvironmentVariable("KILN_DIFF_REPORTS") is { Length: > 0 } reports)
