@@ -39,13 +39,23 @@ internal sealed class DockerOracle : ICaseBuilder
         var archive = Path.Combine(scratch, $"{Name}.tar");
         try
         {
-            try
+            // The daemons are shared with the lab and the other engineers: a failure is tried once more before it is
+            // taken as BuildKit's answer (a Dockerfile BuildKit refuses fails both times, only slower).
+            for (var attempt = 1; ; attempt++)
             {
-                await DockerAsync(["build", "--progress", "plain", "-t", tag, "-f", prepared.Dockerfile, .. prepared.BuildFlags(), prepared.Context]);
-            }
-            catch (InvalidOperationException e)
-            {
-                return BuildOutcome.Failed(Name, KilnBuilder.LastLines(e.Message), clock.Elapsed);
+                try
+                {
+                    await DockerAsync(["build", "--progress", "plain", "-t", tag, "-f", prepared.Dockerfile, .. prepared.BuildFlags(), prepared.Context]);
+                    break;
+                }
+                catch (InvalidOperationException) when (attempt < 2)
+                {
+                    // once more
+                }
+                catch (InvalidOperationException e)
+                {
+                    return BuildOutcome.Failed(Name, KilnBuilder.LastLines(e.Message), clock.Elapsed);
+                }
             }
 
             await DockerAsync("save", "-o", archive, tag);
