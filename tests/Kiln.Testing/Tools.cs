@@ -19,10 +19,16 @@ public static class Tools
 
     /// <summary>Runs <paramref name="program"/> and returns its stdout; a non-zero exit is an exception with its output.</summary>
     /// <param name="timeout">How long the tool may take; 2 minutes when null.</param>
+    /// <param name="environment">Variables set for the tool on top of this process's environment.</param>
     public static async Task<string> RunAsync(
-        string program, IEnumerable<string> arguments, string? workingDirectory = null, string? stdin = null, TimeSpan? timeout = null)
+        string program,
+        IEnumerable<string> arguments,
+        string? workingDirectory = null,
+        string? stdin = null,
+        TimeSpan? timeout = null,
+        IDictionary<string, string>? environment = null)
     {
-        using var process = Start(program, arguments, workingDirectory, null, redirectInput: stdin is not null);
+        using var process = Start(program, arguments, workingDirectory, environment, redirectInput: stdin is not null);
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);

@@ -293,11 +293,11 @@ public sealed class ImageConfigBuilder
                 break;
 
             case CopyInstruction copy:
-                createdBy = CopyText("COPY", copy.Sources, copy.SourceContents, copy.Destination);
+                createdBy = CopyText(copy.Parents ? "COPY --parents" : "COPY", copy.Chown, copy.ChmodText, copy.Sources, copy.SourceContents, copy.Destination);
                 break;
 
             case AddInstruction add:
-                createdBy = CopyText("ADD", add.Sources, add.SourceContents, add.Destination);
+                createdBy = CopyText("ADD", add.Chown, add.ChmodText, add.Sources, add.SourceContents, add.Destination);
                 break;
 
             default:
@@ -410,9 +410,24 @@ public sealed class ImageConfigBuilder
         return expansion.Succeeded ? expansion.Value ?? text : text;
     }
 
-    private static string CopyText(string keyword, ImmutableArray<string> sources, ImmutableArray<HeredocSource> contents, string destination)
+    /// <summary>
+    /// dockerfile2llb's commit message for COPY and ADD (BuildKit 0.13 on): <c>--parents</c>, <c>--chown</c> and
+    /// <c>--chmod</c> as expanded, then the sources and the destination; <c>--link</c>, <c>--from</c> and the other
+    /// flags are not written. (BuildKit 0.8, docker 20.10's, wrote no flags; current BuildKit is the reference.)
+    /// </summary>
+    private static string CopyText(string keyword, string? chown, string? chmod, ImmutableArray<string> sources, ImmutableArray<HeredocSource> contents, string destination)
     {
         var sb = new StringBuilder(keyword);
+        if (!string.IsNullOrEmpty(chown))
+        {
+            sb.Append(" --chown=").Append(chown);
+        }
+
+        if (!string.IsNullOrEmpty(chmod))
+        {
+            sb.Append(" --chmod=").Append(chmod);
+        }
+
         foreach (var source in sources)
         {
             sb.Append(' ').Append(source);
@@ -427,9 +442,9 @@ public sealed class ImageConfigBuilder
     }
 
     /// <summary>
-    /// fmt's <c>%q</c> of a <c>*HealthConfig</c>: <c>&amp;{["CMD-SHELL" "true"] "5s" "0s" "0s" '\x00'}</c>. The
-    /// BuildKit of docker 20.10 has no StartInterval field; newer ones print it after StartPeriod, which is done here
-    /// only when it is set (the only case where no old BuildKit could have built the file).
+    /// fmt's <c>%q</c> of a <c>*HealthConfig</c>: <c>&amp;{["CMD-SHELL" "true"] "5s" "0s" "0s" "0s" '\x00'}</c>, with
+    /// the StartInterval field after StartPeriod as current BuildKit (Docker 26's) prints it, set or not. (The BuildKit
+    /// of docker 20.10 had no such field and printed three durations; current BuildKit is the reference.)
     /// </summary>
     internal static string HealthcheckText(HealthcheckConfig health)
     {
@@ -438,10 +453,7 @@ public sealed class ImageConfigBuilder
         sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.Interval)));
         sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.Timeout)));
         sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.StartPeriod)));
-        if (health.StartInterval != 0)
-        {
-            sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.StartInterval)));
-        }
+        sb.Append(' ').Append(GoFormat.Quote(GoFormat.Duration(health.StartInterval)));
 
         sb.Append(' ').Append(GoFormat.QuoteRune(health.Retries));
         return sb.Append('}').ToString();

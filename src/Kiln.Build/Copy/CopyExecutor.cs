@@ -29,10 +29,13 @@ public static class CopyExecutor
         var exclude = request.ExcludeMatcher();
         var (destination, destinationIsDirectory) = request.ResolveDestination();
         var writer = new TargetWriter(target, options);
-        var links = new Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>>();
         foreach (var (selected, parents) in selections)
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // BuildKit copies each source, and each match of a wildcard, with a copier of its own: hard links are kept
+            // within one selected tree, never between two.
+            var links = new Dictionary<(ulong Device, ulong Inode), ImmutableArray<string>>();
             if (request.IsAdd && request.Unpack != false && selected.Stat.IsRegularFile
                 && await ArchiveUnpacker.TryUnpackAsync(sourceRoot, selected, writer, destination, owner, cancellationToken).ConfigureAwait(false))
             {

@@ -9,7 +9,8 @@ namespace Kiln.Build.Copy;
 /// <summary>
 /// Writes a walked source tree into a target directory with fsutil's copy semantics: directories merge into existing
 /// ones (whose metadata is then overwritten), files and symlinks replace what is there, symlinks are copied as
-/// symlinks, regular files linked to each other in the source stay hardlinked within one COPY.
+/// symlinks, regular files linked to each other in the source stay hardlinked within one selected source (a COPY
+/// source, or one match of its wildcard).
 /// </summary>
 internal sealed class CopyVisitor : ISourceVisitor, IDisposable
 {

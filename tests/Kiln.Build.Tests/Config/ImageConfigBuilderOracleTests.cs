@@ -21,9 +21,10 @@ public sealed class ImageConfigBuilderOracleTests
     public void The_canonical_form_only_drops_what_newer_BuildKit_omits()
     {
         // BuildKit 0.8 writes "OnBuild":null (no omitempty); Kiln writes the canonical form without it, as newer
-        // BuildKit (docker-image-spec's omitempty) does. Everything else is byte for byte.
-        var raw = File.ReadAllText(Path.Combine(OracleCase.Load("multi-stage").Folder, "expected.json"));
-        var canonical = OracleCase.Canonical(OracleCase.Load("multi-stage").Expected);
+        // BuildKit (docker-image-spec's omitempty) does. Everything else is byte for byte. (stage-entrypoint-resets-cmd
+        // is one of the cases still captured from 0.8.)
+        var raw = File.ReadAllText(Path.Combine(OracleCase.Load("stage-entrypoint-resets-cmd").Folder, "expected.json"));
+        var canonical = OracleCase.Canonical(OracleCase.Load("stage-entrypoint-resets-cmd").Expected);
         Assert.Equal(raw.Replace(",\"OnBuild\":null", string.Empty, StringComparison.Ordinal), canonical);
         Assert.NotNull(OciDocuments.ParseConfig(System.Text.Encoding.UTF8.GetBytes(canonical)).Value.Created);
     }

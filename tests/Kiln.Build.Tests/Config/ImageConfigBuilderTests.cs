@@ -97,6 +97,48 @@ public sealed class ImageConfigBuilderTests
     }
 
     [Fact]
+    public void Copy_and_add_history_records_parents_chown_and_chmod_as_current_BuildKit_does()
+    {
+        // dockerfile2llb's dispatchCopy (BuildKit 0.13 on; Docker 26 checked) writes --parents, then --chown and --chmod
+        // as expanded, and never --link, --from or --exclude. BuildKit 0.8 (docker 20.10) wrote no flags at all.
+        var builder = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        var steps = Steps(
+            "FROM scratch AS x\nFROM scratch\nARG U=app\nCOPY --link --chmod=0640 --chown=${U}:staff --from=x a b /d/\n"
+            + "COPY --parents --exclude=*.md src/ /s/\nADD --chown=1:1 --chmod=755 f /f\nCOPY <<EOF /h\nx\nEOF\n");
+        foreach (var step in steps)
+        {
+            builder.Apply(step, builder.MakesLayer(step.Instruction) ? new LayerResult(Digest.Sha256Of("l"u8), LayerTime) : null);
+        }
+
+        Assert.Equal(
+            [
+                "COPY --chown=app:staff --chmod=0640 a b /d/ # buildkit",
+                "COPY --parents src/ /s/ # buildkit",
+                "ADD --chown=1:1 --chmod=755 f /f # buildkit",
+                "COPY <<EOF /h # buildkit",
+            ],
+            builder.Build().History!.Value.Select(h => h.CreatedBy!).Where(c => c.StartsWith("COPY", StringComparison.Ordinal) || c.StartsWith("ADD", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Healthcheck_history_prints_the_start_interval_even_when_unset_as_current_BuildKit_does()
+    {
+        // Docker 26's BuildKit formats a HealthConfig that has a StartInterval field; 20.10's had none.
+        var builder = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        foreach (var step in Steps("FROM scratch\nHEALTHCHECK --interval=5s --retries=2 CMD true\nHEALTHCHECK NONE\n"))
+        {
+            builder.Apply(step);
+        }
+
+        Assert.Equal(
+            [
+                "HEALTHCHECK &{[\"CMD-SHELL\" \"true\"] \"5s\" \"0s\" \"0s\" \"0s\" '\\x02'}",
+                "HEALTHCHECK &{[\"NONE\"] \"0s\" \"0s\" \"0s\" \"0s\" '\\x00'}",
+            ],
+            builder.Build().History!.Value.Select(h => h.CreatedBy));
+    }
+
+    [Fact]
     public void Labels_from_the_command_line_win_without_history()
     {
         var builder = ImageConfigBuilder.FromScratch(new OciPlatform("arm64", "linux") { Variant = "v8" });

@@ -344,6 +344,25 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task Hardlinked_files_named_as_separate_sources_are_copied_as_separate_files()
+    {
+        // BuildKit copies each source of a COPY (and each match of a wildcard) with its own fsutil copy, whose
+        // hard link tracking starts empty: links are kept within one source's tree only (Docker 20.10 and 26 alike).
+        using var w = new CopyWorkspace();
+        var first = w.File("a", "same");
+        Prerequisites.Run("ln", w.Context, first, Path.Join(w.Context, "b"));
+        await w.RunAsync(CopyOf("/two/", "a", "b"));
+        await w.RunAsync(CopyOf("/glob/", "[ab]"));
+        foreach (var dir in new[] { "two", "glob" })
+        {
+            var a = FileStat.OfPath(Path.Join(w.Target, dir, "a"))!.Value;
+            var b = FileStat.OfPath(Path.Join(w.Target, dir, "b"))!.Value;
+            Assert.NotEqual(a.Inode, b.Inode);
+            Assert.Equal(1u, a.LinkCount);
+        }
+    }
+
+    [Fact]
     public async Task A_directory_of_many_files_copies_each_entry_right_though_its_files_are_copied_on_several_threads()
     {
         // More files than ParallelFiles copies on one thread, mixed with the entries copied in order: hard links, a

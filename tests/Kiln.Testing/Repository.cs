@@ -1,7 +1,7 @@
-namespace Kiln.Cli.Tests;
+namespace Kiln.Testing;
 
 /// <summary>Paths inside the repository, found by walking up to <c>Kiln.slnx</c>.</summary>
-internal static class Repository
+public static class Repository
 {
     private static readonly Lazy<string> RootPath = new(() =>
     {

@@ -1,0 +1,2 @@
+FROM kiln-diff/busybox:1
+COPY . /ctx/
