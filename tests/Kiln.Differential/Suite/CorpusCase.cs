@@ -80,7 +80,7 @@ internal sealed record CorpusCase
         Check(Oracles.Count > 0 && Oracles.All(o => o is Oracle2010 or Oracle26), "oracles must be \"20.10\" and/or \"26\"");
         foreach (var e in Expected)
         {
-            Check(e.Kind is "known" or "new" or "oracle", $"expected kind \"{e.Kind}\" is not known, new or oracle");
+            Check(e.Kind is "known" or "new" or "design" or "oracle", $"expected kind \"{e.Kind}\" is not known, new, design or oracle");
             Check(e.Oracle is null || Oracles.Contains(e.Oracle), $"expected \"{e.Item}\" names oracle {e.Oracle}, which the case does not run");
             Check(!string.IsNullOrWhiteSpace(e.Why) && !string.IsNullOrWhiteSpace(e.Match), $"expected \"{e.Item}\" needs match and why");
             _ = e.Pattern;
