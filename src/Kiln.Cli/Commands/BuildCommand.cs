@@ -152,7 +152,7 @@ internal static class BuildCommand
             if (parse.GetValue(check))
             {
                 var checkRequest = new CheckRequest(contextPath, dockerfilePath, args, parse.GetValue(target));
-                return RunCheck(checkRequest, output, error);
+                return RunCheck(checkRequest, output, error, cancellationToken);
             }
 
             var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
@@ -530,7 +530,7 @@ internal static class BuildCommand
         }
 
         var frontendOptions = new FrontendOptions(options.BuildArgs, settings.Target) { NamedContexts = NamedContextNames.Lookup(options.NamedContexts.Contexts) };
-        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, frontendOptions))
+        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, frontendOptions, cancellationToken))
         {
             await error.WriteLineAsync($"ERROR: {RootCheck.Message("build")}").ConfigureAwait(false);
             return ExitCodes.UserError;
@@ -639,8 +639,8 @@ internal static class BuildCommand
     /// triggers of base images are not known before the pull, so a build whose only such step comes from a trigger
     /// still fails later, at the mount.
     /// </summary>
-    internal static bool NeedsSandbox(string dockerfile, FrontendOptions options) =>
-        DockerfileFrontend.Check(dockerfile, options).Definition is { } definition
+    internal static bool NeedsSandbox(string dockerfile, FrontendOptions options, CancellationToken cancellationToken = default) =>
+        DockerfileFrontend.Check(dockerfile, options, cancellationToken).Definition is { } definition
         && definition.BuildOrder.Any(stage => stage.Base is StageBase.Context
             || stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
@@ -662,7 +662,7 @@ internal static class BuildCommand
 
     private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);
 
-    private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error)
+    private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(request.ContextPath))
         {
@@ -676,7 +676,7 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
 
-        var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target));
+        var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target), cancellationToken);
         var renderer = new DiagnosticRenderer(error);
         renderer.Render(source.DisplayName, source.Text, result.Diagnostics);
         if (!CheckIgnoreFile(request, renderer) || result.HasErrors)

@@ -20,17 +20,22 @@ internal sealed class StageBinder
     private readonly FrontendOptions _options;
     private readonly ImageEnvironmentLookup _imageEnvironment;
     private readonly ShellWordExpander _expander;
+    private readonly ExpansionBudget _budget = new(FrontendLimits.MaxExpansionWork);
     private readonly ImmutableArray<Diagnostic>.Builder _diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
     private readonly HashSet<string> _consumedBuildArgs = new(StringComparer.Ordinal);
     private readonly ImmutableDictionary<string, string> _platformArgs;
     private readonly int _stageCount;
+    private readonly CancellationToken _cancellationToken;
 
-    private StageBinder(ImmutableArray<Instruction> instructions, char escapeToken, FrontendOptions options, ImageEnvironmentLookup imageEnvironment)
+    private StageBinder(ImmutableArray<Instruction> instructions, char escapeToken, FrontendOptions options, ImageEnvironmentLookup imageEnvironment, CancellationToken cancellationToken)
     {
         _instructions = instructions;
         _options = options;
         _imageEnvironment = imageEnvironment;
-        _expander = new ShellWordExpander(escapeToken);
+        _cancellationToken = cancellationToken;
+
+        // One budget for every expansion of this load: ARG defaults, FROM lines and each instruction.
+        _expander = new ShellWordExpander(escapeToken) { Budget = _budget };
         _platformArgs = PredefinedArgs.Platform(options.TargetPlatform, Platform.Host);
         _stageCount = instructions.Count(i => i is FromInstruction);
     }
@@ -41,9 +46,10 @@ internal sealed class StageBinder
         ImmutableArray<Instruction> instructions,
         char escapeToken,
         FrontendOptions options,
-        ImageEnvironmentLookup imageEnvironment)
+        ImageEnvironmentLookup imageEnvironment,
+        CancellationToken cancellationToken = default)
     {
-        var binder = new StageBinder(instructions, escapeToken, options, imageEnvironment);
+        var binder = new StageBinder(instructions, escapeToken, options, imageEnvironment, cancellationToken);
         var definition = binder.Bind();
         return (definition, binder._diagnostics.ToImmutable());
     }
@@ -66,6 +72,11 @@ internal sealed class StageBinder
             var stage = BindStage(stages.Count, from, body, globalArgs, names, finished, out var final);
             stages.Add(stage);
             finished.Add(final);
+            if (_budget.Exhausted)
+            {
+                // The error is reported once, where the budget ran out; every later expansion would only repeat it.
+                return null;
+            }
         }
 
         var all = stages.ToImmutable();
@@ -91,6 +102,7 @@ internal sealed class StageBinder
         firstFrom = -1;
         for (var i = 0; i < _instructions.Length; i++)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             switch (_instructions[i])
             {
                 case FromInstruction:
@@ -199,6 +211,12 @@ internal sealed class StageBinder
         var steps = ImmutableArray.CreateBuilder<BoundStep>(body.Count);
         foreach (var instruction in body)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (_budget.Exhausted)
+            {
+                break;
+            }
+
             switch (instruction)
             {
                 case ArgInstruction arg:
