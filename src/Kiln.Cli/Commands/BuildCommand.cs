@@ -572,7 +572,12 @@ internal static class BuildCommand
         // Layers and configs are unreferenced until the export names them: a prune must wait for this build.
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
-        var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
+        if (IgnorePatterns(settings.ContextPath, settings.DockerfilePath, new DiagnosticRenderer(error)) is not { } ignorePatterns)
+        {
+            return ExitCodes.UserError;
+        }
+
+        var context = BuildContext.WithPatterns(Path.GetFullPath(settings.ContextPath), ignorePatterns);
         var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(error, cancellationToken).ConfigureAwait(false);
         if (contextDirectories is null)
         {
@@ -679,7 +684,7 @@ internal static class BuildCommand
         var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target), cancellationToken);
         var renderer = new DiagnosticRenderer(error);
         renderer.Render(source.DisplayName, source.Text, result.Diagnostics);
-        if (!CheckIgnoreFile(request, renderer) || result.HasErrors)
+        if (IgnorePatterns(request.ContextPath, request.DockerfilePath, renderer) is null || result.HasErrors)
         {
             return ExitCodes.UserError;
         }
@@ -689,23 +694,24 @@ internal static class BuildCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>A .dockerignore with a bad pattern fails the build in BuildKit, so it fails the check too.</summary>
-    private static bool CheckIgnoreFile(CheckRequest request, DiagnosticRenderer renderer)
+    /// <summary>
+    /// The patterns of the .dockerignore that applies (<see cref="IgnoreFileSource"/>); null, with the error rendered
+    /// at the file's line, when it has a pattern BuildKit refuses: that fails the build, and so the check too.
+    /// </summary>
+    private static ImmutableArray<string>? IgnorePatterns(string contextPath, string? dockerfilePath, DiagnosticRenderer renderer)
     {
-        var ignoreFile = IgnoreFileSource.Find(request.ContextPath, request.DockerfilePath);
-        if (ignoreFile is null)
+        if (IgnoreFileSource.Find(contextPath, dockerfilePath) is not { } ignoreFile)
         {
-            return true;
+            return [];
         }
 
-        var matcher = PatternMatcher.Create(DockerignoreFile.Parse(ignoreFile.Text));
-        if (matcher.Succeeded)
+        if (ignoreFile.Compile(out var patterns) is { } problem)
         {
-            return true;
+            renderer.Render(ignoreFile.DisplayName, ignoreFile.Text, [problem]);
+            return null;
         }
 
-        renderer.Render(ignoreFile.DisplayName, ignoreFile.Text, [matcher.Error.ToDiagnostic()]);
-        return false;
+        return patterns;
     }
 
     /// <summary>
