@@ -22,8 +22,9 @@ public static class FrontendLimits
     public const int MaxExpandedWordLength = 1024 * 1024;
 
     /// <summary>
-    /// How much expanding one Dockerfile may do (64 Mi): every character an expansion makes, plus every step of
-    /// matching the patterns of <c>${v#p}</c>, <c>${v%p}</c> and <c>${v/p/r}</c>.
+    /// How much expanding one Dockerfile may do (64 Mi): every character an expansion makes (counted again at each
+    /// quote or <c>${v:-...}</c> it passes out of, so the bound is conservative), plus every step of matching the
+    /// patterns of <c>${v#p}</c>, <c>${v%p}</c> and <c>${v/p/r}</c>.
     /// </summary>
     public const long MaxExpansionWork = 64L * 1024 * 1024;
 }
