@@ -16,15 +16,21 @@ public static class DockerfileFrontend
     private static readonly ImageEnvironmentLookup NoImageEnvironment = (_, _) => ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Parses and binds without building, as <c>kiln build --check</c> does: base images contribute no environment.</summary>
-    public static FrontendResult Check(string text, FrontendOptions options) => Load(text, options, NoImageEnvironment);
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static FrontendResult Check(string text, FrontendOptions options, CancellationToken cancellationToken = default) =>
+        Load(text, options, NoImageEnvironment, cancellationToken);
 
-    /// <summary>Parses and binds, asking <paramref name="imageEnvironment"/> for each base image's environment.</summary>
-    public static FrontendResult Load(string text, FrontendOptions options, ImageEnvironmentLookup imageEnvironment)
+    /// <summary>
+    /// Parses and binds, asking <paramref name="imageEnvironment"/> for each base image's environment. Takes time in
+    /// proportion to the text (within <see cref="FrontendLimits"/>), and stops at once when cancelled.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static FrontendResult Load(string text, FrontendOptions options, ImageEnvironmentLookup imageEnvironment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(imageEnvironment);
 
-        var syntax = DockerfileParser.Parse(text);
+        var syntax = DockerfileParser.Parse(text, cancellationToken);
         var diagnostics = syntax.Diagnostics.ToBuilder();
         if (syntax.HasErrors)
         {
@@ -34,6 +40,7 @@ public static class DockerfileFrontend
         var instructions = ImmutableArray.CreateBuilder<Instruction>(syntax.Instructions.Length);
         foreach (var instructionSyntax in syntax.Instructions)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var parsed = InstructionParser.Parse(instructionSyntax);
             diagnostics.AddRange(parsed.Diagnostics);
             if (parsed.Instruction is { } instruction)
@@ -48,7 +55,7 @@ public static class DockerfileFrontend
             return new FrontendResult(syntax, null, diagnostics.ToImmutable());
         }
 
-        var (definition, bindDiagnostics) = StageBinder.Bind(instructions.ToImmutable(), syntax.EscapeToken, options, imageEnvironment);
+        var (definition, bindDiagnostics) = StageBinder.Bind(instructions.ToImmutable(), syntax.EscapeToken, options, imageEnvironment, cancellationToken);
         diagnostics.AddRange(bindDiagnostics);
         return new FrontendResult(syntax, definition, diagnostics.ToImmutable());
     }

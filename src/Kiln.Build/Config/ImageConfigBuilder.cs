@@ -17,7 +17,7 @@ namespace Kiln.Build.Config;
 public sealed class ImageConfigBuilder
 {
     /// <summary>BuildKit's <c>system.DefaultPathEnv</c> for Linux, put into every config that has no PATH.</summary>
-    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public const string DefaultPath = SystemDefaults.Path;
 
     /// <summary>The <c>comment</c> BuildKit puts on every history entry its Dockerfile frontend makes.</summary>
     public const string HistoryComment = "buildkit.dockerfile.v0";
@@ -118,15 +118,23 @@ public sealed class ImageConfigBuilder
     }
 
     /// <summary>
-    /// <c>FROM stage</c>: continues from another stage's state (its new history included, still without times).
-    /// What is per stage in BuildKit starts over: whether CMD was set here, the declared ARGs; ONBUILD triggers of a
-    /// stage are not run, they stay in the config.
+    /// <c>FROM stage</c>: continues from another stage's state (its new history included, still without times), and,
+    /// as BuildKit's <c>dispatchState.init</c> does since dockerfile 1.10, with its declared ARGs (they lead the
+    /// <c>|N</c> of RUN history) and its state environment with the config's Env written over it again. Whether CMD
+    /// was set starts over; ONBUILD triggers of a stage are not run, they stay in the config.
     /// </summary>
     public static ImageConfigBuilder FromStage(ImageConfigBuilder parent, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
         ArgumentNullException.ThrowIfNull(parent);
         var snapshot = parent._config with { History = [.. parent._history], RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] } };
-        return new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
+        var child = new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
+        child._declaredArgs.AddRange(parent._declaredArgs);
+        foreach (var (name, value) in parent._stateEnv)
+        {
+            child._stateEnv.TryAdd(name, value);
+        }
+
+        return child;
     }
 
     /// <summary>
@@ -370,22 +378,27 @@ public sealed class ImageConfigBuilder
 
     private string RunText(ImmutableArray<string> args)
     {
-        // BuildKit's runCommandString: every ARG declared in the stage so far, "|N K=V ...", then the argv.
+        // BuildKit's runCommandString: every ARG declared in the stage so far (and in the stages it is built from),
+        // once per name in the order first declared, "|N K=V ...", then the argv.
         if (_declaredArgs.Count == 0)
         {
             return string.Join(' ', args);
         }
 
-        var sb = new StringBuilder().Append('|').Append(_declaredArgs.Count);
+        var shown = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in _declaredArgs)
         {
-            var shown = _stateEnv.TryGetValue(name, out var fromEnv) ? fromEnv : value ?? string.Empty;
-            sb.Append(' ').Append(name).Append('=').Append(shown);
+            if (seen.Add(name))
+            {
+                shown.Add(name + "=" + (_stateEnv.TryGetValue(name, out var fromEnv) ? fromEnv : value ?? string.Empty));
+            }
         }
 
-        foreach (var arg in args)
+        var sb = new StringBuilder().Append('|').Append(shown.Count);
+        foreach (var part in shown.Concat(args))
         {
-            sb.Append(' ').Append(arg);
+            sb.Append(' ').Append(part);
         }
 
         return sb.ToString();

@@ -45,7 +45,14 @@ public sealed class BuildContext
             text = await File.ReadAllTextAsync(ignoreFile, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
         }
 
-        return WithPatterns(full, DockerignoreFile.Parse(text));
+        var lines = DockerignoreFile.ParseLines(text);
+        var compiled = PatternMatcher.Create(lines.Select(l => l.Pattern));
+        if (compiled.Error is { } error)
+        {
+            throw new InvalidDataException($"{ignoreFile}:{lines[error.Index].Line}: {error.Message}");
+        }
+
+        return new BuildContext(full, lines.IsEmpty ? null : compiled.Matcher);
     }
 
     /// <summary>A context with explicit ignore patterns (as read from a .dockerignore file).</summary>
@@ -62,7 +69,7 @@ public sealed class BuildContext
         var result = PatternMatcher.Create(list);
         if (!result.Succeeded)
         {
-            throw new InvalidDataException($"invalid .dockerignore: {result.Error}");
+            throw new InvalidDataException($"invalid .dockerignore: {result.Error!.Message}");
         }
 
         return new BuildContext(Path.GetFullPath(directory), result.Matcher);

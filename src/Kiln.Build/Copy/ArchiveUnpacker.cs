@@ -26,11 +26,21 @@ internal static class ArchiveUnpacker
         using var parent = sourceRoot.OpenDirectory(selected.Physical[..^1]);
         using var handle = DirectoryListing.OpenFileForRead(parent, selected.Physical[^1], selected.PhysicalPath);
         await using var file = new FileStream(handle, FileAccess.Read, bufferSize: 64 * 1024);
-        var prefix = new byte[6];
-        var read = await file.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        file.Position = 0;
+        return await TryUnpackAsync(file, selected.Text, writer, destination, owner, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same for an archive read from <paramref name="input"/> as it comes, a pipe as well as a file (nothing is
+    /// read twice: the sniffed bytes are replayed). <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static async Task<bool> TryUnpackAsync(
+        Stream input, string source, TargetWriter writer, ImmutableArray<string> destination, CopyOwner? owner, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[LayerDecompression.SniffLength];
+        var read = await input.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         var compression = LayerDecompression.Detect(prefix.AsSpan(0, read));
-        await using var decompressor = Decompressor.Open(compression, file, selected.Text, cancellationToken);
+        await using var file = new PrefixReplayStream(prefix.AsMemory(0, read), input, leaveOpen: true);
+        await using var decompressor = Decompressor.Open(compression, file, source, cancellationToken);
         await using var reader = new TarReader(decompressor.Stream, leaveOpen: true);
         TarEntry? first;
         try
@@ -54,7 +64,7 @@ internal static class ArchiveUnpacker
         var physical = writer.EnsureDirectory(destination, owner);
         using var directory = writer.Root.OpenDirectory(physical);
         using var extractionRoot = RootDirectory.Open($"/proc/self/fd/{directory.DangerousGetHandle()}");
-        var unpacker = new TarUnpacker(extractionRoot, writer, owner, string.Join('/', physical), selected.Text);
+        var unpacker = new TarUnpacker(extractionRoot, writer, owner, string.Join('/', physical), source);
         var entry = first;
         do
         {

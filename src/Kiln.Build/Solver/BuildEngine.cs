@@ -26,7 +26,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         var platform = OciPlatform.Host;
 
         var load = _tracker.Start($"[internal] load build definition from {request.DockerfileName}");
-        var check = DockerfileFrontend.Check(request.DockerfileText, request.Options);
+        var check = DockerfileFrontend.Check(request.DockerfileText, request.Options, cancellationToken);
         if (check.Definition is null)
         {
             load.Fail("the Dockerfile has errors");
@@ -37,7 +37,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
 
         // Base references are expanded with the global ARGs only, so the check pass already knows them all.
         var images = await ResolveImagesAsync(check.Definition, request, platform, cancellationToken).ConfigureAwait(false);
-        var bound = DockerfileFrontend.Load(request.DockerfileText, request.Options, (reference, _) => EnvironmentOf(images, reference));
+        var bound = DockerfileFrontend.Load(request.DockerfileText, request.Options, (reference, _) => EnvironmentOf(images, reference), cancellationToken);
         if (bound.Definition is null)
         {
             throw new BuildFailedException(bound.Diagnostics);

@@ -10,13 +10,13 @@ namespace Kiln.Build.Solver;
 
 /// <summary>
 /// A RUN's argv, mounted files and environment as BuildKit's dispatchRun makes them: the stage's SHELL in front
-/// of the shell form, heredocs handed to the shell or (with <c>#!</c>) run as a script file, the ENV then the build
-/// ARGs that ENV does not set.
+/// of the shell form, heredocs handed to the shell or (with <c>#!</c>) run as a script file, the environment of the
+/// stage's LLB state (its ENV with the build ARGs written after them over it).
 /// </summary>
 internal static partial class RunArguments
 {
     /// <summary>BuildKit's default when the image sets no PATH (the runc executor adds the same one).</summary>
-    public const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public const string DefaultPath = "PATH=" + SystemDefaults.Path;
 
     /// <summary>
     /// Where BuildKit mounts a <c>#!</c> heredoc script: a read-only directory holding only the script, named after
@@ -175,16 +175,20 @@ internal static partial class RunArguments
         return new RunProcess(args, files);
     }
 
-    /// <summary>The stage's ENV, then each build ARG in scope that ENV does not set (sorted: a stable key), PATH defaulted.</summary>
+    /// <summary>
+    /// The stage's ENV, each entry replaced by the build ARG an ARG line wrote after it (BuildKit keeps one environment
+    /// where the last write wins), then the other build ARGs in scope (sorted: a stable key), PATH defaulted.
+    /// </summary>
     public static ImmutableArray<string> Env(ImageConfig config, BoundStep step)
     {
         var env = ImmutableArray.CreateBuilder<string>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in config.Config.Env ?? [])
         {
-            env.Add(entry);
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            keys.Add(equals < 0 ? entry : entry[..equals]);
+            var key = equals < 0 ? entry : entry[..equals];
+            env.Add(step.Args.TryGetValue(key, out var arg) ? $"{key}={arg}" : entry);
+            keys.Add(key);
         }
 
         foreach (var (key, value) in step.Args.OrderBy(a => a.Key, StringComparer.Ordinal))

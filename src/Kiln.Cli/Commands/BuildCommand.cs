@@ -152,7 +152,7 @@ internal static class BuildCommand
             if (parse.GetValue(check))
             {
                 var checkRequest = new CheckRequest(contextPath, dockerfilePath, args, parse.GetValue(target));
-                return RunCheck(checkRequest, output, error);
+                return RunCheck(checkRequest, output, error, cancellationToken);
             }
 
             var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
@@ -530,7 +530,7 @@ internal static class BuildCommand
         }
 
         var frontendOptions = new FrontendOptions(options.BuildArgs, settings.Target) { NamedContexts = NamedContextNames.Lookup(options.NamedContexts.Contexts) };
-        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, frontendOptions))
+        if (!rootCheck.IsRoot && NeedsSandbox(source.Text, frontendOptions, cancellationToken))
         {
             await error.WriteLineAsync($"ERROR: {RootCheck.Message("build")}").ConfigureAwait(false);
             return ExitCodes.UserError;
@@ -572,7 +572,12 @@ internal static class BuildCommand
         // Layers and configs are unreferenced until the export names them: a prune must wait for this build.
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
-        var context = await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false);
+        if (IgnorePatterns(settings.ContextPath, settings.DockerfilePath, new DiagnosticRenderer(error)) is not { } ignorePatterns)
+        {
+            return ExitCodes.UserError;
+        }
+
+        var context = BuildContext.WithPatterns(Path.GetFullPath(settings.ContextPath), ignorePatterns);
         var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(error, cancellationToken).ConfigureAwait(false);
         if (contextDirectories is null)
         {
@@ -639,8 +644,8 @@ internal static class BuildCommand
     /// triggers of base images are not known before the pull, so a build whose only such step comes from a trigger
     /// still fails later, at the mount.
     /// </summary>
-    internal static bool NeedsSandbox(string dockerfile, FrontendOptions options) =>
-        DockerfileFrontend.Check(dockerfile, options).Definition is { } definition
+    internal static bool NeedsSandbox(string dockerfile, FrontendOptions options, CancellationToken cancellationToken = default) =>
+        DockerfileFrontend.Check(dockerfile, options, cancellationToken).Definition is { } definition
         && definition.BuildOrder.Any(stage => stage.Base is StageBase.Context
             || stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
@@ -662,7 +667,7 @@ internal static class BuildCommand
 
     private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);
 
-    private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error)
+    private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(request.ContextPath))
         {
@@ -676,10 +681,10 @@ internal static class BuildCommand
             return ExitCodes.UserError;
         }
 
-        var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target));
+        var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target), cancellationToken);
         var renderer = new DiagnosticRenderer(error);
         renderer.Render(source.DisplayName, source.Text, result.Diagnostics);
-        if (!CheckIgnoreFile(request, renderer) || result.HasErrors)
+        if (IgnorePatterns(request.ContextPath, request.DockerfilePath, renderer) is null || result.HasErrors)
         {
             return ExitCodes.UserError;
         }
@@ -689,23 +694,24 @@ internal static class BuildCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>A .dockerignore with a bad pattern fails the build in BuildKit, so it fails the check too.</summary>
-    private static bool CheckIgnoreFile(CheckRequest request, DiagnosticRenderer renderer)
+    /// <summary>
+    /// The patterns of the .dockerignore that applies (<see cref="IgnoreFileSource"/>); null, with the error rendered
+    /// at the file's line, when it has a pattern BuildKit refuses: that fails the build, and so the check too.
+    /// </summary>
+    private static ImmutableArray<string>? IgnorePatterns(string contextPath, string? dockerfilePath, DiagnosticRenderer renderer)
     {
-        var ignoreFile = IgnoreFileSource.Find(request.ContextPath, request.DockerfilePath);
-        if (ignoreFile is null)
+        if (IgnoreFileSource.Find(contextPath, dockerfilePath) is not { } ignoreFile)
         {
-            return true;
+            return [];
         }
 
-        var matcher = PatternMatcher.Create(DockerignoreFile.Parse(ignoreFile.Text));
-        if (matcher.Succeeded)
+        if (ignoreFile.Compile(out var patterns) is { } problem)
         {
-            return true;
+            renderer.Render(ignoreFile.DisplayName, ignoreFile.Text, [problem]);
+            return null;
         }
 
-        renderer.Render(ignoreFile.DisplayName, ignoreFile.Text, [matcher.Error.ToDiagnostic()]);
-        return false;
+        return patterns;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Kiln.Dockerfile.Syntax;
 
 namespace Kiln.Cli.Commands;
@@ -14,19 +13,13 @@ internal static class DebugCommand
         dumpAst.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            string text;
-            try
+            if (DockerfileSource.Read(".", path, error) is not { } source)
             {
-                text = new UTF8Encoding(false).GetString(File.ReadAllBytes(path));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                error.WriteLine($"ERROR: failed to read {path}: {e.Message}");
                 return ExitCodes.UserError;
             }
 
-            var syntax = DockerfileParser.Parse(text);
-            new Rendering.DiagnosticRenderer(error).Render(Path.GetFileName(path), text, syntax.Diagnostics);
+            var syntax = DockerfileParser.Parse(source.Text);
+            new Rendering.DiagnosticRenderer(error).Render(source.DisplayName, source.Text, syntax.Diagnostics);
             if (syntax.HasErrors)
             {
                 return ExitCodes.UserError;

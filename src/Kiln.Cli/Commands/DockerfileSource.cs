@@ -1,4 +1,5 @@
 using System.Text;
+using Kiln.Dockerfile;
 
 namespace Kiln.Cli.Commands;
 
@@ -6,21 +7,24 @@ namespace Kiln.Cli.Commands;
 internal sealed record DockerfileSource(string DisplayName, string Text)
 {
     /// <summary>
-    /// <c>-f</c> is relative to the working directory, as with docker; without it the file is
-    /// CONTEXT/Dockerfile. Returns null after printing an error.
+    /// <c>-f</c> is relative to the working directory, as with docker; without it the file is CONTEXT/Dockerfile, or
+    /// CONTEXT/dockerfile when only that exists (docker's CLI and BuildKit both fall back to it). At most
+    /// <see cref="FrontendLimits.MaxDockerfileBytes"/> are read: <c>-f /dev/zero</c> is an error, not a process out
+    /// of memory. Returns null after printing an error.
     /// </summary>
     public static DockerfileSource? Read(string contextPath, string? dockerfilePath, TextWriter error)
     {
         if (dockerfilePath == "-")
         {
             using var stdin = Console.OpenStandardInput();
-            return new DockerfileSource("Dockerfile", Decode(ReadAll(stdin)));
+            return FromStream(stdin, "Dockerfile", "standard input", error);
         }
 
-        var path = dockerfilePath ?? Path.Combine(contextPath, "Dockerfile");
+        var path = dockerfilePath ?? DefaultPath(contextPath);
         try
         {
-            return new DockerfileSource(Path.GetFileName(path), Decode(File.ReadAllBytes(path)));
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+            return FromStream(file, Path.GetFileName(path), path, error);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -29,13 +33,29 @@ internal sealed record DockerfileSource(string DisplayName, string Text)
         }
     }
 
-    private static byte[] ReadAll(Stream stream)
+    private static string DefaultPath(string contextPath)
     {
-        using var buffer = new MemoryStream();
-        stream.CopyTo(buffer);
-        return buffer.ToArray();
+        var path = Path.Combine(contextPath, "Dockerfile");
+        var lower = Path.Combine(contextPath, "dockerfile");
+        return !File.Exists(path) && File.Exists(lower) ? lower : path;
     }
 
-    // The parser handles the BOM itself (it must know it was there for directive rules), so decode without stripping it.
-    private static string Decode(byte[] bytes) => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(bytes);
+    private static DockerfileSource? FromStream(Stream stream, string displayName, string what, TextWriter error)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, FrontendLimits.MaxDockerfileBytes + 1 - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > FrontendLimits.MaxDockerfileBytes)
+            {
+                error.WriteLine($"ERROR: failed to read dockerfile {what}: it is larger than kiln's limit of {FrontendLimits.MaxDockerfileBytes / (1024 * 1024)} MiB");
+                return null;
+            }
+        }
+
+        // The parser handles the BOM itself (it must know it was there for directive rules), so decode without stripping it.
+        return new DockerfileSource(displayName, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
 }

@@ -1,5 +1,7 @@
 using Kiln.Build.Context;
+using Kiln.Build.Copy;
 using Kiln.Content.IO;
+using Kiln.Dockerfile;
 
 namespace Kiln.Cli.Commands;
 
@@ -36,14 +38,10 @@ internal sealed class StandardInputContext : IDisposable
         var context = new StandardInputContext(root, Path.Combine(root, "context"), Path.Combine(root, "Dockerfile"));
         try
         {
-            var received = Path.Combine(root, "input");
-            await using (var file = File.Create(received))
-            {
-                await input.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-            }
-
+            // Streamed: an archive is extracted as it arrives, a Dockerfile is read up to the frontend's limit.
             Directory.CreateDirectory(context.ContextPath);
-            if (await ContextArchive.TryExtractAsync(received, context.ContextPath, cancellationToken).ConfigureAwait(false))
+            var dockerfileBytes = await ContextArchive.ExtractOrReadDockerfileAsync(input, context.ContextPath, FrontendLimits.MaxDockerfileBytes, cancellationToken).ConfigureAwait(false);
+            if (dockerfileBytes is null)
             {
                 return context.Inside(dockerfile ?? "Dockerfile", error);
             }
@@ -55,8 +53,16 @@ internal sealed class StandardInputContext : IDisposable
                 return null;
             }
 
-            File.Move(received, context.DockerfilePath);
+            await File.WriteAllBytesAsync(context.DockerfilePath, dockerfileBytes, cancellationToken).ConfigureAwait(false);
             return context;
+        }
+        catch (Exception e) when (e is CopyException or InvalidDataException)
+        {
+            // Extraction speaks of ADD's source; here that is the context archive.
+            var message = e.Message.Replace("ADD standard input: ", "the context archive on standard input: ", StringComparison.Ordinal);
+            await error.WriteLineAsync($"ERROR: kiln build: {message}").ConfigureAwait(false);
+            context.Dispose();
+            return null;
         }
         catch
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kiln.Dockerfile.Diagnostics;
+using Kiln.Dockerfile.Text;
 
 namespace Kiln.Cli.Rendering;
 
@@ -11,6 +12,11 @@ namespace Kiln.Cli.Rendering;
 internal sealed class DiagnosticRenderer(TextWriter output)
 {
     private const int RulerWidth = 20;
+
+    // An excerpt line or a message longer than this is cut (a Dockerfile line may be 64 KiB, standard input 512 MB
+    // without a line feed); real Dockerfile lines and messages fit.
+    private const int LineWidth = 240;
+    private const int MessageWidth = 1000;
 
     /// <param name="fileName">The name the user knows the file by (as given with <c>-f</c>).</param>
     /// <param name="source">The file's text, to quote from.</param>
@@ -25,7 +31,7 @@ internal sealed class DiagnosticRenderer(TextWriter output)
             }
             else
             {
-                output.WriteLine($"WARN: {Location(fileName, diagnostic)}: {diagnostic.Message} [{diagnostic.Code}]");
+                output.WriteLine($"WARN: {Location(fileName, diagnostic)}: {Excerpt.Cut(diagnostic.Message, MessageWidth)} [{diagnostic.Code}]");
             }
         }
     }
@@ -48,13 +54,13 @@ internal sealed class DiagnosticRenderer(TextWriter output)
             for (var n = from; n <= to; n++)
             {
                 var marker = n >= first && n <= last ? ">>>" : "   ";
-                output.WriteLine($" {n,3} | {marker} {lines[n - 1]}".TrimEnd());
+                output.WriteLine($" {n,3} | {marker} {Excerpt.Cut(lines[n - 1], LineWidth)}".TrimEnd());
             }
 
             output.WriteLine(new string('-', RulerWidth));
         }
 
-        output.WriteLine($"ERROR: {Location(fileName, diagnostic)}: {diagnostic.Message} [{diagnostic.Code}]");
+        output.WriteLine($"ERROR: {Location(fileName, diagnostic)}: {Excerpt.Cut(diagnostic.Message, MessageWidth)} [{diagnostic.Code}]");
     }
 
     private static string Location(string fileName, Diagnostic diagnostic)

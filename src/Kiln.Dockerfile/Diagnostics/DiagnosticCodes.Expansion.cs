@@ -22,4 +22,10 @@ public static partial class DiagnosticCodes
 
     /// <summary>Substitutions are nested deeper than the expander is willing to recurse.</summary>
     public const string ExpansionTooDeeplyNested = "DF2007";
+
+    /// <summary>An expansion makes a word longer than <see cref="FrontendLimits.MaxExpandedWordLength"/>.</summary>
+    public const string ExpansionWordTooLong = "DF2008";
+
+    /// <summary>The expansions of one Dockerfile together do more than <see cref="FrontendLimits.MaxExpansionWork"/>.</summary>
+    public const string ExpansionBudgetExceeded = "DF2009";
 }

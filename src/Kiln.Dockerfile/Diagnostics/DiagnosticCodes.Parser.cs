@@ -31,4 +31,7 @@ public static partial class DiagnosticCodes
 
     /// <summary>A heredoc marker whose delimiter word cannot be lexed (an unterminated quote, a bad <c>${}</c>).</summary>
     public const string InvalidHeredoc = "DF1010";
+
+    /// <summary>The Dockerfile is larger than <see cref="FrontendLimits.MaxDockerfileBytes"/>; it is not parsed.</summary>
+    public const string DockerfileTooLarge = "DF1011";
 }

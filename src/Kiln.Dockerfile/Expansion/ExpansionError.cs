@@ -10,4 +10,7 @@ internal readonly record struct ExpansionError(string Code, string Message)
 
     public static ExpansionError UnsupportedModifier(string modifier) =>
         new(DiagnosticCodes.ExpansionUnsupportedModifier, "unsupported modifier (" + modifier + ") in substitution");
+
+    public static ExpansionError WordTooLong() =>
+        new(DiagnosticCodes.ExpansionWordTooLong, $"the expanded word is longer than kiln's limit of {FrontendLimits.MaxExpandedWordLength / (1024 * 1024)} Mi characters");
 }

@@ -36,17 +36,28 @@ internal static class PatternOperations
         return true;
     }
 
-    public static bool TryReplace(string pattern, string replacement, string value, bool all, out string result, out ExpansionError error)
+    /// <summary>
+    /// <c>${v/p/r}</c> and <c>${v//p/r}</c>. Replacing every match can multiply the value's length (each rune by a long
+    /// template), so the result stops, as an error, once it is longer than <paramref name="maxLength"/>.
+    /// </summary>
+    public static bool TryReplace(string pattern, string replacement, string value, bool all, int maxLength, out string result, out ExpansionError error)
     {
+        result = string.Empty;
         if (!ShellPattern.TryCompile(pattern, out var compiled, out error))
         {
-            result = string.Empty;
             return false;
         }
 
         var runes = RuneText.ToRunes(value);
         var ends = compiled.MatchEnds(runes, greedy: true);
-        result = all ? ReplaceAll(runes, ends, replacement) : ReplaceFirst(runes, ends, replacement, value);
+        var replaced = all ? ReplaceAll(runes, ends, replacement, maxLength) : ReplaceFirst(runes, ends, replacement, value);
+        if (replaced is null || replaced.Length > maxLength)
+        {
+            error = ExpansionError.WordTooLong();
+            return false;
+        }
+
+        result = replaced;
         return true;
     }
 
@@ -67,7 +78,7 @@ internal static class PatternOperations
     }
 
     /// <summary>Go's <c>Regexp.ReplaceAllString</c> loop, counted in runes instead of bytes.</summary>
-    private static string ReplaceAll(int[] runes, int[] ends, string template)
+    private static string? ReplaceAll(int[] runes, int[] ends, string template, int maxLength)
     {
         var output = new StringBuilder();
         var lastMatchEnd = 0;
@@ -87,6 +98,10 @@ internal static class PatternOperations
             if (end > lastMatchEnd || start == 0)
             {
                 ReplacementTemplate.Expand(output, template, RuneText.FromRunes(runes.AsSpan(start, end - start)));
+                if (output.Length > maxLength)
+                {
+                    return null;
+                }
             }
 
             lastMatchEnd = end;

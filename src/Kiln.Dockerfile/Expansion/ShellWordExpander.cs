@@ -41,6 +41,15 @@ public sealed class ShellWordExpander(char escapeToken = '\\')
     /// </summary>
     public bool SkipUnsetEnv { get; init; }
 
+    /// <summary>
+    /// What every expansion through this expander spends from (one per Dockerfile load, see
+    /// <see cref="FrontendLimits.MaxExpansionWork"/>); null for none. An expander with a budget is not thread-safe.
+    /// </summary>
+    internal ExpansionBudget? Budget { get; init; }
+
+    /// <summary>The expander of COPY/ADD heredoc bodies (BuildKit's <c>ExpandRaw</c>), spending from the same budget.</summary>
+    internal ShellWordExpander ForRawBodies() => new('\\') { SkipProcessQuotes = true, Budget = Budget };
+
     /// <summary>BuildKit's <c>ProcessWord</c>: expand and unquote into one string.</summary>
     public WordExpansion ExpandWord(string word, IReadOnlyDictionary<string, string> environment)
     {

@@ -63,6 +63,13 @@ internal sealed class ShellWordLexer
         return false;
     }
 
+    /// <summary>After <paramref name="added"/> characters went into <paramref name="builder"/>: false (failed) past a limit.</summary>
+    private bool Fits(StringBuilder builder, int added) =>
+        builder.Length <= FrontendLimits.MaxExpandedWordLength ? Spend(added) : Fail(ExpansionError.WordTooLong());
+
+    private bool Spend(long work) =>
+        options.Budget is not { } budget || budget.TrySpend(work, out var error) || Fail(error);
+
     /// <summary>
     /// BuildKit's <c>processStopOn</c>: reads up to (and consumes) <paramref name="stop"/>, or to the
     /// end of the word when <paramref name="stop"/> is EOF. The escape token escapes any character
@@ -114,6 +121,11 @@ internal sealed class ShellWordLexer
                 }
 
                 builder.Append(piece);
+                if (!Fits(builder, piece.Length))
+                {
+                    return false;
+                }
+
                 if (rune == '$')
                 {
                     words?.AddExpansion(piece);
@@ -237,6 +249,11 @@ internal sealed class ShellWordLexer
                     }
 
                     builder.Append(value);
+                    if (!Fits(builder, value.Length))
+                    {
+                        return false;
+                    }
+
                     break;
                 default:
                     var rune = Next();
@@ -395,6 +412,11 @@ internal sealed class ShellWordLexer
                 // `${v#"#"x}` is the greedy `##x`.
                 var greedy = word.Length > 0 && word[0] == modifier;
                 var pattern = greedy ? word[1..] : word;
+                if (!Spend((long)(pattern.Length + 1) * (current.Length + 1)))
+                {
+                    return false;
+                }
+
                 ExpansionError error;
                 var ok = modifier == '#'
                     ? PatternOperations.TryTrimPrefix(pattern, current, greedy, out value, out error)
@@ -442,7 +464,8 @@ internal sealed class ShellWordLexer
             return true;
         }
 
-        return PatternOperations.TryReplace(pattern, replacement, current, all, out value, out var error) || Fail(error);
+        return Spend((long)(pattern.Length + 1) * (current.Length + 1))
+            && (PatternOperations.TryReplace(pattern, replacement, current, all, FrontendLimits.MaxExpandedWordLength, out value, out var error) || Fail(error));
     }
 
     /// <summary>

@@ -17,18 +17,26 @@ public static class DockerignoreFile
     /// <c>! /x</c> becomes <c>!x</c>. A lone <c>!</c> is kept; <see cref="PatternMatcher.Create"/> rejects it.
     /// A null text (no .dockerignore) yields no patterns.
     /// </summary>
-    public static ImmutableArray<string> Parse(string? text)
+    public static ImmutableArray<string> Parse(string? text) => [.. ParseLines(text).Select(p => p.Pattern)];
+
+    /// <summary>
+    /// <see cref="Parse"/>, each pattern with the 1-based line it came from, so an error can point at the line
+    /// (<see cref="IgnorePatternError.Index"/> is a position in this list).
+    /// </summary>
+    public static ImmutableArray<(string Pattern, int Line)> ParseLines(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return [];
         }
 
-        var patterns = ImmutableArray.CreateBuilder<string>();
+        var patterns = ImmutableArray.CreateBuilder<(string Pattern, int Line)>();
         var start = 0;
         var first = true;
+        var lineNumber = 0;
         while (start < text.Length)
         {
+            lineNumber++;
             var newline = text.IndexOf('\n', start);
             var end = newline < 0 ? text.Length : newline;
             var line = text.AsSpan(start, end - start);
@@ -78,7 +86,7 @@ public static class DockerignoreFile
                 }
             }
 
-            patterns.Add(invert ? "!" + pattern : pattern);
+            patterns.Add((invert ? "!" + pattern : pattern, lineNumber));
         }
 
         return patterns.ToImmutable();

@@ -12,8 +12,6 @@ namespace Kiln.Dockerfile.Instructions;
 /// </summary>
 internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictionary<string, string> environment, Instruction instruction)
 {
-    private static readonly ShellWordExpander RawExpander = new('\\') { SkipProcessQuotes = true };
-
     private readonly List<Diagnostic> _diagnostics = [];
     private readonly HashSet<string> _matched = new(StringComparer.Ordinal);
     private readonly HashSet<string> _unmatched = new(StringComparer.Ordinal);
@@ -61,7 +59,7 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
     /// </summary>
     public string? RawWord(string text)
     {
-        var result = RawExpander.ExpandWord(text, environment);
+        var result = expander.ForRawBodies().ExpandWord(text, environment);
         _matched.UnionWith(result.Matched);
         _unmatched.UnionWith(result.Unmatched);
         if (!result.Succeeded)
@@ -131,5 +129,5 @@ internal sealed class ExpansionScope(ShellWordExpander expander, IReadOnlyDictio
         new(HasErrors ? instruction : expanded, [.. _diagnostics], [.. _matched], [.. _unmatched]);
 
     private void AddExpansionError(string word, string? error) =>
-        Error(DiagnosticCodes.ExpansionFailed, $"{instruction.Keyword.ToUpperInvariant()}: failed to expand '{word}': {error}");
+        Error(DiagnosticCodes.ExpansionFailed, $"{instruction.Keyword.ToUpperInvariant()}: failed to expand '{Excerpt.Cut(word)}': {error}");
 }

@@ -9,8 +9,9 @@ namespace Kiln.Dockerfile.Stages;
 /// <summary>
 /// Turns parsed instructions into stages for one build, as BuildKit's dockerfile2llb does before it
 /// builds anything: global ARGs and the FROM lines they feed, stage names and bases, ARG scoping
-/// inside each stage (build args override defaults, ENV overrides ARG), expansion of every
-/// instruction, the stages each stage needs, the target, and the order to build only what the
+/// inside each stage (build args override defaults; ENV and ARG write one environment, the last
+/// write wins; a stage built from a stage continues with its ARGs, see <see cref="StageVariables"/>),
+/// expansion of every instruction, the stages each stage needs, the target, and the order to build only what the
 /// target needs. Pure: the environment of base images comes from <paramref name="imageEnvironment"/>.
 /// </summary>
 internal sealed class StageBinder
@@ -19,17 +20,22 @@ internal sealed class StageBinder
     private readonly FrontendOptions _options;
     private readonly ImageEnvironmentLookup _imageEnvironment;
     private readonly ShellWordExpander _expander;
+    private readonly ExpansionBudget _budget = new(FrontendLimits.MaxExpansionWork);
     private readonly ImmutableArray<Diagnostic>.Builder _diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
     private readonly HashSet<string> _consumedBuildArgs = new(StringComparer.Ordinal);
     private readonly ImmutableDictionary<string, string> _platformArgs;
     private readonly int _stageCount;
+    private readonly CancellationToken _cancellationToken;
 
-    private StageBinder(ImmutableArray<Instruction> instructions, char escapeToken, FrontendOptions options, ImageEnvironmentLookup imageEnvironment)
+    private StageBinder(ImmutableArray<Instruction> instructions, char escapeToken, FrontendOptions options, ImageEnvironmentLookup imageEnvironment, CancellationToken cancellationToken)
     {
         _instructions = instructions;
         _options = options;
         _imageEnvironment = imageEnvironment;
-        _expander = new ShellWordExpander(escapeToken);
+        _cancellationToken = cancellationToken;
+
+        // One budget for every expansion of this load: ARG defaults, FROM lines and each instruction.
+        _expander = new ShellWordExpander(escapeToken) { Budget = _budget };
         _platformArgs = PredefinedArgs.Platform(options.TargetPlatform, Platform.Host);
         _stageCount = instructions.Count(i => i is FromInstruction);
     }
@@ -40,9 +46,10 @@ internal sealed class StageBinder
         ImmutableArray<Instruction> instructions,
         char escapeToken,
         FrontendOptions options,
-        ImageEnvironmentLookup imageEnvironment)
+        ImageEnvironmentLookup imageEnvironment,
+        CancellationToken cancellationToken = default)
     {
-        var binder = new StageBinder(instructions, escapeToken, options, imageEnvironment);
+        var binder = new StageBinder(instructions, escapeToken, options, imageEnvironment, cancellationToken);
         var definition = binder.Bind();
         return (definition, binder._diagnostics.ToImmutable());
     }
@@ -59,12 +66,17 @@ internal sealed class StageBinder
         var stageHeads = SplitStages(firstFrom);
         var names = NameStages(stageHeads);
         var stages = ImmutableArray.CreateBuilder<BoundStage>(stageHeads.Count);
-        var finalEnvironments = new List<ImmutableDictionary<string, string>>();
+        var finished = new List<StageVariables>();
         foreach (var (from, body) in stageHeads)
         {
-            var stage = BindStage(stages.Count, from, body, globalArgs, names, finalEnvironments, out var finalEnvironment);
+            var stage = BindStage(stages.Count, from, body, globalArgs, names, finished, out var final);
             stages.Add(stage);
-            finalEnvironments.Add(finalEnvironment);
+            finished.Add(final);
+            if (_budget.Exhausted)
+            {
+                // The error is reported once, where the budget ran out; every later expansion would only repeat it.
+                return null;
+            }
         }
 
         var all = stages.ToImmutable();
@@ -90,6 +102,7 @@ internal sealed class StageBinder
         firstFrom = -1;
         for (var i = 0; i < _instructions.Length; i++)
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             switch (_instructions[i])
             {
                 case FromInstruction:
@@ -163,8 +176,8 @@ internal sealed class StageBinder
         List<Instruction> body,
         ImmutableDictionary<string, string> globalArgs,
         Dictionary<string, int> names,
-        List<ImmutableDictionary<string, string>> finalEnvironments,
-        out ImmutableDictionary<string, string> finalEnvironment)
+        List<StageVariables> finished,
+        out StageVariables final)
     {
         // FROM sees the global ARGs and the platform ARGs, nothing else.
         var fromScope = _platformArgs.SetItems(globalArgs);
@@ -183,14 +196,12 @@ internal sealed class StageBinder
         if (from.StageName is { } stageName && NamedContextOf(stageName) is { } replacement)
         {
             var replacedBase = BaseOf(replacement);
-            finalEnvironment = EnvironmentOf(replacedBase, platform, finalEnvironments);
+            final = VariablesOf(replacedBase, platform, finished);
             return new BoundStage(index, stageName, expandedFrom, replacedBase, platform, [], []);
         }
 
         StageBase stageBase = fromExpansion.Succeeded ? ResolveBase(index, expandedFrom, names) : new StageBase.Scratch();
-        var environment = EnvironmentOf(stageBase, platform, finalEnvironments);
-
-        var args = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        var variables = VariablesOf(stageBase, platform, finished);
         var dependencies = new List<int>();
         if (stageBase is StageBase.Stage baseStage)
         {
@@ -200,49 +211,57 @@ internal sealed class StageBinder
         var steps = ImmutableArray.CreateBuilder<BoundStep>(body.Count);
         foreach (var instruction in body)
         {
-            // ENV always wins over an ARG of the same name (Dockerfile reference, "Using ARG variables").
-            var scope = args.SetItems(environment);
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (_budget.Exhausted)
+            {
+                break;
+            }
+
             switch (instruction)
             {
                 case ArgInstruction arg:
                     foreach (var declaration in arg.Args)
                     {
+                        // Declared without a value (no build arg, default or global ARG): BuildKit leaves the state as
+                        // it was, so a value the stage already had (from an earlier ARG, or its parent stage) stays.
                         globalArgs.TryGetValue(declaration.Name, out var globalValue);
-                        var value = ResolveArg(declaration, args.SetItems(environment), globalValue, arg.Span);
-                        args = value is null ? args.Remove(declaration.Name) : args.SetItem(declaration.Name, value);
+                        if (ResolveArg(declaration, variables.State, globalValue, arg.Span) is { } value)
+                        {
+                            variables = variables.WithArg(declaration.Name, value);
+                        }
                     }
 
-                    steps.Add(new BoundStep(arg, args, []));
+                    steps.Add(new BoundStep(arg, variables.Args, []));
                     break;
 
                 default:
-                    var expansion = instruction.Expand(_expander, scope);
+                    var expansion = instruction.Expand(_expander, variables.State);
                     _diagnostics.AddRange(expansion.Diagnostics);
                     var expanded = expansion.Succeeded ? expansion.Instruction : instruction;
                     if (expanded is EnvInstruction env)
                     {
                         foreach (var variable in env.Variables)
                         {
-                            environment = environment.SetItem(variable.Name, variable.Value);
+                            variables = variables.WithEnv(variable.Name, variable.Value);
                         }
                     }
 
                     var sources = expansion.Succeeded ? ResolveSources(index, expanded, names, dependencies) : [];
-                    steps.Add(new BoundStep(expanded, WithProxyArgs(args), sources));
+                    steps.Add(new BoundStep(expanded, WithProxyArgs(variables), sources));
                     break;
             }
         }
 
-        finalEnvironment = environment;
+        final = variables;
         return new BoundStage(index, expandedFrom.StageName, expandedFrom, stageBase, platform, steps.ToImmutable(), [.. dependencies]);
     }
 
-    private ImmutableDictionary<string, string> EnvironmentOf(StageBase stageBase, Platform? platform, List<ImmutableDictionary<string, string>> finalEnvironments) =>
+    private StageVariables VariablesOf(StageBase stageBase, Platform? platform, List<StageVariables> finished) =>
         stageBase switch
         {
-            StageBase.Stage parent => finalEnvironments[parent.Index],
-            StageBase.Image image => ToImmutable(_imageEnvironment(image.Reference, platform)),
-            _ => ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
+            StageBase.Stage parent => finished[parent.Index].Child(),
+            StageBase.Image image => StageVariables.FromImage(_imageEnvironment(image.Reference, platform)),
+            _ => StageVariables.FromImage(ImmutableDictionary<string, string>.Empty),
         };
 
     /// <summary>
@@ -293,12 +312,14 @@ internal sealed class StageBinder
         return globalValue ?? _platformArgs.GetValueOrDefault(declaration.Name);
     }
 
-    // Proxy build args reach RUN without an ARG line (Dockerfile reference, "Predefined ARGs").
-    private ImmutableDictionary<string, string> WithProxyArgs(ImmutableDictionary<string, string> args)
+    // Proxy build args reach RUN without an ARG line (Dockerfile reference, "Predefined ARGs"), unless the stage
+    // sets the variable itself.
+    private ImmutableDictionary<string, string> WithProxyArgs(StageVariables variables)
     {
+        var args = variables.Args;
         foreach (var (name, value) in _options.BuildArgs)
         {
-            if (PredefinedArgs.ProxyNames.Contains(name) && !args.ContainsKey(name))
+            if (PredefinedArgs.ProxyNames.Contains(name) && !variables.State.ContainsKey(name))
             {
                 _consumedBuildArgs.Add(name);
                 args = args.SetItem(name, value);
@@ -534,9 +555,6 @@ internal sealed class StageBinder
     private int StageLine(int stage) => _instructions.OfType<FromInstruction>().ElementAt(stage).Span.StartLine;
 
     private SourceSpan LastSpan() => _instructions.IsEmpty ? SourceSpan.None : _instructions[^1].Span;
-
-    private static ImmutableDictionary<string, string> ToImmutable(IReadOnlyDictionary<string, string> environment) =>
-        environment as ImmutableDictionary<string, string> ?? ImmutableDictionary.CreateRange(StringComparer.Ordinal, environment);
 
     private void Error(string code, string message, SourceSpan span) => _diagnostics.Add(Diagnostic.Error(code, message, span));
 }

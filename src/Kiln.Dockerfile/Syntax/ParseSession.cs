@@ -14,9 +14,10 @@ namespace Kiln.Dockerfile.Syntax;
 internal sealed class ParseSession
 {
     /// <summary>Go's <c>bufio.MaxScanTokenSize</c>: a line (without its LF) of this many bytes stops the scanner.</summary>
-    public const int MaxLineBytes = 64 * 1024;
+    public const int MaxLineBytes = FrontendLimits.MaxLineBytes;
 
     private readonly string _text;
+    private readonly CancellationToken _cancellationToken;
     private readonly List<(int Start, int Length)> _lines = [];
     private readonly DirectiveParser _directiveParser = new();
     private readonly ImmutableArray<ParserDirective>.Builder _directives = ImmutableArray.CreateBuilder<ParserDirective>();
@@ -29,8 +30,9 @@ internal sealed class ParseSession
     private bool _stopped;
     private int _instructionLines;
 
-    public ParseSession(string text)
+    public ParseSession(string text, CancellationToken cancellationToken = default)
     {
+        _cancellationToken = cancellationToken;
         _text = GoText.Sanitize(text);
         var start = 0;
         while (start < _text.Length)
@@ -46,6 +48,7 @@ internal sealed class ParseSession
     {
         while (TryScan(out var raw))
         {
+            _cancellationToken.ThrowIfCancellationRequested();
             ParseLogicalLine(raw);
         }
 

@@ -163,6 +163,35 @@ public sealed class ImageConfigBuilderTests
         Assert.Contains(diagnostics, d => d.IsError);
     }
 
+    [Fact]
+    public void A_stage_from_a_stage_runs_with_its_args_and_names_them_once_in_RUN_history()
+    {
+        // The parent's ARG E is written after its ENV E, so the parent's RUN sees "arg"; the child starts with the
+        // config's Env written over the inherited state, so it sees "e" (docker 26 runs both so). Since dockerfile 1.10
+        // the child's RUN history also lists the parent's ARGs (dispatchState.init), each name once (runCommandString).
+        var result = DockerfileFrontend.Check("FROM scratch AS p\nARG A=1\nENV E=e\nARG E=arg\nARG A\nRUN true\nFROM p\nRUN true\n", FrontendOptions.Default);
+        Assert.False(result.HasErrors, string.Join('\n', result.Diagnostics));
+        var stages = result.Definition!.Stages;
+        var parent = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        foreach (var step in stages[0].Steps)
+        {
+            parent.Apply(step, parent.MakesLayer(step.Instruction) ? new LayerResult(Digest.Sha256Of("p"u8), LayerTime) : null);
+        }
+
+        var parentRunEnv = Kiln.Build.Solver.RunArguments.Env(parent.Build(), stages[0].Steps[^1]).ToArray();
+        var child = ImageConfigBuilder.FromStage(parent);
+        foreach (var step in stages[1].Steps)
+        {
+            child.Apply(step, child.MakesLayer(step.Instruction) ? new LayerResult(Digest.Sha256Of("c"u8), LayerTime) : null);
+        }
+
+        var config = child.Build();
+        var runs = config.History!.Value.Select(h => h.CreatedBy).Where(c => c!.StartsWith("RUN", StringComparison.Ordinal));
+        Assert.Equal(["RUN |2 A=1 E=arg /bin/sh -c true # buildkit", "RUN |2 A=1 E=e /bin/sh -c true # buildkit"], runs);
+        Assert.Equal(["PATH=" + ImageConfigBuilder.DefaultPath, "E=arg", "A=1"], parentRunEnv);
+        Assert.Equal(["PATH=" + ImageConfigBuilder.DefaultPath, "E=e", "A=1"], Kiln.Build.Solver.RunArguments.Env(config, stages[1].Steps[^1]).ToArray());
+    }
+
     private static ImmutableArray<BoundStep> Steps(string dockerfile)
     {
         var result = DockerfileFrontend.Load(dockerfile, FrontendOptions.Default, (_, _) => ImmutableDictionary<string, string>.Empty);

@@ -61,18 +61,30 @@ public sealed class StageBinderTests
     }
 
     [Fact]
-    public void Env_overrides_an_arg_of_the_same_name()
+    public void Env_and_arg_write_one_environment_and_the_last_write_wins()
     {
+        // As BuildKit (docker 26) expands and runs it: pwd=[/again] w=[again] y=[1], despite the Dockerfile reference's
+        // "ENV always overrides ARG"; an ARG declared again without a value keeps the value it had.
         var definition = Bind.Definition("""
             FROM scratch
             ARG NAME=from-arg
             ENV NAME=from-env
             ARG NAME=again
             WORKDIR /$NAME
+            ENV W=$NAME
+            ARG Y=1
+            ARG Y
+            LABEL y=$Y
+            RUN echo
             """);
 
-        var workdir = definition.Target.Steps.Select(s => s.Instruction).OfType<WorkdirInstruction>().Single();
-        Assert.Equal("/from-env", workdir.Path);
+        var steps = definition.Target.Steps;
+        Assert.Equal("/again", steps.Select(s => s.Instruction).OfType<WorkdirInstruction>().Single().Path);
+        Assert.Equal("again", steps.Select(s => s.Instruction).OfType<EnvInstruction>().Last().Variables[0].Value);
+        Assert.Equal("1", steps.Select(s => s.Instruction).OfType<LabelInstruction>().Single().Labels[0].Value);
+
+        // RUN gets the config's Env with the entries an ARG wrote last over it.
+        Assert.Equal(new Dictionary<string, string> { ["NAME"] = "again", ["Y"] = "1" }, steps[^1].Args);
     }
 
     [Fact]
@@ -126,18 +138,76 @@ public sealed class StageBinderTests
     }
 
     [Fact]
-    public void A_stage_based_on_a_stage_inherits_its_env_but_not_its_args()
+    public void A_stage_based_on_a_stage_continues_with_its_args()
     {
-        var definition = Bind.Definition("""
+        // Issue 13's case: BuildKit prints tag=[cli] local=[local-cli] in both stages.
+        var result = Bind.Text(
+            """
             FROM scratch AS base
-            ENV E=env
-            ARG A=arg
-            FROM base
-            WORKDIR /$E/$A
-            """);
+            FROM base AS first
+            ARG TAG
+            ARG LOCAL=local-${TAG}
+            FROM first AS second
+            LABEL tag=[$TAG] local=[$LOCAL]
+            RUN echo tag=[$TAG] local=[$LOCAL]
+            """,
+            null,
+            ("TAG", "cli"));
 
-        Assert.Equal(new StageBase.Stage(0), definition.Target.Base);
-        Assert.Equal("/env/", definition.Target.Steps.Select(s => s.Instruction).OfType<WorkdirInstruction>().Single().Path);
+        Assert.Empty(result.Diagnostics);
+        var target = result.Definition!.Target;
+        Assert.Equal(new StageBase.Stage(1), target.Base);
+        var label = target.Steps.Select(s => s.Instruction).OfType<LabelInstruction>().Single();
+        Assert.Equal(["[cli]", "[local-cli]"], label.Labels.Select(l => l.Value));
+        Assert.Equal(new Dictionary<string, string> { ["TAG"] = "cli", ["LOCAL"] = "local-cli" }, target.Steps[^1].Args);
+    }
+
+    /// <summary>
+    /// Each case was built by docker 26's BuildKit (frontend 1.7) from localhost:5000/busybox with
+    /// <c>RUN echo NAME=[$NAME] ...</c> in place of the LABEL; the expected values are what it printed.
+    /// </summary>
+    [Theory]
+    [InlineData(
+        // ENV then ARG of one name: the ARG wins in its stage; the child starts with the config's ENV written over it.
+        "FROM scratch AS p\nENV E1=env\nARG E1=arg\nARG A1=arg1\nENV A1=envA1\nLABEL p=[$E1][$A1]\nFROM p AS c\nLABEL c=[$E1][$A1]\nENV V=${E1}\nLABEL cv=[$V]\nARG E1\nLABEL c2=[$E1]\nARG A1=childarg\nLABEL c3=[$A1]",
+        "",
+        "p=[arg][envA1] c=[env][envA1] cv=[env] c2=[env] c3=[childarg]")]
+    [InlineData(
+        // Meta ARGs: visible once a stage declares them; the declaration is inherited.
+        "ARG M=meta\nARG N=metaN\nFROM scratch AS p\nARG M\nLABEL p=[$M][$N]\nFROM p AS c\nLABEL c=[$M][$N]\nARG N\nLABEL c2=[$N]\nFROM c AS d\nLABEL d=[$M][$N]",
+        "",
+        "p=[meta][] c=[meta][] c2=[metaN] d=[meta][metaN]")]
+    [InlineData(
+        "ARG M=meta\nARG N=metaN\nFROM scratch AS p\nARG M\nLABEL p=[$M][$N]\nFROM p AS c\nLABEL c=[$M][$N]\nARG N\nLABEL c2=[$N]\nFROM c AS d\nLABEL d=[$M][$N]",
+        "M=cli N=clin",
+        "p=[cli][] c=[cli][] c2=[clin] d=[cli][clin]")]
+    [InlineData(
+        // A chain of four: a default overridden in the child, a bare ARG keeping the inherited value, a build arg.
+        "FROM scratch AS a\nARG X=ax\nARG Y=ay\nFROM a AS b\nARG X=bx\nARG Z=bz-${Y}\nLABEL b=[$X][$Y][$Z]\nFROM b AS c\nARG Y\nLABEL c=[$X][$Y][$Z]\nARG Y=cy\nLABEL c2=[$Y]\nFROM c\nLABEL d=[$X][$Y][$Z]",
+        "",
+        "b=[bx][ay][bz-ay] c=[bx][ay][bz-ay] c2=[cy] d=[bx][cy][bz-ay]")]
+    [InlineData(
+        "FROM scratch AS a\nARG X=ax\nARG Y=ay\nFROM a AS b\nARG X=bx\nARG Z=bz-${Y}\nLABEL b=[$X][$Y][$Z]\nFROM b AS c\nARG Y\nLABEL c=[$X][$Y][$Z]\nARG Y=cy\nLABEL c2=[$Y]\nFROM c\nLABEL d=[$X][$Y][$Z]",
+        "Y=cli",
+        "b=[bx][cli][bz-cli] c=[bx][cli][bz-cli] c2=[cli] d=[bx][cli][bz-cli]")]
+    [InlineData(
+        // The child's other instructions expand against the inherited ARGs too.
+        "FROM scratch AS p\nARG TAG=ptag\nFROM p AS c\nENV V=v-$TAG\nWORKDIR /w/$TAG\nLABEL c=[$V][$TAG]",
+        "",
+        "c=[v-ptag][ptag]")]
+    [InlineData(
+        // Scratch has BuildKit's default PATH, as every stage whose base sets none.
+        "FROM scratch\nENV P=x:$PATH\nLABEL p=[$P]",
+        "",
+        "p=[x:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin]")]
+    public void Stage_variables_follow_BuildKit(string dockerfile, string buildArgs, string expected)
+    {
+        var args = buildArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => (a.Split('=')[0], a.Split('=')[1])).ToArray();
+        var definition = Bind.Definition(dockerfile, null, args);
+
+        var labels = definition.Stages.SelectMany(s => s.Steps).Select(s => s.Instruction).OfType<LabelInstruction>()
+            .Select(l => $"{l.Labels[0].Name}={l.Labels[0].Value}");
+        Assert.Equal(expected, string.Join(' ', labels));
     }
 
     [Fact]

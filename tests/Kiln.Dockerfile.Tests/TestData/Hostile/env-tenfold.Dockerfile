@@ -1,0 +1,10 @@
+FROM scratch
+ENV A=xxxxxxxxxx
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
+ENV A=$A$A$A$A$A$A$A$A$A$A
