@@ -93,8 +93,9 @@ public sealed record CopyRequest
 
             if (RemoteSource.IsGit(source))
             {
+                // The solver checks ADD's repository out and copies from the checkout: the copier never fetches.
                 throw IsAdd
-                    ? new CopyException($"ADD of a git repository ({source}) is not supported yet")
+                    ? new CopyException($"ADD of a git repository ({source}) reached the copier unfetched")
                     : new CopyException($"source can't be a git ref for COPY ({source})");
             }
         }

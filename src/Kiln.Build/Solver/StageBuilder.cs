@@ -432,6 +432,10 @@ internal sealed class StageBuilder(BuildSession session)
             {
                 (source, sourceMount) = await OpenSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
             }
+            else if (keyed.Instruction is AddInstruction gitAdd && gitAdd.Sources.Any(RemoteSource.IsGit))
+            {
+                return await GitCopyAsync(state, step, keyed, gitAdd, vertex, linked, cancellationToken).ConfigureAwait(false);
+            }
             else if (keyed.Instruction is AddInstruction add && add.Sources.Any(RemoteSource.IsHttp))
             {
                 // The downloads are the sources, so the key holds their content, not the URLs. BuildKit never
@@ -466,6 +470,32 @@ internal sealed class StageBuilder(BuildSession session)
                 await downloaded.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>ADD of a git repository (<see cref="Git.GitAddSource"/>): keyed by the commit, checked out only when the step runs.</summary>
+    private async Task<StageResult> GitCopyAsync(StageResult state, BoundStep step, BoundStep keyed, AddInstruction add, ProgressVertex vertex, bool linked, CancellationToken cancellationToken)
+    {
+        var access = new Git.GitAccess(session.Request.SshAgents.GetValueOrDefault("default"), session.Request.Secrets);
+        var git = await Git.GitAddSource.ResolveAsync(add, Port(session.Ports.Git), access, vertex.Log, cancellationToken).ConfigureAwait(false);
+        keyed = keyed with { Instruction = git.Instruction };
+        var workingDir = string.IsNullOrEmpty(state.Config.Config.WorkingDir) ? "/" : state.Config.Config.WorkingDir;
+        var key = new StepKeyInput(keyed, state.Config, [], git.KeyDigest, session.Platform);
+        return await LayerStepAsync(
+            state,
+            step,
+            key,
+            vertex,
+            async mount =>
+            {
+                var checkout = await git.CheckoutAsync(cancellationToken).ConfigureAwait(false);
+                await using (checkout.ConfigureAwait(false))
+                {
+                    var operation = new CopyOperation(keyed.Instruction, new CopySource.Root(checkout.Root, "git"), workingDir);
+                    await Port(session.Ports.Files).CopyAsync(operation, mount.RootPath, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken,
+            linked).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -93,9 +93,15 @@ internal static class UnsupportedFeatures
 
                 break;
             case AddInstruction addInstruction:
-                foreach (var source in addInstruction.Sources.Where(RemoteSource.IsGit))
+                var repositories = addInstruction.Sources.Count(RemoteSource.IsGit);
+                if (repositories > 0 && ports.Git is null)
                 {
-                    add($"ADD of a git repository ({source})", span);
+                    add("ADD of a git repository (the git fetcher is not wired in)", span);
+                }
+
+                if (repositories > 0 && (addInstruction.Sources.Length > 1 || !addInstruction.SourceContents.IsDefaultOrEmpty))
+                {
+                    add("ADD of a git repository together with other sources in one instruction", span);
                 }
 
                 var urls = addInstruction.Sources.Count(RemoteSource.IsHttp);

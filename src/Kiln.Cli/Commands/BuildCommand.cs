@@ -593,7 +593,10 @@ internal static class BuildCommand
             new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories),
             new ConfigBuilderConfigurator(options.BuildArgs),
             new StoreBuildCache(cache, snapshots),
-            new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
+            new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput))
+        {
+            Git = new GitSources(),
+        };
         BuildResult result;
         var renderer = ProgressRenderers.Create(settings.Progress, settings.Quiet, error);
         try
