@@ -42,6 +42,13 @@ public sealed record CopyRequest
 
     public bool KeepGitDir { get; init; }
 
+    /// <summary>
+    /// A directory source made at a destination that does not exist yet (and does not end in "/") is a copy of the
+    /// directory itself, with its mode (after --chmod) and time, not a new 0755 directory its contents go into:
+    /// BuildKit's copy without CopyDirContentsOnly, which ADD of a git repository uses.
+    /// </summary>
+    public bool DirectoryItself { get; init; }
+
     public static CopyRequest FromInstruction(IFileInstruction instruction, string workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(instruction);

@@ -27,7 +27,8 @@ internal sealed class GitAddSource
         _access = access;
         _log = log;
 
-        // The checkout's root is the one source; git's files are never archives to unpack.
+        // The checkout's root is the one source; git's files are never archives to unpack. (The copy keeps the
+        // root's own mode and time when it makes the destination: CopyRequest.DirectoryItself.)
         Instruction = instruction with { Sources = ["."], Unpack = false, Checksum = null, KeepGitDir = false };
     }
 

@@ -490,7 +490,7 @@ internal sealed class StageBuilder(BuildSession session)
                 var checkout = await git.CheckoutAsync(cancellationToken).ConfigureAwait(false);
                 await using (checkout.ConfigureAwait(false))
                 {
-                    var operation = new CopyOperation(keyed.Instruction, new CopySource.Root(checkout.Root, "git"), workingDir);
+                    var operation = new CopyOperation(keyed.Instruction, new CopySource.Root(checkout.Root, "git"), workingDir) { DirectoryItself = true };
                     await Port(session.Ports.Files).CopyAsync(operation, mount.RootPath, cancellationToken).ConfigureAwait(false);
                 }
             },

@@ -99,7 +99,7 @@ internal static class UnsupportedFeatures
                     add("ADD of a git repository (the git fetcher is not wired in)", span);
                 }
 
-                if (repositories > 0 && (addInstruction.Sources.Length > 1 || !addInstruction.SourceContents.IsDefaultOrEmpty))
+                else if (repositories > 0 && (addInstruction.Sources.Length > 1 || !addInstruction.SourceContents.IsDefaultOrEmpty))
                 {
                     add("ADD of a git repository together with other sources in one instruction", span);
                 }
