@@ -52,9 +52,10 @@ public static class CopyExecutor
 
                 if (itself && physical.Length > 0)
                 {
-                    // Mode and time last, as for every directory the walk copies.
+                    // Its owner (unless --chown), mode and time, last, as for every directory the walk copies.
                     using var above = target.OpenDirectory(physical[..^1]);
                     var display = string.Join('/', physical);
+                    writer.Chown(above, physical[^1], owner ?? (source.ResetOwnership ? new CopyOwner(0, 0) : new CopyOwner(selected.Stat.Uid, selected.Stat.Gid)), display);
                     TargetWriter.ChmodNoFollow(above, physical[^1], ModeApplier.Apply(request.Chmod, selected.Stat.Permissions, isDirectory: true), Kiln.Content.Native.LinuxFlags.SIfDir, display);
                     TargetWriter.SetTimes(above, physical[^1], writer.TimestampNanoseconds ?? selected.Stat.ModifiedNanoseconds, display);
                 }

@@ -44,8 +44,8 @@ public sealed record CopyRequest
 
     /// <summary>
     /// A directory source made at a destination that does not exist yet (and does not end in "/") is a copy of the
-    /// directory itself, with its mode (after --chmod) and time, not a new 0755 directory its contents go into:
-    /// BuildKit's copy without CopyDirContentsOnly, which ADD of a git repository uses.
+    /// directory itself, with its owner (unless --chown), mode (after --chmod) and time, not a new 0755 directory its contents go into:
+    /// BuildKit's copy without CopyDirContentsOnly, which ADD of a git repository uses (and kiln to seed a cache mount).
     /// </summary>
     public bool DirectoryItself { get; init; }
 

@@ -190,13 +190,23 @@ internal sealed class StageBuilder(BuildSession session)
             {
                 var written = run.Mounts[i];
                 CopySource source = new CopySource.Context();
+                StageSource? from = null;
                 if (written.From is not null)
                 {
-                    (source, var sourceMount) = await OpenSourceAsync(step.Sources[fromIndex++], resultOf, cancellationToken).ConfigureAwait(false);
+                    from = step.Sources[fromIndex++];
+                    (source, var sourceMount) = await OpenSourceAsync(from, resultOf, cancellationToken).ConfigureAwait(false);
                     if (sourceMount is not null)
                     {
                         sourceMounts.Add(sourceMount);
                     }
+                }
+
+                if (written.Type == MountType.Cache && mounts[i].Source is { } seedDirectory)
+                {
+                    mounts[i] = from is null
+                        ? throw BuildFailedException.At(BuildErrorCodes.StepFailed, $"the cache mount at {mounts[i].Target} is seeded from {seedDirectory}, but has no from=: an empty image has no {seedDirectory}", run.Span, name)
+                        : await CacheSeed.ApplyAsync(mounts[i], source, await LayersOfAsync(from, resultOf).ConfigureAwait(false), Port(session.Ports.Files), run, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
                 if (written.Type != MountType.Bind)
@@ -386,6 +396,14 @@ internal sealed class StageBuilder(BuildSession session)
         var mount = await Port(session.Ports.Snapshotter).MountAsync(layers, writable: false, cancellationToken).ConfigureAwait(false);
         return (new CopySource.Root(mount.RootPath, sourceName), mount);
     }
+
+    /// <summary>A stage's or image's layers (what a cache seeded from it is kept by); default for a named context.</summary>
+    private async Task<ImmutableArray<LayerRef>> LayersOfAsync(StageSource source, Func<int, Task<StageResult>> resultOf) => source switch
+    {
+        StageSource.Stage other => (await resultOf(other.Index).ConfigureAwait(false)).Layers,
+        StageSource.Image image => session.Images[image.Reference].Layers,
+        _ => default,
+    };
 
     private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
     {

@@ -61,14 +61,6 @@ internal static class UnsupportedFeatures
         switch (step.Instruction)
         {
             case RunInstruction run:
-                foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
-                {
-                    if (mount.Type == MountType.Cache && (mount.From is not null || mount.Source is not null))
-                    {
-                        add("RUN --mount=type=cache with from= or source=", span);
-                    }
-                }
-
                 if (!run.Devices.IsDefaultOrEmpty)
                 {
                     add("RUN --device", span);
