@@ -138,7 +138,7 @@ public static partial class GitFetcher
     }
 
     /// <summary>A URL with its password hidden, as BuildKit's urlutil.RedactCredentials shows it.</summary>
-    internal static string Redacted(string remote)
+    public static string Redacted(string remote)
     {
         var scheme = remote.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0)

@@ -128,4 +128,36 @@ public sealed class GitSourceTests(BusyboxBase busybox) : IClassFixture<BusyboxB
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("needs an ssh agent: pass one with kiln build --ssh default", refused.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_git_context_is_the_tree_at_the_ref_with_its_subdirectory_as_the_root_and_no_dockerignore()
+    {
+        var repository = GitRepository.Init(Path.Combine(_root, "work"))
+            .Write("app/Dockerfile", "FROM localhost/busybox:latest\nCOPY . /ctx\nRUN ls -A /ctx > /report && cat /ctx/VERSION >> /report\n")
+            .Write("app/other.Dockerfile", "FROM localhost/busybox:latest\nCOPY VERSION /other\n")
+            .Write("app/.dockerignore", "VERSION\n")
+            .Write("app/VERSION", "1\n")
+            .Write("README", "not in the context\n");
+        repository.Commit("one");
+        repository.Git("tag", "v1");
+        repository.Write("app/VERSION", "2\n");
+        repository.Commit("two");
+        using var server = new GitHttpServer(Path.Combine(_root, "srv"));
+        repository.Publish(server.Root, "repo.git");
+        using var w = new BuildWorkspace(busybox);
+
+        var built = w.Kiln("build", "--progress", "plain", "-t", "ctx:1", server.Url("repo.git") + "#v1:app");
+        var other = w.Kiln("build", "--progress", "plain", "-f", "other.Dockerfile", "-t", "ctx:2", server.Url("repo.git") + "#main:app");
+        var outside = w.Kiln("build", "-f", "../README", server.Url("repo.git") + "#main:app");
+        var missing = w.Kiln("build", server.Url("repo.git") + "#nope");
+
+        Assert.True(built.ExitCode == 0, built.Error);
+        Assert.Equal(".dockerignore\nDockerfile\nVERSION\nother.Dockerfile\n1\n", w.Kiln("run", "--rm", "ctx:1", "cat", "/report").Output);
+        Assert.True(other.ExitCode == 0, other.Error);
+        Assert.Equal("2\n", w.Kiln("run", "--rm", "ctx:2", "cat", "/other").Output);
+        Assert.Equal(1, outside.ExitCode);
+        Assert.Contains("the Dockerfile ../README is outside the git context", outside.Error, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("repository does not contain ref nope", missing.Error, StringComparison.Ordinal);
+    }
 }
