@@ -102,7 +102,7 @@ public static partial class GitFetcher
             throw new GitException($"expected checksum to match {sum}, got {found}{(peeled is null ? string.Empty : " or " + peeled)}");
         }
 
-        return new GitCommit(used, found, peeled ?? found);
+        return new GitCommit(used, found, peeled ?? found) { Requested = wanted };
     }
 
     /// <summary>
@@ -247,9 +247,13 @@ public static partial class GitFetcher
                 return;
             }
 
+            // As BuildKit stores it: a tag under its name, anything else as the tag tags/REF (so that a kept .git gets
+            // the refs BuildKit's gets when it fetches REF from here).
+            var wanted = commit.Requested;
+            var stored = wanted.StartsWith("refs/tags/", StringComparison.Ordinal) ? wanted : "refs/tags/" + wanted;
             await WithoutDepthIfRefusedAsync(
-                bare, ["fetch", "--depth=1", "--no-tags", "origin", "--force", "--", commit.Ref + ":" + commit.Ref], cancellationToken, $"failed to fetch remote {Redacted(source.Remote)}").ConfigureAwait(false);
-            var fetched = (await bare.RunAsync(["rev-parse", "--verify", "--end-of-options", commit.Ref], cancellationToken).ConfigureAwait(false)).Trim();
+                bare, ["fetch", "--depth=1", "--no-tags", "origin", "--force", "--", wanted + ":" + stored], cancellationToken, $"failed to fetch remote {Redacted(source.Remote)}").ConfigureAwait(false);
+            var fetched = (await bare.RunAsync(["rev-parse", "--verify", "--end-of-options", stored], cancellationToken).ConfigureAwait(false)).Trim();
             if (fetched != commit.Target)
             {
                 throw new GitException($"{Redacted(source.Remote)} moved {commit.Ref} to {fetched} while it was fetched (it was {commit.Target}): build again");
@@ -269,9 +273,14 @@ public static partial class GitFetcher
             var format = commit.Commit.Length == 64 ? (string[])["--object-format=sha256"] : [];
             await kept.RunAsync(["-c", "init.defaultBranch=master", "init", "--quiet", .. format], cancellationToken).ConfigureAwait(false);
             await kept.RunAsync(["remote", "add", "origin", "--", "file://" + Bare], cancellationToken).ConfigureAwait(false);
-            var refspec = GitReference.IsCommit(commit.Ref) ? KilnRef : commit.Ref + ":" + commit.Ref;
+            // BuildKit's pull: an annotated tag into refs/tags, a commit id through a ref of the bare repository's
+            // own, anything else as REF:REF; then HEAD detached at what was fetched.
+            var wanted = commit.Requested;
+            var refspec = GitReference.IsCommit(commit.Ref) ? KilnRef
+                : commit.Target != commit.Commit ? wanted + ":" + (wanted.StartsWith("refs/tags/", StringComparison.Ordinal) ? wanted : "refs/tags/" + wanted)
+                : wanted + ":" + wanted;
             await kept.RunAsync(["fetch", "-u", "--depth=1", "--quiet", "--", "origin", refspec], cancellationToken).ConfigureAwait(false);
-            await kept.RunAsync(["-c", "advice.detachedHead=false", "checkout", "--quiet", commit.Commit], cancellationToken).ConfigureAwait(false);
+            await kept.RunAsync(["-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD"], cancellationToken).ConfigureAwait(false);
             await kept.RunAsync(["remote", "set-url", "origin", "--", Redacted(source.Remote)], cancellationToken).ConfigureAwait(false);
             await kept.RunAsync(["reflog", "expire", "--all", "--expire=now"], cancellationToken).ConfigureAwait(false);
             File.Delete(Path.Combine(Root, ".git", "FETCH_HEAD"));

@@ -114,7 +114,7 @@ internal static class BuildCommand
         };
         var buildContexts = new Option<string[]>("--build-context")
         {
-            Description = "A named context: VALUE is a directory (files that FROM NAME, COPY --from=NAME and RUN --mount from=NAME read as they read CONTEXT) or docker-image://REF (the image NAME then stands for); a stage named NAME is replaced by it (repeatable)",
+            Description = "A named context: VALUE is a directory or a git repository (files that FROM NAME, COPY --from=NAME and RUN --mount from=NAME read as they read CONTEXT) or docker-image://REF (the image NAME then stands for); a stage named NAME is replaced by it (repeatable)",
             HelpName = "NAME=VALUE",
             AllowMultipleArgumentsPerToken = false,
         };
@@ -629,11 +629,14 @@ internal static class BuildCommand
         var context = settings.IgnoreFiles
             ? await BuildContext.OpenAsync(Path.GetFullPath(settings.ContextPath), cancellationToken).ConfigureAwait(false)
             : BuildContext.WithPatterns(Path.GetFullPath(settings.ContextPath), []);
-        var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(error, cancellationToken).ConfigureAwait(false);
+        var gitAccess = new GitAccess(request.SshAgents.GetValueOrDefault("default"), options.Secrets);
+        var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(gitAccess, error, cancellationToken).ConfigureAwait(false);
         if (contextDirectories is null)
         {
             return ExitCodes.UserError;
         }
+
+        await using var removeCheckouts = contextDirectories;
 
         var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
@@ -646,7 +649,7 @@ internal static class BuildCommand
             new SandboxSnapshotter(snapshots, content),
             executor,
             new SandboxDiffer(snapshots, content),
-            new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories),
+            new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories.Contexts),
             new ConfigBuilderConfigurator(options.BuildArgs),
             new StoreBuildCache(cache, snapshots),
             new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput))

@@ -48,8 +48,8 @@ public sealed class GitFetcherTests : IDisposable
         var requests = _server.Requests.Count;
         var pinned = await GitFetcher.ResolveAsync(GitSource.Parse(Url("#" + _first)), GitAccess.None, null, CancellationToken.None);
 
-        Assert.Equal(new GitCommit("refs/heads/main", _second, _second), head);
-        Assert.Equal(new GitCommit("refs/tags/v1", _first, _first), tag);
+        Assert.Equal(new GitCommit("refs/heads/main", _second, _second) { Requested = "main" }, head);
+        Assert.Equal(new GitCommit("refs/tags/v1", _first, _first) { Requested = "v1" }, tag);
         Assert.Equal("refs/tags/v1a", annotated.Ref);
         Assert.NotEqual(_first, annotated.Target);
         Assert.Equal(_first, annotated.Commit);
@@ -128,6 +128,33 @@ public sealed class GitFetcherTests : IDisposable
         await using var checkout = await CheckoutAsync(GitSource.Parse(Url("#" + _first)));
 
         Assert.Equal("a\n", File.ReadAllText(Path.Combine(checkout.Root, "a.txt")));
+    }
+
+    [Fact]
+    public async Task Submodules_are_checked_out_at_the_commit_the_parent_pins_unless_the_url_says_submodules_false()
+    {
+        var library = GitRepository.Init(Path.Combine(_root, "library")).Write("lib.txt", "lib 1\n");
+        var pinned = library.Commit("lib one");
+        library.Publish(_server.Root, "library.git");
+        var parent = GitRepository.Init(Path.Combine(_root, "parent")).Write("main.txt", "main\n");
+        parent.Git("-c", "protocol.file.allow=always", "submodule", "add", "-q", _server.Url("library.git"), "vendor/library");
+        parent.Commit("with the library");
+        parent.Publish(_server.Root, "parent.git");
+        library.Write("lib.txt", "lib 2\n").Commit("lib two");
+        library.Publish(_server.Root, "library.git");
+
+        await using (var checkout = await CheckoutAsync(GitSource.Parse(_server.Url("parent.git") + "#main")))
+        {
+            Assert.Equal("lib 1\n", File.ReadAllText(Path.Combine(checkout.Root, "vendor", "library", "lib.txt")));
+            Assert.Equal("644", Mode(Path.Combine(checkout.Root, "vendor", "library", "lib.txt")));
+        }
+
+        await using (var skipped = await CheckoutAsync(GitSource.Parse(_server.Url("parent.git") + "?ref=main&submodules=false")))
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(skipped.Root, "vendor", "library")));
+        }
+
+        Assert.Equal(40, pinned.Length);
     }
 
     [Fact]

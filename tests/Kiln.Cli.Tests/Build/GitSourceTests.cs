@@ -160,4 +160,24 @@ public sealed class GitSourceTests(BusyboxBase busybox) : IClassFixture<BusyboxB
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("repository does not contain ref nope", missing.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_named_git_context_is_read_as_a_directory_that_from_copy_and_mounts_take()
+    {
+        var (repository, _, _) = Repository();
+        repository.Write("dir/.dockerignore", "g\n").Commit("ignore g");
+        using var server = new GitHttpServer(Path.Combine(_root, "srv"));
+        repository.Publish(server.Root, "repo.git");
+        using var w = new BuildWorkspace(busybox);
+        w.Write("Dockerfile", """
+            FROM localhost/busybox:latest
+            COPY --from=lib . /lib
+            RUN --mount=type=bind,from=lib,target=/m ls -A /lib /m > /report
+
+            """);
+
+        w.Build("--build-context", $"lib={server.Url("repo.git")}#main:dir", "-t", "named-git:1");
+
+        Assert.Equal("/lib:\n.dockerignore\ng\nsub\n\n/m:\n.dockerignore\ng\nsub\n", w.Kiln("run", "--rm", "named-git:1", "cat", "/report").Output);
+    }
 }
