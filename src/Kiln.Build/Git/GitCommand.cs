@@ -149,7 +149,24 @@ internal sealed class GitCommand
         }
     }
 
-    private static string FirstWord(IEnumerable<string> arguments) => arguments.FirstOrDefault(a => !a.StartsWith('-')) ?? string.Empty;
+    /// <summary>The git command run (after any <c>-c NAME=VALUE</c>), for messages.</summary>
+    private static string FirstWord(IEnumerable<string> arguments)
+    {
+        var list = arguments.ToList();
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == "-c")
+            {
+                i++;
+            }
+            else if (!list[i].StartsWith('-'))
+            {
+                return list[i];
+            }
+        }
+
+        return string.Empty;
+    }
 
     /// <summary>
     /// BuildKit's order: GIT_AUTH_HEADER.HOST, GIT_AUTH_TOKEN.HOST, GIT_AUTH_HEADER, GIT_AUTH_TOKEN; a token is sent as

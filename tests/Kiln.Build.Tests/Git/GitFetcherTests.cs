@@ -185,6 +185,23 @@ public sealed class GitFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task The_users_git_configuration_does_not_reach_the_checkout()
+    {
+        // What a user's environment could hand git: here, CRLF line ends for every text file checked out.
+        Environment.SetEnvironmentVariable("GIT_CONFIG_PARAMETERS", "'core.autocrlf'='true'");
+        try
+        {
+            await using var checkout = await CheckoutAsync(GitSource.Parse(Url("#main")));
+
+            Assert.Equal("a2\n", File.ReadAllText(Path.Combine(checkout.Root, "a.txt")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GIT_CONFIG_PARAMETERS", null);
+        }
+    }
+
+    [Fact]
     public async Task An_ssh_remote_without_an_agent_is_an_error_that_says_how_to_pass_one()
     {
         var error = await Assert.ThrowsAsync<GitException>(() => GitFetcher.ResolveAsync(GitSource.Parse("git@127.0.0.1:repo.git#main"), GitAccess.None, null, CancellationToken.None));
