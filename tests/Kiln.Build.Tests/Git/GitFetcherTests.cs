@@ -185,6 +185,32 @@ public sealed class GitFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_git_protocol_remote_is_fetched_from_git_daemon()
+    {
+        var port = Tools.FreePort();
+        var start = new System.Diagnostics.ProcessStartInfo("git", ["daemon", "--reuseaddr", "--export-all", $"--base-path={_server.Root}", "--listen=127.0.0.1", $"--port={port}", _server.Root])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var daemon = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            await Tools.WaitForPortAsync(port, () => daemon.HasExited, "git daemon");
+            var source = GitSource.Parse($"git://127.0.0.1:{port}/repo.git#v1:dir");
+
+            await using var checkout = await CheckoutAsync(source);
+
+            Assert.Equal(["g", "sub"], Entries(checkout.Root));
+        }
+        finally
+        {
+            daemon.Kill(entireProcessTree: true);
+            await daemon.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_users_git_configuration_does_not_reach_the_checkout()
     {
         // What a user's environment could hand git: here, CRLF line ends for every text file checked out.
