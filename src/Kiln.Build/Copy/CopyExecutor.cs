@@ -45,10 +45,24 @@ public static class CopyExecutor
             if (selected.Stat.IsDirectory)
             {
                 // A directory source copies its contents; the destination directory itself is made like a missing parent.
+                var itself = request.DirectoryItself && !destinationIsDirectory && IsMissing(target, destination);
                 var physical = writer.EnsureDirectory(destination, owner);
-                using var directory = target.OpenDirectory(physical);
-                using var visitor = new CopyVisitor(writer, source, request.Chmod, owner, links, directory, physical);
-                await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken, exclude, parents).ConfigureAwait(false);
+                using (var directory = target.OpenDirectory(physical))
+                using (var visitor = new CopyVisitor(writer, source, request.Chmod, owner, links, directory, physical))
+                {
+                    await SourceWalker.WalkAsync(sourceRoot, source, selected, visitor, cancellationToken, exclude, parents).ConfigureAwait(false);
+                }
+
+                if (itself && physical.Length > 0)
+                {
+                    // Its owner (unless --chown), mode and time, last, as for every directory the walk copies.
+                    using var above = target.OpenDirectory(physical[..^1]);
+                    var display = string.Join('/', physical);
+                    writer.Chown(above, physical[^1], owner ?? (source.ResetOwnership ? new CopyOwner(0, 0) : new CopyOwner(selected.Stat.Uid, selected.Stat.Gid)), display);
+                    TargetWriter.ChmodNoFollow(above, physical[^1], ModeApplier.Apply(request.Chmod, selected.Stat.Permissions, isDirectory: true), Kiln.Content.Native.LinuxFlags.SIfDir, display);
+                    TargetWriter.SetTimes(above, physical[^1], writer.TimestampNanoseconds ?? selected.Stat.ModifiedNanoseconds, display);
+                }
+
                 continue;
             }
 
@@ -117,6 +131,12 @@ public static class CopyExecutor
         return file is null
             ? pivots.Select(p => (p, (ParentsSource?)parents))
             : throw new CopyException($"COPY --parents {text}: /{file.PhysicalPath} is not a directory, so no path can follow it");
+    }
+
+    private static bool IsMissing(RootDirectory target, ImmutableArray<string> destination)
+    {
+        using var location = target.Resolve(destination, followFinal: true, createParents: false);
+        return !location.IsRoot && (location.Parent is null || FileStat.Of(location.Parent, location.Name) is null);
     }
 
     /// <summary>

@@ -42,6 +42,13 @@ public sealed record CopyRequest
 
     public bool KeepGitDir { get; init; }
 
+    /// <summary>
+    /// A directory source made at a destination that does not exist yet (and does not end in "/") is a copy of the
+    /// directory itself, with its owner (unless --chown), mode (after --chmod) and time, not a new 0755 directory its contents go into:
+    /// BuildKit's copy without CopyDirContentsOnly, which ADD of a git repository uses (and kiln to seed a cache mount).
+    /// </summary>
+    public bool DirectoryItself { get; init; }
+
     public static CopyRequest FromInstruction(IFileInstruction instruction, string workingDirectory)
     {
         ArgumentNullException.ThrowIfNull(instruction);
@@ -93,8 +100,9 @@ public sealed record CopyRequest
 
             if (RemoteSource.IsGit(source))
             {
+                // The solver checks ADD's repository out and copies from the checkout: the copier never fetches.
                 throw IsAdd
-                    ? new CopyException($"ADD of a git repository ({source}) is not supported yet")
+                    ? new CopyException($"ADD of a git repository ({source}) reached the copier unfetched")
                     : new CopyException($"source can't be a git ref for COPY ({source})");
             }
         }

@@ -9,4 +9,8 @@ public sealed record BuildPorts(
     IFileOperations? Files,
     IImageConfigurator? Configurator,
     IBuildCache? Cache,
-    IImageExporter? Exporter);
+    IImageExporter? Exporter)
+{
+    /// <summary>ADD of a git repository; null until wired in.</summary>
+    public IGitSources? Git { get; init; }
+}

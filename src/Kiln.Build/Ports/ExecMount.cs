@@ -25,14 +25,23 @@ public sealed record ExecMount(
     uint Gid,
     long? SizeLimit)
 {
-    /// <summary>bind: source= as written (a path in the context, stage or image; "." when not given).</summary>
+    /// <summary>bind: source= as written (a path in the context, stage or image; "." when not given); cache: the directory of from= it is seeded from ("/" for all of it), null when it is not seeded.</summary>
     public string? Source { get; init; }
 
-    /// <summary>bind: from= as written; null for the build context.</summary>
+    /// <summary>bind, cache: from= as written; null for the build context (bind) or for no seed (cache).</summary>
     public string? From { get; init; }
 
-    /// <summary>bind: the content digest of what is bound (as COPY digests its sources), for the cache key.</summary>
+    /// <summary>bind: the content digest of what is bound (as COPY digests its sources); cache: of its seed. For the cache key.</summary>
     public Kiln.Oci.Digest? SourceDigest { get; init; }
+
+    /// <summary>
+    /// cache with from=: what the seed is (the stage's or image's layers, or a context's content, and the directory):
+    /// the cache directory is kept per id and seed, as BuildKit keys it by the id and the seed's snapshot.
+    /// </summary>
+    public string? SeedKey { get; init; }
+
+    /// <summary>cache with from=: makes a new cache directory at the path it is given, as a copy of the seed (run only when the directory is first made).</summary>
+    public Func<string, CancellationToken, Task>? Seed { get; init; }
 
     /// <summary>bind: the host file or directory to mount, made for the run (a copy: writes to it are discarded); ssh: the agent's socket (reached through a socket with the mount's owner and mode, never bound itself).</summary>
     public string? HostPath { get; init; }
@@ -56,6 +65,7 @@ public sealed record ExecMount(
         MountType.Bind => string.Create(CultureInfo.InvariantCulture, $"bind target={Target} ro={ReadOnly} from={From} source={Source} content={SourceDigest}"),
         MountType.Ssh => string.Create(CultureInfo.InvariantCulture, $"ssh target={Target} id={Id} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
         MountType.Secret => string.Create(CultureInfo.InvariantCulture, $"secret target={Target} id={Id} env={SecretEnv} required={Required} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={Id} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"cache target={Target} ro={ReadOnly} id={Id} sharing={Sharing} mode={Convert.ToString(Mode, 8)} uid={Uid} gid={Gid}")
+            + (From is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" from={From} source={Source} content={SourceDigest}")),
     };
 }

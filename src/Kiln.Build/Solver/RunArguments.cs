@@ -84,12 +84,29 @@ internal static partial class RunArguments
                 mount.Gid ?? 0,
                 mount.SizeLimit)
             {
-                Source = mount.Type == MountType.Bind ? (string.IsNullOrEmpty(mount.Source) ? "." : mount.Source) : null,
-                From = mount.Type == MountType.Bind ? mount.From : null,
+                Source = mount.Type switch
+                {
+                    MountType.Bind => string.IsNullOrEmpty(mount.Source) ? "." : mount.Source,
+                    MountType.Cache when mount.From is not null || CacheSeedDirectory(mount.Source) is not null => CacheSeedDirectory(mount.Source) ?? "/",
+                    _ => null,
+                },
+                From = mount.Type is MountType.Bind or MountType.Cache ? mount.From : null,
             });
         }
 
         return mounts.ToImmutable();
+    }
+
+    /// <summary>A cache mount's source= as dockerfile2llb takes it (path.Join("/", source)): null for none or "/".</summary>
+    private static string? CacheSeedDirectory(string? source)
+    {
+        if (string.IsNullOrEmpty(source))
+        {
+            return null;
+        }
+
+        var cleaned = Config.ImageConfigBuilder.JoinWorkdir("/", source);
+        return cleaned == "/" ? null : cleaned;
     }
 
     /// <summary>BuildKit's default mode of an ssh agent socket: 0600, owned by root.</summary>

@@ -191,13 +191,23 @@ internal sealed class StageBuilder(BuildSession session)
             {
                 var written = run.Mounts[i];
                 CopySource source = new CopySource.Context();
+                StageSource? from = null;
                 if (written.From is not null)
                 {
-                    (source, var sourceMount) = await OpenSourceAsync(step.Sources[fromIndex++], resultOf, cancellationToken).ConfigureAwait(false);
+                    from = step.Sources[fromIndex++];
+                    (source, var sourceMount) = await OpenSourceAsync(from, resultOf, cancellationToken).ConfigureAwait(false);
                     if (sourceMount is not null)
                     {
                         sourceMounts.Add(sourceMount);
                     }
+                }
+
+                if (written.Type == MountType.Cache && mounts[i].Source is { } seedDirectory)
+                {
+                    mounts[i] = from is null
+                        ? throw BuildFailedException.At(BuildErrorCodes.StepFailed, $"the cache mount at {mounts[i].Target} is seeded from {seedDirectory}, but has no from=: an empty image has no {seedDirectory}", run.Span, name)
+                        : await CacheSeed.ApplyAsync(mounts[i], source, await LayersOfAsync(from, resultOf).ConfigureAwait(false), Port(session.Ports.Files), run, cancellationToken).ConfigureAwait(false);
+                    continue;
                 }
 
                 if (written.Type != MountType.Bind)
@@ -389,6 +399,14 @@ internal sealed class StageBuilder(BuildSession session)
         return (new CopySource.Root(mount.RootPath, sourceName), mount);
     }
 
+    /// <summary>A stage's or image's layers (what a cache seeded from it is kept by); default for a named context.</summary>
+    private async Task<ImmutableArray<LayerRef>> LayersOfAsync(StageSource source, Func<int, Task<StageResult>> resultOf) => source switch
+    {
+        StageSource.Stage other => (await resultOf(other.Index).ConfigureAwait(false)).Layers,
+        StageSource.Image image => session.Images[image.Reference].Layers,
+        _ => default,
+    };
+
     private async Task<StageResult> WorkdirAsync(StageResult state, BoundStep step, WorkdirInstruction workdir, ProgressVertex vertex, CancellationToken cancellationToken)
     {
         var path = Config.ImageConfigBuilder.JoinWorkdir(state.Config.Config.WorkingDir, workdir.Path);
@@ -434,6 +452,10 @@ internal sealed class StageBuilder(BuildSession session)
             {
                 (source, sourceMount) = await OpenSourceAsync(step.Sources[0], resultOf, cancellationToken).ConfigureAwait(false);
             }
+            else if (keyed.Instruction is AddInstruction gitAdd && gitAdd.Sources.Any(RemoteSource.IsGit))
+            {
+                return await GitCopyAsync(state, step, keyed, gitAdd, vertex, linked, cancellationToken).ConfigureAwait(false);
+            }
             else if (keyed.Instruction is AddInstruction add && add.Sources.Any(RemoteSource.IsHttp))
             {
                 // The downloads are the sources, so the key holds their content, not the URLs. BuildKit never
@@ -468,6 +490,32 @@ internal sealed class StageBuilder(BuildSession session)
                 await downloaded.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>ADD of a git repository (<see cref="Git.GitAddSource"/>): keyed by the commit, checked out only when the step runs.</summary>
+    private async Task<StageResult> GitCopyAsync(StageResult state, BoundStep step, BoundStep keyed, AddInstruction add, ProgressVertex vertex, bool linked, CancellationToken cancellationToken)
+    {
+        var access = new Git.GitAccess(session.Request.SshAgents.GetValueOrDefault("default"), session.Request.Secrets);
+        var git = await Git.GitAddSource.ResolveAsync(add, Port(session.Ports.Git), access, vertex.Log, cancellationToken).ConfigureAwait(false);
+        keyed = keyed with { Instruction = git.Instruction };
+        var workingDir = string.IsNullOrEmpty(state.Config.Config.WorkingDir) ? "/" : state.Config.Config.WorkingDir;
+        var key = new StepKeyInput(keyed, state.Config, [], git.KeyDigest, session.Platform);
+        return await LayerStepAsync(
+            state,
+            step,
+            key,
+            vertex,
+            async mount =>
+            {
+                var checkout = await git.CheckoutAsync(cancellationToken).ConfigureAwait(false);
+                await using (checkout.ConfigureAwait(false))
+                {
+                    var operation = new CopyOperation(keyed.Instruction, new CopySource.Root(checkout.Root, "git"), workingDir) { DirectoryItself = true };
+                    await Port(session.Ports.Files).CopyAsync(operation, mount.RootPath, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken,
+            linked).ConfigureAwait(false);
     }
 
     /// <summary>

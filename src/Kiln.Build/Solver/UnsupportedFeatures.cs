@@ -61,14 +61,6 @@ internal static class UnsupportedFeatures
         switch (step.Instruction)
         {
             case RunInstruction run:
-                foreach (var mount in run.Mounts.IsDefault ? [] : run.Mounts)
-                {
-                    if (mount.Type == MountType.Cache && (mount.From is not null || mount.Source is not null))
-                    {
-                        add("RUN --mount=type=cache with from= or source=", span);
-                    }
-                }
-
                 if (!run.Devices.IsDefaultOrEmpty)
                 {
                     add("RUN --device", span);
@@ -93,9 +85,15 @@ internal static class UnsupportedFeatures
 
                 break;
             case AddInstruction addInstruction:
-                foreach (var source in addInstruction.Sources.Where(RemoteSource.IsGit))
+                var repositories = addInstruction.Sources.Count(RemoteSource.IsGit);
+                if (repositories > 0 && ports.Git is null)
                 {
-                    add($"ADD of a git repository ({source})", span);
+                    add("ADD of a git repository (the git fetcher is not wired in)", span);
+                }
+
+                else if (repositories > 0 && (addInstruction.Sources.Length > 1 || !addInstruction.SourceContents.IsDefaultOrEmpty))
+                {
+                    add("ADD of a git repository together with other sources in one instruction", span);
                 }
 
                 var urls = addInstruction.Sources.Count(RemoteSource.IsHttp);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Kiln.Build.Cache;
 using Kiln.Build.Context;
+using Kiln.Build.Git;
 using Kiln.Build.Export;
 using Kiln.Build.Ports;
 using Kiln.Build.Ports.Adapters;
@@ -113,13 +114,13 @@ internal static class BuildCommand
         };
         var buildContexts = new Option<string[]>("--build-context")
         {
-            Description = "A named context: VALUE is a directory (files that FROM NAME, COPY --from=NAME and RUN --mount from=NAME read as they read CONTEXT) or docker-image://REF (the image NAME then stands for); a stage named NAME is replaced by it (repeatable)",
+            Description = "A named context: VALUE is a directory or a git repository (files that FROM NAME, COPY --from=NAME and RUN --mount from=NAME read as they read CONTEXT) or docker-image://REF (the image NAME then stands for); a stage named NAME is replaced by it (repeatable)",
             HelpName = "NAME=VALUE",
             AllowMultipleArgumentsPerToken = false,
         };
         var push = new Option<bool>("--push") { Description = "Push the image to the registry its -t name points at (type=image,push=true)" };
         var runtime = new Option<string?>("--runtime") { Description = "The OCI runtime for RUN: crun, runc or a path (default: crun, else runc)" };
-        var context = new Argument<string>("CONTEXT") { Description = "The build context directory, or - to read a context archive (tar, plain or compressed) or a lone Dockerfile from standard input" };
+        var context = new Argument<string>("CONTEXT") { Description = "The build context directory, a git repository (https://host/repo.git#REF:DIR, git@host:repo.git...; -f is then a path in it), or - to read a context archive (tar, plain or compressed) or a lone Dockerfile from standard input" };
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
@@ -147,15 +148,40 @@ internal static class BuildCommand
                 return ExitCodes.UserError;
             }
 
-            var contextPath = fromInput?.ContextPath ?? parse.GetValue(context)!;
+            // A git context is fetched first (with --ssh and --secret, which it may need), then read as a directory.
+            var contextArgument = parse.GetValue(context)!;
+            BuildOptions? options = null;
+            GitContext? git = null;
+            if (GitContext.Names(contextArgument))
+            {
+                options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
+                git = options is null ? null : await FetchGitContextAsync(contextArgument, options, error, cancellationToken).ConfigureAwait(false);
+                if (git is null)
+                {
+                    return ExitCodes.UserError;
+                }
+            }
+
+            await using var removeCheckout = git;
+            var contextPath = git?.ContextPath ?? fromInput?.ContextPath ?? contextArgument;
             var dockerfilePath = fromInput?.DockerfilePath ?? parse.GetValue(file);
+            if (git is not null)
+            {
+                dockerfilePath = git.DockerfilePath(dockerfilePath, out var problem);
+                if (problem is not null)
+                {
+                    error.WriteLine($"ERROR: kiln build: {problem}");
+                    return ExitCodes.UserError;
+                }
+            }
+
             if (parse.GetValue(check))
             {
-                var checkRequest = new CheckRequest(contextPath, dockerfilePath, args, parse.GetValue(target));
+                var checkRequest = new CheckRequest(contextPath, dockerfilePath, args, parse.GetValue(target)) { IgnoreFiles = git is null };
                 return RunCheck(checkRequest, output, error, cancellationToken);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
+            options ??= ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -172,7 +198,10 @@ internal static class BuildCommand
                 parse.GetValue(metadataFile),
                 parse.GetValue(progress) ?? "auto",
                 parse.GetValue(quiet),
-                parse.GetValue(runtime));
+                parse.GetValue(runtime))
+            {
+                IgnoreFiles = git is null,
+            };
             return await global.RunWithStoreAsync(parse, "build", error, store => RunBuildAsync(settings, options, store, rootCheck, output, error, cancellationToken)).ConfigureAwait(false);
         });
         return command;
@@ -206,7 +235,32 @@ internal static class BuildCommand
         string? MetadataFile,
         string Progress,
         bool Quiet,
-        string? Runtime);
+        string? Runtime)
+    {
+        /// <summary>The context's .dockerignore applies: not for a git context, which BuildKit takes whole.</summary>
+        public bool IgnoreFiles { get; init; } = true;
+    }
+
+    /// <summary>A git context, fetched with the build's <c>--ssh</c> agents (key files served by an agent of its own) and secrets.</summary>
+    private static async Task<GitContext?> FetchGitContextAsync(string url, BuildOptions options, TextWriter error, CancellationToken cancellationToken)
+    {
+        SshKeyAgents keyAgents;
+        try
+        {
+            keyAgents = SshKeyAgents.Start(options.SshKeyFiles);
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync($"ERROR: kiln build: --ssh: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+
+        using (keyAgents)
+        {
+            var access = new GitAccess(options.SshAgents.SetItems(keyAgents.Sockets).GetValueOrDefault("default"), options.Secrets);
+            return await GitContext.FetchAsync(url, access, error, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static BuildOptions? ParseOptions(
         ParseResult parse,
@@ -572,17 +626,20 @@ internal static class BuildCommand
         // Layers and configs are unreferenced until the export names them: a prune must wait for this build.
         using var lease = await content.LeaseAsync(cancellationToken).ConfigureAwait(false);
         var cache = CacheStore.Open(content);
-        if (IgnorePatterns(settings.ContextPath, settings.DockerfilePath, new DiagnosticRenderer(error)) is not { } ignorePatterns)
+        if (IgnorePatterns(settings.ContextPath, settings.DockerfilePath, settings.IgnoreFiles, new DiagnosticRenderer(error)) is not { } ignorePatterns)
         {
             return ExitCodes.UserError;
         }
 
         var context = BuildContext.WithPatterns(Path.GetFullPath(settings.ContextPath), ignorePatterns);
-        var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(error, cancellationToken).ConfigureAwait(false);
+        var gitAccess = new GitAccess(request.SshAgents.GetValueOrDefault("default"), options.Secrets);
+        var contextDirectories = await options.NamedContexts.OpenDirectoriesAsync(gitAccess, error, cancellationToken).ConfigureAwait(false);
         if (contextDirectories is null)
         {
             return ExitCodes.UserError;
         }
+
+        await using var removeCheckouts = contextDirectories;
 
         var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
@@ -595,10 +652,13 @@ internal static class BuildCommand
             new SandboxSnapshotter(snapshots, content),
             executor,
             new SandboxDiffer(snapshots, content),
-            new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories),
+            new ContextFileOperations(context, digestCache, options.SourceDateEpoch, contextDirectories.Contexts),
             new ConfigBuilderConfigurator(options.BuildArgs),
             new StoreBuildCache(cache, snapshots),
-            new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput));
+            new StoreImageExporter(content, new ImageExporter(store, Registries), options.Outputs, options.Tags, standardOutput))
+        {
+            Git = new GitSources(),
+        };
         BuildResult result;
         var renderer = ProgressRenderers.Create(settings.Progress, settings.Quiet, error);
         try
@@ -665,7 +725,11 @@ internal static class BuildCommand
         return new SandboxExecutor(new ContainerRunner(runtime), CacheMountStore.Open(root));
     }
 
-    private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target);
+    private sealed record CheckRequest(string ContextPath, string? DockerfilePath, ImmutableDictionary<string, string> BuildArgs, string? Target)
+    {
+        /// <summary>The context's .dockerignore applies (not for a git context).</summary>
+        public bool IgnoreFiles { get; init; } = true;
+    }
 
     private static int RunCheck(CheckRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -684,7 +748,7 @@ internal static class BuildCommand
         var result = DockerfileFrontend.Check(source.Text, new FrontendOptions(request.BuildArgs, request.Target), cancellationToken);
         var renderer = new DiagnosticRenderer(error);
         renderer.Render(source.DisplayName, source.Text, result.Diagnostics);
-        if (IgnorePatterns(request.ContextPath, request.DockerfilePath, renderer) is null || result.HasErrors)
+        if (IgnorePatterns(request.ContextPath, request.DockerfilePath, request.IgnoreFiles, renderer) is null || result.HasErrors)
         {
             return ExitCodes.UserError;
         }
@@ -698,9 +762,9 @@ internal static class BuildCommand
     /// The patterns of the .dockerignore that applies (<see cref="IgnoreFileSource"/>); null, with the error rendered
     /// at the file's line, when it has a pattern BuildKit refuses: that fails the build, and so the check too.
     /// </summary>
-    private static ImmutableArray<string>? IgnorePatterns(string contextPath, string? dockerfilePath, DiagnosticRenderer renderer)
+    private static ImmutableArray<string>? IgnorePatterns(string contextPath, string? dockerfilePath, bool ignoreFiles, DiagnosticRenderer renderer)
     {
-        if (IgnoreFileSource.Find(contextPath, dockerfilePath) is not { } ignoreFile)
+        if (!ignoreFiles || IgnoreFileSource.Find(contextPath, dockerfilePath) is not { } ignoreFile)
         {
             return [];
         }

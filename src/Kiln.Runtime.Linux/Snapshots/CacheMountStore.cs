@@ -11,6 +11,7 @@ namespace Kiln.Runtime.Linux.Snapshots;
 /// <c>docker builder prune</c>. A directory is made on first use with the mount's mode, uid and gid. Sharing follows
 /// BuildKit: <c>shared</c> lets every user in at once, <c>locked</c> waits for the one before, <c>private</c> gets a
 /// directory of its own for this run when another holds the cache. "In use" is a flock on <c>&lt;dir&gt;.lock</c>.
+/// A cache with a seed (<c>from=</c>) starts as a copy of it instead of empty.
 /// </summary>
 public sealed class CacheMountStore
 {
@@ -32,7 +33,9 @@ public sealed class CacheMountStore
 
     /// <summary>The cache directory for <paramref name="id"/>, held until the lease is disposed.</summary>
     /// <param name="mode">Permission bits of a new directory (BuildKit: 0755).</param>
-    public async Task<CacheMountLease> AcquireAsync(string id, CacheSharing sharing, UnixFileMode mode, uint uid, uint gid, CancellationToken cancellationToken)
+    /// <param name="seed">Makes a new directory (at the path it is given) as a copy of what the cache starts from, in place of an empty one with <paramref name="mode"/>.</param>
+    public async Task<CacheMountLease> AcquireAsync(
+        string id, CacheSharing sharing, UnixFileMode mode, uint uid, uint gid, CancellationToken cancellationToken, Func<string, CancellationToken, Task>? seed = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         var directory = System.IO.Path.Combine(Path, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id))));
@@ -55,7 +58,7 @@ public sealed class CacheMountStore
 
                 // Someone has the cache: this run gets an empty one of its own, removed afterwards.
                 var own = System.IO.Path.Combine(Path, "private-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-                Create(own, mode, uid, gid);
+                await CreateAsync(own, mode, uid, gid, seed, cancellationToken).ConfigureAwait(false);
                 return new CacheMountLease(own, null, remove: true);
         }
 
@@ -65,7 +68,7 @@ public sealed class CacheMountStore
             {
                 // Made aside and renamed, so that a shared user never sees it half set up.
                 var temp = directory + ".new-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-                Create(temp, mode, uid, gid);
+                await CreateAsync(temp, mode, uid, gid, seed, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     Directory.Move(temp, directory);
@@ -111,9 +114,38 @@ public sealed class CacheMountStore
         return removed;
     }
 
-    private static void Create(string directory, UnixFileMode mode, uint uid, uint gid)
+    private static async Task CreateAsync(string directory, UnixFileMode mode, uint uid, uint gid, Func<string, CancellationToken, Task>? seed, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
-        FileOwnership.Set(directory, mode, uid, gid);
+        if (seed is null)
+        {
+            Directory.CreateDirectory(directory);
+            FileOwnership.Set(directory, mode, uid, gid);
+            return;
+        }
+
+        try
+        {
+            await seed(directory, cancellationToken).ConfigureAwait(false);
+            if (!Directory.Exists(directory) || new DirectoryInfo(directory).LinkTarget is not null)
+            {
+                throw new IOException("a cache mount is seeded from a directory: its source= is not one");
+            }
+        }
+        catch
+        {
+            if (Directory.Exists(directory) || File.Exists(directory))
+            {
+                if (File.Exists(directory))
+                {
+                    File.Delete(directory);
+                }
+                else
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+            }
+
+            throw;
+        }
     }
 }

@@ -483,7 +483,7 @@ public sealed class CopyExecutorTests
 
     [Theory]
     [InlineData("url", "ADD of a URL (https://example.com/x.tar) is not supported yet")]
-    [InlineData("git", "ADD of a git repository (git@github.com:a/b.git) is not supported yet")]
+    [InlineData("git", "ADD of a git repository (git@github.com:a/b.git) reached the copier unfetched")]
     public async Task Features_not_run_yet_are_refused(string feature, string message)
     {
         using var w = new CopyWorkspace();

@@ -30,7 +30,10 @@ internal static class RealPorts
             new ContextFileOperations(await BuildContext.OpenAsync(context, CancellationToken.None), null, null),
             new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty),
             new StoreBuildCache(CacheStore.Open(content), snapshots),
-            new StoreImageExporter(content, new ImageExporter(images), [], [name], null));
+            new StoreImageExporter(content, new ImageExporter(images), [], [name], null))
+        {
+            Git = new GitSources(),
+        };
     }
 
     /// <summary>Under <paramref name="root"/>: an empty build context directory and an image store.</summary>

@@ -72,7 +72,7 @@ public sealed class ContextFileOperations(
 
     private static CopyRequest RequestOf(CopyOperation operation) => operation.Instruction switch
     {
-        IFileInstruction file => CopyRequest.FromInstruction(file, operation.WorkingDir),
+        IFileInstruction file => CopyRequest.FromInstruction(file, operation.WorkingDir) with { DirectoryItself = operation.DirectoryItself },
         _ => throw new ArgumentException($"{operation.Instruction.Keyword.ToUpperInvariant()} is not COPY or ADD", nameof(operation)),
     };
 }

@@ -59,7 +59,10 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                             MountSharing.Private => CacheSharing.Private,
                             _ => CacheSharing.Shared,
                         };
-                        var lease = await caches.AcquireAsync(mount.Id ?? mount.Target, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken).ConfigureAwait(false);
+                        // A seeded cache is kept per id and seed, as BuildKit keys it ("id:" and the seed's ref).
+                        var id = mount.Id ?? mount.Target;
+                        var lease = await caches.AcquireAsync(
+                            mount.SeedKey is null ? id : id + "\n" + mount.SeedKey, sharing, (UnixFileMode)mount.Mode, mount.Uid, mount.Gid, cancellationToken, mount.Seed).ConfigureAwait(false);
                         leases.Add(lease);
                         volumes.Add(new RunVolume(mount.Target, lease.Directory, mount.ReadOnly));
                         break;
