@@ -157,7 +157,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
         if (isDirectory)
         {
             using var directory = DirectoryListing.OpenChild(parent, name, display);
-            foreach (var child in DirectoryListing.List(directory))
+            foreach (var child in DirectoryListing.List(directory, display))
             {
                 if (FileStat.Of(directory, child) is { } stat)
                 {

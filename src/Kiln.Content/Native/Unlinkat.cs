@@ -6,6 +6,6 @@ namespace Kiln.Content.Native;
 // https://man7.org/linux/man-pages/man2/unlinkat.2.html
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Unlinkat(SafeFileHandle dirfd, string path, int flags);
 }

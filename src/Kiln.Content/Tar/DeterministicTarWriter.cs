@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -347,7 +348,7 @@ public sealed class DeterministicTarWriter : IDisposable
         var output = new ArrayBufferWriter<byte>();
         foreach (var (key, value) in pax)
         {
-            var keyBytes = Encoding.UTF8.GetBytes(key);
+            var keyBytes = FileNameEncoding.Encode(key);
             var baseLength = keyBytes.Length + value.Length + 3; // ' ', '=', '\n'
             var digits = DecimalDigits(baseLength);
             if (DecimalDigits(baseLength + digits) > digits)
@@ -442,7 +443,7 @@ public sealed class DeterministicTarWriter : IDisposable
     }
 
     private static string Describe(ImmutableArray<byte> name) =>
-        name.IsDefaultOrEmpty ? "(unnamed entry)" : Encoding.UTF8.GetString(name.AsSpan());
+        name.IsDefaultOrEmpty ? "(unnamed entry)" : FileNameEncoding.Display(name.AsSpan());
 
     private async ValueTask CopyContentAsync(TarEntry entry, Stream content, CancellationToken cancellationToken)
     {

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
 using Kiln.Content.IO;
 using Kiln.Content.Native;
+using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Tar;
@@ -24,7 +24,7 @@ public sealed class DirectoryLayerSource
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var full = Path.GetFullPath(root);
-        _root = Encoding.UTF8.GetBytes(full.Length > 1 ? full.TrimEnd('/') : full);
+        _root = FileNameEncoding.Encode(full.Length > 1 ? full.TrimEnd('/') : full);
         _options = options ?? new DirectoryLayerOptions();
     }
 
@@ -43,7 +43,7 @@ public sealed class DirectoryLayerSource
         var rootStat = Lstat(Terminated(_root));
         if ((rootStat.Mode & LinuxFlags.SIfMt) != LinuxFlags.SIfDir)
         {
-            throw new IOException($"{Encoding.UTF8.GetString(_root)}: a layer source must be a directory (symlinks are not followed)");
+            throw new IOException($"{FileNameEncoding.Display(_root)}: a layer source must be a directory (symlinks are not followed)");
         }
 
         var links = new Dictionary<(uint Major, uint Minor, ulong Inode), ImmutableArray<byte>>();
@@ -83,7 +83,7 @@ public sealed class DirectoryLayerSource
                     LinuxFlags.SIfChr => TarEntryKind.CharacterDevice,
                     LinuxFlags.SIfBlk => TarEntryKind.BlockDevice,
                     LinuxFlags.SIfIfo => TarEntryKind.Fifo,
-                    _ => throw new IOException($"{Encoding.UTF8.GetString(path)}: unknown file type {type:x}"),
+                    _ => throw new IOException($"{FileNameEncoding.Display(path)}: unknown file type {type:x}"),
                 },
                 Name = relativeName,
                 Mode = stat.Mode & 0xFFF,
@@ -309,7 +309,7 @@ public sealed class DirectoryLayerSource
                 continue;
             }
 
-            var name = Encoding.UTF8.GetString(nameBytes);
+            var name = FileNameEncoding.Decode(nameBytes);
             if (!include(name))
             {
                 continue;

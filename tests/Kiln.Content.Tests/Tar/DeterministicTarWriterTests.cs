@@ -17,8 +17,8 @@ public sealed class DeterministicTarWriterTests
     {
         yield return (Entry(TarEntryKind.Directory, "bin", 0x1ED), null);
         yield return (Entry(TarEntryKind.RegularFile, "bin/sh", 0x9ED) with { Size = 6 }, "#!sh\n\n"u8.ToArray());
-        yield return (Entry(TarEntryKind.SymbolicLink, "bin/busybox", 0x1FF) with { LinkName = TarEntry.Utf8("sh") }, null);
-        yield return (Entry(TarEntryKind.HardLink, "bin/ash", 0x9ED) with { LinkName = TarEntry.Utf8("bin/sh") }, null);
+        yield return (Entry(TarEntryKind.SymbolicLink, "bin/busybox", 0x1FF) with { LinkName = TarEntry.Bytes("sh") }, null);
+        yield return (Entry(TarEntryKind.HardLink, "bin/ash", 0x9ED) with { LinkName = TarEntry.Bytes("bin/sh") }, null);
         yield return (Entry(TarEntryKind.CharacterDevice, "dev/null", 0x1B6) with { DeviceMajor = 1, DeviceMinor = 3 }, null);
         yield return (Entry(TarEntryKind.BlockDevice, "dev/loop0", 0x1B0) with { DeviceMajor = 7 }, null);
         yield return (Entry(TarEntryKind.Fifo, "run/fifo", 0x1A4), null);
@@ -210,7 +210,7 @@ public sealed class DeterministicTarWriterTests
         TarEntry[] bad =
         [
             Entry(TarEntryKind.Directory, "d", 0x1ED) with { Size = 1 },
-            Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { LinkName = TarEntry.Utf8("x") },
+            Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { LinkName = TarEntry.Bytes("x") },
             Entry(TarEntryKind.SymbolicLink, "l", 0x1FF),
             Entry(TarEntryKind.RegularFile, "f", 0x81A4),
             Entry(TarEntryKind.RegularFile, "f", 0x1A4) with { Uid = -1 },
@@ -268,7 +268,7 @@ public sealed class DeterministicTarWriterTests
     private static TarEntry Entry(TarEntryKind kind, string name, int mode) => new()
     {
         Kind = kind,
-        Name = TarEntry.Utf8(name),
+        Name = TarEntry.Bytes(name),
         Mode = mode,
         ModificationTime = Time,
     };
