@@ -41,7 +41,11 @@ public static unsafe partial class RawFiles
         return builder.ToString();
     }
 
-    public static void Mkdir(byte[] path, uint mode) => Check(mkdir(Z(path), mode), "mkdir", path);
+    public static void Mkdir(byte[] path, uint mode)
+    {
+        Check(mkdir(Z(path), mode), "mkdir", path);
+        Chmod(path, mode); // past the umask
+    }
 
     public static void WriteFile(byte[] path, byte[] content, uint mode = 0x1A4)
     {
@@ -104,6 +108,7 @@ public static unsafe partial class RawFiles
         // glibc's makedev: major's low 12 bits at 8..19 and high bits at 32..; minor's low 8 bits at 0..7, the rest at 12..31.
         var device = ((ulong)(major & 0xFFF) << 8) | ((ulong)(major & ~0xFFFu) << 32) | (minor & 0xFFu) | ((ulong)(minor & ~0xFFu) << 12);
         Check(mknod(Z(path), type | mode, device), "mknod", path);
+        Chmod(path, mode); // past the umask
     }
 
     public static void Lchown(byte[] path, uint uid, uint gid) => Check(lchown(Z(path), uid, gid), "lchown", path);

@@ -13,7 +13,8 @@ namespace Kiln.Build.Copy;
 /// as the root (names are cleaned, a ".." that climbs out is refused, symlinks resolve inside it), existing entries
 /// are replaced (a directory merges with a directory), owners come from the archive unless --chown overrides them,
 /// modes and times come from the archive (--chmod does not apply), whiteout names are ordinary files (this is not a
-/// layer), and device nodes and FIFOs are refused as BuildKit refuses them.
+/// layer), and device nodes and FIFOs are made as the archive says (type, major/minor, mode, owner), as BuildKit
+/// makes them as root.
 /// </summary>
 internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyOwner? owner, string prefix, string source)
 {
@@ -83,8 +84,24 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                 case TarEntryKind.HardLink:
                     writer.CreateHardLink(linkTarget!.Parent!, linkTarget.Name, parent, name, display);
                     break;
+                case TarEntryKind.CharacterDevice or TarEntryKind.BlockDevice or TarEntryKind.Fifo:
+                    var type = entry.Kind switch
+                    {
+                        TarEntryKind.CharacterDevice => LinuxFlags.SIfChr,
+                        TarEntryKind.BlockDevice => LinuxFlags.SIfBlk,
+                        _ => LinuxFlags.SIfIfo,
+                    };
+                    if (writer.CreateNode(parent, name, type, checked((uint)entry.DeviceMajor), checked((uint)entry.DeviceMinor), display))
+                    {
+                        writer.Chown(parent, name, entryOwner, display);
+                        TargetWriter.ChmodNoFollow(parent, name, (uint)entry.Mode, type, display);
+                        SetXattrs(entry, parent, name, display);
+                        TargetWriter.SetTimes(parent, name, time, display);
+                    }
+
+                    break;
                 default:
-                    throw new CopyException($"ADD {source}: unsupported tar entry \"{entry.NameText}\" ({entry.Kind})");
+                    throw new CopyException($"ADD {source}: unsupported tar entry \"{FileNameEncoding.Display(entry.NameText)}\" ({entry.Kind})");
             }
         }
         finally
@@ -114,7 +131,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
     {
         if (!SecureJoin.TryClean(name.TrimStart('/'), out var components))
         {
-            throw new CopyException($"ADD {source}: archive path \"{name}\" is outside extraction root");
+            throw new CopyException($"ADD {source}: archive path \"{FileNameEncoding.Display(name)}\" is outside extraction root");
         }
 
         return components;
@@ -125,14 +142,14 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
         var target = Clean(entry.LinkNameText);
         if (target.Length == 0)
         {
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" targets extraction root");
+            throw new CopyException($"ADD {source}: archive hardlink \"{FileNameEncoding.Display(entry.NameText)}\" targets extraction root");
         }
 
         var location = root.Resolve(target, followFinal: false, createParents: false);
         if (location.Parent is null || FileStat.Of(location.Parent, location.Name) is not { } stat || stat.IsDirectory)
         {
             location.Dispose();
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" points at \"{entry.LinkNameText}\", which is not a file in the archive");
+            throw new CopyException($"ADD {source}: archive hardlink \"{FileNameEncoding.Display(entry.NameText)}\" points at \"{FileNameEncoding.Display(entry.LinkNameText)}\", which is not a file in the archive");
         }
 
         return location;
