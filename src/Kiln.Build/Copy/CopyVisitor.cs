@@ -147,7 +147,10 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
 
                 break;
             default:
-                _writer.Warn($"skipped socket /{entry.PhysicalPath}: sockets are not copied");
+                // A socket: BuildKit copies it as an empty regular file with the socket's mode (a connection cannot
+                // be carried), from the context and from a stage alike, so the same image has the same file.
+                _writer.CreateEmptyFile(target, targetName, display);
+                FinishEntry(target, targetName, entry, LinuxFlags.SIfReg, display);
                 break;
         }
     }

@@ -152,6 +152,12 @@ internal sealed class TargetWriter
         Interlocked.Increment(ref _entries);
     }
 
+    public void CreateEmptyFile(SafeFileHandle directory, string name, string display)
+    {
+        CreateFile(directory, name, display).Dispose();
+        Interlocked.Increment(ref _entries);
+    }
+
     private static SafeFileHandle CreateFile(SafeFileHandle directory, string name, string display)
     {
         var fd = Libc.Openat(directory, name, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OExcl | LinuxFlags.ONoFollow | LinuxFlags.OCloExec, 0x180);

@@ -77,6 +77,23 @@ public sealed class CopyNamesTests : IDisposable
         Assert.NotEqual(withE9, withE8);
     }
 
+    [Fact]
+    public async Task A_socket_becomes_an_empty_file_with_its_mode_as_buildkit_copies_it()
+    {
+        // BuildKit 0.13 copies a socket, from the context and from a stage alike, as an empty regular file with the
+        // socket's permission bits (a socket's connection cannot be carried; its name and mode are not lost).
+        _w.File("a", "A");
+        var path = Path.Join(_w.Context, "app.sock");
+        // Kept open: .NET removes a socket's file when the socket is closed.
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        RawFiles.Chmod(RawFiles.Bytes(path), 0x1E8);
+        var result = await _w.RunAsync(CopyOf("/d/", "."));
+        Assert.Equal(["/d d 0755", "/d/a f 0644 =A", "/d/app.sock f 0750 ="], _w.Tree(owners: false));
+        Assert.Empty(result.Warnings);
+    }
+
     public void Dispose() => _w.Dispose();
 
     /// <summary>Path, type, and link target or first hard link name.</summary>
