@@ -52,7 +52,7 @@ public sealed class DeterministicTarWriterTests
         Assert.Equal("sha256:" + GoldenDigest, Kiln.Oci.Digest.Sha256Of(bytes).ToString());
     }
 
-    private const string GoldenDigest = "93dfc9f3654762648c767016b0cbe833688bd491d7738007bbc77a5ed06409d7";
+    private const string GoldenDigest = "8546e07d3887fda898d7291f841917bcc6904d5fda9802e1c372e59626c0fc34";
 
     [Fact]
     public async Task Golden_entries_read_back_through_dotnet_tar_reader()
@@ -260,6 +260,39 @@ public sealed class DeterministicTarWriterTests
         var paxSize = Convert.ToInt32(Encoding.ASCII.GetString(head, 124, 11), 8);
         Assert.Contains("size=9663676417\n", Encoding.ASCII.GetString(head, 512, paxSize), StringComparison.Ordinal);
         Assert.Equal("00000000000\0", Encoding.ASCII.GetString(head, 1024 + 124, 12));
+    }
+
+    [Fact]
+    public async Task Names_that_are_not_utf8_are_written_byte_for_byte_as_buildkit_writes_them()
+    {
+        // Golden/buildkit-non-utf8-names.tar: the entries of a layer Docker 26 (BuildKit 0.13) made for
+        // `COPY . /d/` of a context with Latin-1 and other non-UTF-8 names (a file, a directory, a file in it, a hard
+        // link, a symlink), cut down to those entries. Read by Kiln and written again, every byte must be the same:
+        // raw PAX path and linkpath records, the ASCII-only ustar fields, Go's PaxHeaders.0 names (for a directory
+        // "d/d\xE9/" that is "d/d/PaxHeaders.0") and Go's extended header fields.
+        var golden = await File.ReadAllBytesAsync(GoldenPath("buildkit-non-utf8-names.tar"));
+        var output = new MemoryStream();
+        await using (var reader = new Kiln.Content.Tar.TarReader(new MemoryStream(golden)))
+        using (var writer = new DeterministicTarWriter(output))
+        {
+            while (await reader.GetNextEntryAsync(CancellationToken.None) is { } entry)
+            {
+                await writer.WriteEntryAsync(entry, entry.Size > 0 ? reader.OpenData() : null, CancellationToken.None);
+            }
+
+            await writer.FinishAsync(CancellationToken.None);
+        }
+
+        Assert.True(golden.AsSpan().SequenceEqual(output.ToArray()), FirstDifference(golden, output.ToArray()));
+    }
+
+    /// <summary>The block where two archives first differ, both sides shown with non-printable bytes as \xNN.</summary>
+    private static string FirstDifference(byte[] expected, byte[] actual)
+    {
+        var at = expected.AsSpan().CommonPrefixLength(actual);
+        var block = at / 512 * 512;
+        string Show(byte[] bytes) => bytes.Length <= block ? "(end)" : RawFiles.Show(bytes.AsSpan(block, Math.Min(512, bytes.Length - block)));
+        return $"first difference at byte {at} (block at {block}, offset {at - block} in it)\nexpected: {Show(expected)}\nactual:   {Show(actual)}";
     }
 
     private static string GoldenPath(string name, [System.Runtime.CompilerServices.CallerFilePath] string source = "") =>
