@@ -67,6 +67,8 @@ public static unsafe partial class RawFiles
         {
             _ = close(fd);
         }
+
+        Chmod(path, mode); // past the umask
     }
 
     public static byte[] ReadFile(byte[] path)

@@ -163,6 +163,6 @@ public static class CopyExecutor
         // BuildKit makes the heredoc a 0644 file (llb.Mkfile) owned by root, then copies it with --chown/--chmod.
         writer.Chown(directory, fileName, owner ?? new CopyOwner(0, 0), display);
         TargetWriter.ChmodNoFollow(directory, fileName, ModeApplier.Apply(request.Chmod, 0x1A4, isDirectory: false), Kiln.Content.Native.LinuxFlags.SIfReg, display);
-        TargetWriter.SetTimes(directory, fileName, writer.TimestampNanoseconds ?? (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100, display);
+        TargetWriter.SetTimes(directory, fileName, writer.Timestamp ?? FileTime.Of(DateTimeOffset.UtcNow), display);
     }
 }

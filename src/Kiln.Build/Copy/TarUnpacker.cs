@@ -18,7 +18,7 @@ namespace Kiln.Build.Copy;
 /// </summary>
 internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyOwner? owner, string prefix, string source)
 {
-    private readonly List<(ImmutableArray<string> Components, uint Mode, long Time)> _directories = [];
+    private readonly List<(ImmutableArray<string> Components, uint Mode, FileTime Time)> _directories = [];
 
     public async Task ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                 RemoveAll(parent, name, display, found.IsDirectory);
             }
 
-            var time = (entry.ModificationTime - DateTimeOffset.UnixEpoch).Ticks * 100;
+            var time = FileTime.Of(entry.ModificationTime);
             var entryOwner = owner ?? new CopyOwner(checked((uint)entry.Uid), checked((uint)entry.Gid));
             switch (entry.Kind)
             {
