@@ -24,6 +24,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
     public const int MaxMetadataSize = 8 << 20;
 
     private const int MaxSparseRegions = 1 << 20;
+    private const string XattrPrefix = "SCHILY.xattr.";
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -305,7 +306,9 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                if (value.Length == 0)
+                // An empty xattr record is the empty value (writers put every attribute in, empty ones too),
+                // not PAX's "delete this keyword", which would lose the attribute.
+                if (value.Length == 0 && !key.StartsWith(XattrPrefix, StringComparison.Ordinal))
                 {
                     pax.Remove(key);
                 }
@@ -346,9 +349,9 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
                     mtime = PaxRecords.Time(value, key);
                     break;
                 default:
-                    if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal) && key.Length > "SCHILY.xattr.".Length)
+                    if (key.StartsWith(XattrPrefix, StringComparison.Ordinal) && key.Length > XattrPrefix.Length)
                     {
-                        xattrs.Add(new TarXattr(key["SCHILY.xattr.".Length..], [.. value]));
+                        xattrs.Add(new TarXattr(key[XattrPrefix.Length..], [.. value]));
                     }
 
                     break;

@@ -79,6 +79,22 @@ public sealed class NonUtf8NameTests : IDisposable
         Assert.Equal([RawFiles.Show(Cafe) + " l 0777 -> " + RawFiles.Show([.. Dir, (byte)'/', .. Cafe]), RawFiles.Show(Dir) + " d 0755"], Short(RawFiles.Snapshot(Root)));
     }
 
+    [Fact]
+    public async Task An_xattr_with_an_empty_value_is_read_back_and_extracted()
+    {
+        // Found by the file preservation property test: the record "SCHILY.xattr.user.e=" was taken for PAX's
+        // "delete this keyword", and the attribute was lost. For an xattr it can only mean the empty value.
+        var tar = await LayerAsync((File(Cafe, string.Empty) with { Xattrs = [new TarXattr("user.e", []), new TarXattr("user.f", [1])] }, null));
+        await using (var reader = new TarReader(new MemoryStream(tar)))
+        {
+            var entry = await reader.GetNextEntryAsync(CancellationToken.None);
+            Assert.Equal(["user.e=", "user.f=01"], entry!.Xattrs.Select(x => x.Name + "=" + Convert.ToHexString(x.Value.AsSpan())));
+        }
+
+        await ExtractAsync(tar);
+        Assert.Equal([("user.e", ""), ("user.f", "01")], RawFiles.Xattrs(RawFiles.Join(Root, Cafe)).Select(x => (x.Name, Convert.ToHexString(x.Value))));
+    }
+
     public void Dispose() => RawFiles.RemoveAll(Root);
 
     private static ImmutableArray<byte> Name(byte[] bytes) => [.. bytes];
