@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Kiln.Content.Paths;
 using Kiln.Content.Store;
 using Kiln.Oci;
 using Kiln.Content.Native;
 using Kiln.Runtime.Linux.Overlay;
 using Kiln.Runtime.Linux.Snapshots;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Runtime.Linux.Copy;
 
@@ -18,7 +20,8 @@ namespace Kiln.Runtime.Linux.Copy;
 /// PATH are followed (inside the image), a final symlink is copied as a link; a file goes to DEST, or into DEST
 /// when it is a directory; a directory becomes DEST when DEST does not exist, else goes into it, and with a
 /// trailing <c>/.</c> its content goes into DEST. Modes, mtimes and symlinks are kept; the owner is the user
-/// running kiln, as docker cp does. Devices, FIFOs and sockets are skipped and reported.
+/// running kiln, as docker cp does. Devices, FIFOs and sockets are skipped and reported. Names are copied as the
+/// bytes they are, UTF-8 or not.
 /// </remarks>
 public static class ImageCopier
 {
@@ -68,118 +71,149 @@ public static class ImageCopier
             source = SecureJoin.Join(root, "/" + string.Join('/', components));
         }
 
-        var info = Stat(source) ?? throw new FileNotFoundException($"{sourcePath}: no such file or directory in the image");
-        var state = new CopyState();
-        var destinationInfo = Stat(destination);
-        string target;
-        if (info is DirectoryInfo)
+        // lstat: the secure join already resolved a final symlink that was to be followed, inside the image.
+        var info = Lstat(source);
+        if (info is null)
         {
-            if (destinationInfo is FileInfo { LinkTarget: null })
+            throw new FileNotFoundException($"{sourcePath}: no such file or directory in the image");
+        }
+
+        var state = new CopyState();
+        var destinationType = Stat(destination) is { } existing ? existing.Mode & LinuxFlags.SIfMt : (uint?)null;
+        string target;
+        if ((info.Value.Mode & LinuxFlags.SIfMt) == LinuxFlags.SIfDir)
+        {
+            if (destinationType is { } type && type != LinuxFlags.SIfDir)
             {
                 throw new IOException($"cannot copy a directory to {destination}: it is a file");
             }
 
-            target = destinationInfo is DirectoryInfo && !contentsOnly
+            target = destinationType == LinuxFlags.SIfDir && !contentsOnly
                 ? Path.Combine(destination, components.IsEmpty ? "." : components[^1])
                 : destination;
-            await CopyDirectoryAsync((DirectoryInfo)info, target, state, cancellationToken).ConfigureAwait(false);
+            await CopyDirectoryAsync(source, info.Value, target, state, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            if (destinationInfo is null && destination.EndsWith('/'))
+            if (destinationType is null && destination.EndsWith('/'))
             {
                 throw new DirectoryNotFoundException($"{destination}: the destination directory must exist");
             }
 
-            target = destinationInfo is DirectoryInfo ? Path.Combine(destination, components[^1]) : destination;
-            await CopyEntryAsync(info, target, state, cancellationToken).ConfigureAwait(false);
+            target = destinationType == LinuxFlags.SIfDir ? Path.Combine(destination, components[^1]) : destination;
+            await CopyEntryAsync(source, info.Value, target, state, cancellationToken).ConfigureAwait(false);
         }
 
         return new CopyResult(target, state.Files, state.Directories, state.Symlinks, [.. state.Skipped]);
     }
 
-    private static async Task CopyDirectoryAsync(DirectoryInfo source, string target, CopyState state, CancellationToken cancellationToken)
+    // Every call below names files by strings that carry their bytes (FileNameEncoding) through Kiln's libc
+    // bindings: System.IO decodes names lossily and could neither list nor open a name that is not UTF-8.
+    private static async Task CopyDirectoryAsync(string source, StatxBuffer stat, string target, CopyState state, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(target);
+        if (Libc.Mkdirat(Cwd, target, 0x1C0) != 0 && Marshal.GetLastPInvokeError() != LinuxErrno.EEXIST)
+        {
+            throw LinuxErrno.LastError("mkdir", target);
+        }
+
         state.Directories++;
-        foreach (var child in source.EnumerateFileSystemInfos().OrderBy(c => c.Name, StringComparer.Ordinal))
+        List<string> names;
+        using (var directory = Open(source, LinuxFlags.OPath | LinuxFlags.ODirectory | LinuxFlags.ONoFollow))
+        {
+            names = DirectoryNames.List(directory, source);
+        }
+
+        foreach (var name in names)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await CopyEntryAsync(child, Path.Combine(target, child.Name), state, cancellationToken).ConfigureAwait(false);
+            var child = Path.Combine(source, name);
+            if (Lstat(child) is { } childStat)
+            {
+                await CopyEntryAsync(child, childStat, Path.Combine(target, name), state, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        SetMode(target, source.UnixFileMode);
-        Directory.SetLastWriteTimeUtc(target, source.LastWriteTimeUtc);
+        SetMode(target, stat.Mode);
+        SetTime(target, stat);
     }
 
-    private static async Task CopyEntryAsync(FileSystemInfo source, string target, CopyState state, CancellationToken cancellationToken)
+    private static async Task CopyEntryAsync(string source, StatxBuffer stat, string target, CopyState state, CancellationToken cancellationToken)
     {
-        if (source.LinkTarget is { } link)
+        switch (stat.Mode & LinuxFlags.SIfMt)
         {
-            if (Stat(target) is not null)
-            {
-                File.Delete(target);
-            }
+            case LinuxFlags.SIfLnk:
+                var link = RootDirectory.ReadLink(Cwd, source, source);
+                if (Lstat(target) is not null && Libc.Unlinkat(Cwd, target, 0) != 0)
+                {
+                    throw LinuxErrno.LastError("remove", target);
+                }
 
-            File.CreateSymbolicLink(target, link);
-            state.Symlinks++;
-            return;
-        }
+                if (Libc.Symlinkat(link, Cwd, target) != 0)
+                {
+                    throw LinuxErrno.LastError("symlink", target);
+                }
 
-        switch (source)
-        {
-            case DirectoryInfo directory:
-                await CopyDirectoryAsync(directory, target, state, cancellationToken).ConfigureAwait(false);
+                state.Symlinks++;
                 return;
-            case FileInfo file when IsRegular(file):
-                var input = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            case LinuxFlags.SIfDir:
+                await CopyDirectoryAsync(source, stat, target, state, cancellationToken).ConfigureAwait(false);
+                return;
+            case LinuxFlags.SIfReg:
+                // O_NONBLOCK: a file swapped for a FIFO meanwhile cannot block the copy.
+                var input = new FileStream(Open(source, LinuxFlags.ORdOnly | LinuxFlags.ONoFollow | LinuxFlags.ONonBlock), FileAccess.Read, 0);
                 await using (input.ConfigureAwait(false))
                 {
-                    var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+                    var output = new FileStream(Open(target, LinuxFlags.OWrOnly | LinuxFlags.OCreat | LinuxFlags.OTrunc, 0x180), FileAccess.Write, 0);
                     await using (output.ConfigureAwait(false))
                     {
                         await input.CopyToAsync(output, 128 * 1024, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
-                SetMode(target, file.UnixFileMode);
-                File.SetLastWriteTimeUtc(target, file.LastWriteTimeUtc);
+                SetMode(target, stat.Mode);
+                SetTime(target, stat);
                 state.Files++;
                 return;
             default:
-                state.Skipped.Add(source.FullName);
+                state.Skipped.Add(FileNameEncoding.Display(source));
                 return;
         }
     }
 
-    /// <summary>
-    /// FileSystemInfo cannot tell a FIFO or a device from a file, and opening a FIFO would block: ask lstat.
-    /// </summary>
-    private static bool IsRegular(FileInfo file) =>
-        StatxAt.TryGetPath(file.FullName, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxType, out var stat)
-            ? (stat.Mode & LinuxFlags.SIfMt) == LinuxFlags.SIfReg
-            : throw new FileNotFoundException($"{file.FullName}: removed while it was being copied");
+    private static SafeFileHandle Cwd { get; } = new(LinuxFlags.AtFdCwd, ownsHandle: false);
 
-    private static FileSystemInfo? Stat(string path)
+    private static SafeFileHandle Open(string path, int flags, uint mode = 0)
     {
-        var directory = new DirectoryInfo(path);
-        if (directory.Exists && directory.LinkTarget is null)
-        {
-            return directory;
-        }
-
-        var file = new FileInfo(path);
-        return file.Exists || file.LinkTarget is not null ? file : null;
+        var fd = Libc.Openat(Cwd, path, flags | LinuxFlags.OCloExec, mode);
+        return fd < 0 ? throw LinuxErrno.LastError("open", path) : new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    private static void SetMode(string path, UnixFileMode mode)
+    /// <summary>lstat; null when the name is gone.</summary>
+    private static StatxBuffer? Lstat(string path) =>
+        StatxAt.TryGetPath(path, LinuxFlags.AtSymlinkNoFollow, LinuxFlags.StatxBasicStats, out var stat) ? stat : null;
+
+    /// <summary>stat, following symlinks (a destination that is a link to a directory is that directory).</summary>
+    private static StatxBuffer? Stat(string path) =>
+        StatxAt.TryGetPath(path, 0, LinuxFlags.StatxBasicStats, out var stat) ? stat : null;
+
+    private static void SetMode(string path, uint mode)
     {
+        using var handle = Open(path, LinuxFlags.OPath | LinuxFlags.ONoFollow);
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException();
         }
 
-        File.SetUnixFileMode(path, mode);
+        File.SetUnixFileMode($"/proc/self/fd/{handle.DangerousGetHandle()}", (UnixFileMode)(mode & 0xFFF));
+    }
+
+    private static unsafe void SetTime(string path, StatxBuffer stat)
+    {
+        var times = stackalloc long[4] { stat.MtimeSeconds, stat.MtimeNanoseconds, stat.MtimeSeconds, stat.MtimeNanoseconds };
+        if (Libc.Utimensat(Cwd, path, times, LinuxFlags.AtSymlinkNoFollow) != 0)
+        {
+            throw LinuxErrno.LastError("set times", path);
+        }
     }
 
     private sealed class CopyState
