@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Content.Paths;
 using Kiln.Oci;
 
 namespace Kiln.Build.Cache;
@@ -26,7 +27,9 @@ internal sealed class CacheKeyWriter : IDisposable
         String(0, kind);
     }
 
-    public void String(byte tag, string value) => Bytes(tag, Encoding.UTF8.GetBytes(value));
+    // UTF-8 for text; a path's bytes that are not UTF-8 are written as those bytes (FileNameEncoding), so that two
+    // such paths never share a key.
+    public void String(byte tag, string value) => Bytes(tag, FileNameEncoding.Encode(value));
 
     public void OptionalString(byte tag, string? value)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Kiln.Content.Paths;
 using Kiln.Dockerfile.Ignore;
 
 namespace Kiln.Build.Context;
@@ -42,7 +43,9 @@ public sealed class BuildContext
         string? text = null;
         if (File.Exists(ignoreFile))
         {
-            text = await File.ReadAllTextAsync(ignoreFile, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            // Patterns name files, and file names are bytes: a pattern with a byte that is not UTF-8 must match the
+            // name with that byte, so the file is decoded as names are (FileNameEncoding), not as lossy UTF-8.
+            text = FileNameEncoding.Decode(await File.ReadAllBytesAsync(ignoreFile, cancellationToken).ConfigureAwait(false));
         }
 
         var lines = DockerignoreFile.ParseLines(text);

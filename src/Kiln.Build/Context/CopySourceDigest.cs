@@ -78,7 +78,8 @@ public static class CopySourceDigest
     /// <summary>Length-prefixed fields into the running hash.</summary>
     private sealed class Encoder(IncrementalHash hash)
     {
-        public void Text(string value) => Bytes(Encoding.UTF8.GetBytes(value));
+        // Names as their bytes: two names that differ only in bytes that are not UTF-8 must not hash alike.
+        public void Text(string value) => Bytes(FileNameEncoding.Encode(value));
 
         public void Bytes(ReadOnlySpan<byte> value)
         {

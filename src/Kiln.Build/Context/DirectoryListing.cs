@@ -1,3 +1,4 @@
+using Kiln.Content.IO;
 using Kiln.Content.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -9,24 +10,8 @@ internal static class DirectoryListing
     /// <summary>O_NONBLOCK (04000 octal) on every Linux architecture .NET runs on.</summary>
     private const int ONonBlock = 0x800;
 
-    /// <summary>
-    /// The names in a directory, sorted by ordinal (Go's filepath.Walk order, and a canonical order for digests).
-    /// /proc/self/fd/N is the open directory itself, whatever happened to its path meanwhile.
-    /// </summary>
-    public static List<string> List(SafeFileHandle directory)
-    {
-        var names = new List<string>();
-        foreach (var entry in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{directory.DangerousGetHandle()}"))
-        {
-            if (Path.GetFileName(entry) is { Length: > 0 } name)
-            {
-                names.Add(name);
-            }
-        }
-
-        names.Sort(StringComparer.Ordinal);
-        return names;
-    }
+    /// <summary>The names in a directory, sorted by their bytes (Go's filepath.Walk order, and a canonical order for digests).</summary>
+    public static List<string> List(SafeFileHandle directory, string display) => DirectoryNames.List(directory, "/" + display);
 
     /// <summary>Opens a child directory with O_NOFOLLOW: a symlink there fails instead of being followed.</summary>
     public static SafeFileHandle OpenChild(SafeFileHandle parent, string name, string display)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Build.Context;
 
@@ -141,7 +142,7 @@ public sealed class FileDigestCache
         Span<byte> number = stackalloc byte[8];
         foreach (var (key, entry) in _entries)
         {
-            var keyBytes = Encoding.UTF8.GetBytes(key);
+            var keyBytes = FileNameEncoding.Encode(key);
             BinaryPrimitives.WriteInt32BigEndian(number, keyBytes.Length);
             buffer.Write(number[..4]);
             buffer.Write(keyBytes);
@@ -180,7 +181,7 @@ public sealed class FileDigestCache
                 return false;
             }
 
-            var key = Encoding.UTF8.GetString(bytes.Slice(position, keyLength));
+            var key = FileNameEncoding.Decode(bytes.Slice(position, keyLength));
             position += keyLength;
             var values = new long[5];
             for (var i = 0; i < values.Length; i++)

@@ -12,7 +12,7 @@ internal readonly record struct FileStat(
     ulong Inode,
     ulong Device,
     uint LinkCount,
-    long ModifiedNanoseconds,
+    FileTime Modified,
     long ChangedNanoseconds,
     uint DeviceMajor,
     uint DeviceMinor)
@@ -29,7 +29,8 @@ internal readonly record struct FileStat(
 
     public bool IsSymbolicLink => Type == LinuxFlags.SIfLnk;
 
-    public DateTimeOffset ModificationTime => DateTimeOffset.UnixEpoch.AddTicks(ModifiedNanoseconds / 100);
+    /// <summary>The mtime as one number, for the stat cache's "unchanged?" comparison only (it wraps after 2262).</summary>
+    public long ModifiedNanoseconds => unchecked((Modified.Seconds * 1_000_000_000L) + Modified.Nanoseconds);
 
     /// <summary>lstat of <paramref name="name"/> in <paramref name="directory"/> (never following it); null if absent.</summary>
     public static FileStat? Of(SafeFileHandle directory, string name) => Stat(directory, name, LinuxFlags.AtSymlinkNoFollow);
@@ -70,8 +71,8 @@ internal readonly record struct FileStat(
             buffer.Ino,
             ((ulong)buffer.DevMajor << 32) | buffer.DevMinor,
             buffer.Nlink,
-            (buffer.MtimeSeconds * 1_000_000_000L) + buffer.MtimeNanoseconds,
-            (buffer.CtimeSeconds * 1_000_000_000L) + buffer.CtimeNanoseconds,
+            new FileTime(buffer.MtimeSeconds, buffer.MtimeNanoseconds),
+            unchecked((buffer.CtimeSeconds * 1_000_000_000L) + buffer.CtimeNanoseconds),
             buffer.RdevMajor,
             buffer.RdevMinor);
     }

@@ -95,7 +95,7 @@ internal static class SourceSelector
 
     private static bool AnyVisibleBelow(PatternMatcher ignore, SafeFileHandle directory, string path, PatternMatchInfo info)
     {
-        foreach (var name in DirectoryListing.List(directory))
+        foreach (var name in DirectoryListing.List(directory, path))
         {
             var childPath = path + "/" + name;
             var childInfo = ignore.MatchesUsingParentResults(childPath, info);
@@ -127,7 +127,7 @@ internal static class SourceSelector
         List<ImmutableArray<string>> matches)
     {
         var last = depth == pattern.Length - 1;
-        foreach (var name in DirectoryListing.List(directory))
+        foreach (var name in DirectoryListing.List(directory, string.Join('/', physical)))
         {
             if (!GoFilepathMatch.IsMatch(pattern[depth], name))
             {

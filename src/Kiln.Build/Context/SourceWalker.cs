@@ -41,7 +41,7 @@ internal static class SourceWalker
         // visitor together (PrepareFilesAsync) before they are visited one by one.
         var children = new List<(SourceEntry Entry, (PatternMatchInfo, PatternMatchInfo, PatternMatchInfo) Info, bool Ignored)>();
         var files = new List<SourceEntry>();
-        foreach (var name in DirectoryListing.List(directory))
+        foreach (var name in DirectoryListing.List(directory, physical))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (FileStat.Of(directory, name) is not { } stat)

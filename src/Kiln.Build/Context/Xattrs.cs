@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using System.Text;
 using Kiln.Content.Native;
+using Kiln.Content.Paths;
 
 namespace Kiln.Build.Context;
 
@@ -14,7 +14,7 @@ internal static class Xattrs
     /// </summary>
     public static unsafe ImmutableArray<(string Name, byte[] Value)> Read(string path)
     {
-        var pathBytes = Encoding.UTF8.GetBytes(path + "\0");
+        var pathBytes = FileNameEncoding.Encode(path + "\0");
         fixed (byte* p = pathBytes)
         {
             var size = Libc.Llistxattr(p, null, 0);
@@ -48,7 +48,7 @@ internal static class Xattrs
                     continue;
                 }
 
-                var name = Encoding.UTF8.GetString(list, start, i - start);
+                var name = FileNameEncoding.Decode(list.AsSpan(start, i - start));
                 start = i + 1;
                 if (name.Length == 0 || name.StartsWith("trusted.overlay.", StringComparison.Ordinal))
                 {
@@ -65,7 +65,7 @@ internal static class Xattrs
 
     private static unsafe byte[] ReadValue(byte* path, string name, string display)
     {
-        var nameBytes = Encoding.UTF8.GetBytes(name + "\0");
+        var nameBytes = FileNameEncoding.Encode(name + "\0");
         fixed (byte* n = nameBytes)
         {
             for (var attempt = 0; attempt < 4; attempt++)

@@ -60,7 +60,7 @@ public static class CopyExecutor
                     var display = string.Join('/', physical);
                     writer.Chown(above, physical[^1], owner ?? (source.ResetOwnership ? new CopyOwner(0, 0) : new CopyOwner(selected.Stat.Uid, selected.Stat.Gid)), display);
                     TargetWriter.ChmodNoFollow(above, physical[^1], ModeApplier.Apply(request.Chmod, selected.Stat.Permissions, isDirectory: true), Kiln.Content.Native.LinuxFlags.SIfDir, display);
-                    TargetWriter.SetTimes(above, physical[^1], writer.TimestampNanoseconds ?? selected.Stat.ModifiedNanoseconds, display);
+                    TargetWriter.SetTimes(above, physical[^1], writer.Timestamp ?? selected.Stat.Modified, display);
                 }
 
                 continue;
@@ -186,6 +186,6 @@ public static class CopyExecutor
         // BuildKit makes the heredoc a 0644 file (llb.Mkfile) owned by root, then copies it with --chown/--chmod.
         writer.Chown(directory, fileName, owner ?? new CopyOwner(0, 0), display);
         TargetWriter.ChmodNoFollow(directory, fileName, ModeApplier.Apply(request.Chmod, 0x1A4, isDirectory: false), Kiln.Content.Native.LinuxFlags.SIfReg, display);
-        TargetWriter.SetTimes(directory, fileName, writer.TimestampNanoseconds ?? (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100, display);
+        TargetWriter.SetTimes(directory, fileName, writer.Timestamp ?? FileTime.Of(DateTimeOffset.UtcNow), display);
     }
 }

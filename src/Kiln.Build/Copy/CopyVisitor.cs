@@ -72,7 +72,7 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
 
         // Mode and times last: the directory was writable while it filled, and its mtime is not disturbed by children.
         TargetWriter.ChmodNoFollow(target, directory.Name, ModeApplier.Apply(_chmod, directory.Stat.Permissions, isDirectory: true), LinuxFlags.SIfDir, display);
-        TargetWriter.SetTimes(target, directory.Name, _writer.TimestampNanoseconds ?? directory.Stat.ModifiedNanoseconds, display);
+        TargetWriter.SetTimes(target, directory.Name, _writer.Timestamp ?? directory.Stat.Modified, display);
         return ValueTask.CompletedTask;
     }
 
@@ -138,7 +138,7 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
                 _writer.CreateSymlink(target, targetName, entry.LinkTarget ?? string.Empty, display);
                 _writer.Chown(target, targetName, OwnerOf(stat), display);
                 _writer.SetXattrs(target, targetName, Xattrs.Read(entry.ProcPath), display);
-                TargetWriter.SetTimes(target, targetName, _writer.TimestampNanoseconds ?? stat.ModifiedNanoseconds, display);
+                TargetWriter.SetTimes(target, targetName, _writer.Timestamp ?? stat.Modified, display);
                 break;
             case LinuxFlags.SIfIfo or LinuxFlags.SIfChr or LinuxFlags.SIfBlk:
                 if (_writer.CreateNode(target, targetName, stat.Type, stat.DeviceMajor, stat.DeviceMinor, display))
@@ -148,7 +148,10 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
 
                 break;
             default:
-                _writer.Warn($"skipped socket /{entry.PhysicalPath}: sockets are not copied");
+                // A socket: BuildKit copies it as an empty regular file with the socket's mode (a connection cannot
+                // be carried), from the context and from a stage alike, so the same image has the same file.
+                _writer.CreateEmptyFile(target, targetName, display);
+                FinishEntry(target, targetName, entry, LinuxFlags.SIfReg, display);
                 break;
         }
     }
@@ -181,7 +184,7 @@ internal sealed class CopyVisitor : ISourceVisitor, IDisposable
         _writer.Chown(target, name, OwnerOf(entry.Stat), display);
         TargetWriter.ChmodNoFollow(target, name, ModeApplier.Apply(_chmod, entry.Stat.Permissions, isDirectory: false), type, display);
         _writer.SetXattrs(target, name, Xattrs.Read(entry.ProcPath), display);
-        TargetWriter.SetTimes(target, name, _writer.TimestampNanoseconds ?? entry.Stat.ModifiedNanoseconds, display);
+        TargetWriter.SetTimes(target, name, _writer.Timestamp ?? entry.Stat.Modified, display);
     }
 
     private CopyOwner OwnerOf(FileStat stat) =>

@@ -4,7 +4,8 @@ namespace Kiln.Build.Copy;
 
 /// <summary>
 /// Applies <c>--chmod</c> to one entry's permission bits as BuildKit's copy does, to files and directories alike.
-/// Octal replaces the 0777 bits and keeps setuid/setgid/sticky from the source (fsutil masks the value with 0777).
+/// Octal is the whole mode, setuid/setgid/sticky included (<c>--chmod=4750</c> gives rwsr-x---, and <c>--chmod=755</c>
+/// on a setuid source drops the setuid bit), as BuildKit 0.13 writes it; older BuildKit lost the special bits.
 /// Symbolic follows BSD setmode(3) as tonistiigi/dchapes-mode implements it, with no umask (an omitted "who" is
 /// "a"), and X meaning x when the entry is a directory or already executable by someone.
 /// </summary>
@@ -25,7 +26,7 @@ internal static class ModeApplier
 
         if (chmod.Mode is { } octal)
         {
-            return (permissions & ~0x1FFu) | ((uint)octal & 0x1FF);
+            return (uint)octal & AllBits;
         }
 
         var mode = permissions;

@@ -14,11 +14,12 @@ namespace Kiln.Build.Copy;
 /// as the root (names are cleaned, a ".." that climbs out is refused, symlinks resolve inside it), existing entries
 /// are replaced (a directory merges with a directory), owners come from the archive unless --chown overrides them,
 /// modes and times come from the archive (--chmod does not apply), whiteout names are ordinary files (this is not a
-/// layer), and device nodes and FIFOs are refused as BuildKit refuses them.
+/// layer), and device nodes and FIFOs are made as the archive says (type, major/minor, mode, owner), as BuildKit
+/// makes them as root.
 /// </summary>
 internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyOwner? owner, string prefix, string source)
 {
-    private readonly List<(ImmutableArray<string> Components, uint Mode, long Time)> _directories = [];
+    private readonly List<(ImmutableArray<string> Components, uint Mode, FileTime Time)> _directories = [];
 
     public async Task ApplyAsync(TarReader reader, TarEntry entry, CancellationToken cancellationToken)
     {
@@ -51,7 +52,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                 RemoveAll(parent, name, display);
             }
 
-            var time = (entry.ModificationTime - DateTimeOffset.UnixEpoch).Ticks * 100;
+            var time = FileTime.Of(entry.ModificationTime);
             var entryOwner = owner ?? new CopyOwner(checked((uint)entry.Uid), checked((uint)entry.Gid));
             switch (entry.Kind)
             {
@@ -84,8 +85,24 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
                 case TarEntryKind.HardLink:
                     writer.CreateHardLink(linkTarget!.Parent!, linkTarget.Name, parent, name, display);
                     break;
+                case TarEntryKind.CharacterDevice or TarEntryKind.BlockDevice or TarEntryKind.Fifo:
+                    var type = entry.Kind switch
+                    {
+                        TarEntryKind.CharacterDevice => LinuxFlags.SIfChr,
+                        TarEntryKind.BlockDevice => LinuxFlags.SIfBlk,
+                        _ => LinuxFlags.SIfIfo,
+                    };
+                    if (writer.CreateNode(parent, name, type, checked((uint)entry.DeviceMajor), checked((uint)entry.DeviceMinor), display))
+                    {
+                        writer.Chown(parent, name, entryOwner, display);
+                        TargetWriter.ChmodNoFollow(parent, name, (uint)entry.Mode, type, display);
+                        SetXattrs(entry, parent, name, display);
+                        TargetWriter.SetTimes(parent, name, time, display);
+                    }
+
+                    break;
                 default:
-                    throw new CopyException($"ADD {source}: unsupported tar entry \"{entry.NameText}\" ({entry.Kind})");
+                    throw new CopyException($"ADD {source}: unsupported tar entry \"{FileNameEncoding.Display(entry.NameText)}\" ({entry.Kind})");
             }
         }
         finally
@@ -115,7 +132,7 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
     {
         if (!SecureJoin.TryClean(name.TrimStart('/'), out var components))
         {
-            throw new CopyException($"ADD {source}: archive path \"{name}\" is outside extraction root");
+            throw new CopyException($"ADD {source}: archive path \"{FileNameEncoding.Display(name)}\" is outside extraction root");
         }
 
         return components;
@@ -126,14 +143,14 @@ internal sealed class TarUnpacker(RootDirectory root, TargetWriter writer, CopyO
         var target = Clean(entry.LinkNameText);
         if (target.Length == 0)
         {
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" targets extraction root");
+            throw new CopyException($"ADD {source}: archive hardlink \"{FileNameEncoding.Display(entry.NameText)}\" targets extraction root");
         }
 
         var location = root.Resolve(target, followFinal: false, createParents: false);
         if (location.Parent is null || FileStat.Of(location.Parent, location.Name) is not { } stat || stat.IsDirectory)
         {
             location.Dispose();
-            throw new CopyException($"ADD {source}: archive hardlink \"{entry.NameText}\" points at \"{entry.LinkNameText}\", which is not a file in the archive");
+            throw new CopyException($"ADD {source}: archive hardlink \"{FileNameEncoding.Display(entry.NameText)}\" points at \"{FileNameEncoding.Display(entry.LinkNameText)}\", which is not a file in the archive");
         }
 
         return location;

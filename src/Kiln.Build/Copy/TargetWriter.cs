@@ -23,15 +23,15 @@ internal sealed class TargetWriter
     {
         Root = root;
         Privileged = options.Privileged ?? Environment.IsPrivilegedProcess;
-        TimestampNanoseconds = options.Timestamp is { } t ? (t - DateTimeOffset.UnixEpoch).Ticks * 100 : null;
+        Timestamp = options.Timestamp is { } t ? FileTime.Of(t) : null;
     }
 
     public RootDirectory Root { get; }
 
     public bool Privileged { get; }
 
-    /// <summary>SOURCE_DATE_EPOCH-style fixed time for every entry, in ns since the epoch; null keeps source times.</summary>
-    public long? TimestampNanoseconds { get; }
+    /// <summary>SOURCE_DATE_EPOCH-style fixed time for every entry; null keeps source times.</summary>
+    public FileTime? Timestamp { get; }
 
     /// <summary>How many entries were made; files may be made on several threads at once.</summary>
     public int Entries => Volatile.Read(ref _entries);
@@ -91,7 +91,7 @@ internal sealed class TargetWriter
                 }
 
                 ChmodNoFollow(parent, location.Name, 0x1ED, LinuxFlags.SIfDir, location.RelativePath);
-                if (TimestampNanoseconds is { } time)
+                if (Timestamp is { } time)
                 {
                     SetTimes(parent, location.Name, time, location.RelativePath);
                 }
@@ -149,6 +149,12 @@ internal sealed class TargetWriter
     {
         using var file = CreateFile(directory, name, display);
         FileCopy.Copy(source, file, "/" + display);
+        Interlocked.Increment(ref _entries);
+    }
+
+    public void CreateEmptyFile(SafeFileHandle directory, string name, string display)
+    {
+        CreateFile(directory, name, display).Dispose();
         Interlocked.Increment(ref _entries);
     }
 
@@ -249,16 +255,9 @@ internal sealed class TargetWriter
         File.SetUnixFileMode($"/proc/self/fd/{fd}", (UnixFileMode)(mode & 0xFFF));
     }
 
-    public static unsafe void SetTimes(SafeFileHandle directory, string name, long nanoseconds, string display)
+    public static unsafe void SetTimes(SafeFileHandle directory, string name, FileTime time, string display)
     {
-        var seconds = Math.DivRem(nanoseconds, 1_000_000_000L, out var remainder);
-        if (remainder < 0)
-        {
-            seconds--;
-            remainder += 1_000_000_000L;
-        }
-
-        var times = stackalloc long[4] { seconds, remainder, seconds, remainder };
+        var times = stackalloc long[4] { time.Seconds, time.Nanoseconds, time.Seconds, time.Nanoseconds };
         if (Libc.Utimensat(directory, name, times, LinuxFlags.AtSymlinkNoFollow) != 0)
         {
             throw LinuxErrno.LastError("set times", "/" + display);

@@ -145,13 +145,13 @@ public static class ImageArchiveWriter
     private static TarEntry FileHeader(string path, long size) => new()
     {
         Kind = TarEntryKind.RegularFile,
-        Name = TarEntry.Utf8(path),
+        Name = TarEntry.Bytes(path),
         Mode = 0b110_100_100, // 0644
         Size = size,
     };
 
     private static ValueTask WriteDirectoryAsync(DeterministicTarWriter tar, string path, CancellationToken cancellationToken) =>
-        tar.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Utf8(path), Mode = 0b111_101_101 }, null, cancellationToken);
+        tar.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Bytes(path), Mode = 0b111_101_101 }, null, cancellationToken);
 
     private static async ValueTask WriteFileAsync(DeterministicTarWriter tar, string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {

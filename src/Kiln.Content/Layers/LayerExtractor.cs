@@ -339,7 +339,7 @@ public sealed class LayerExtractor
     {
         using (directory)
         {
-            foreach (var child in List(directory))
+            foreach (var child in List(directory, relative))
             {
                 var childRelative = relative.Length == 0 ? child : relative + "/" + child;
                 var mode = RootDirectory.StatMode(directory, child);
@@ -370,12 +370,8 @@ public sealed class LayerExtractor
         return fd < 0 ? throw LinuxErrno.LastError("open directory", "/" + relative) : new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    /// <summary>
-    /// Lists a directory we hold a descriptor for. /proc/self/fd/N is the directory itself (a magic link to the
-    /// open file), so the listing cannot be redirected by a rename or a symlink elsewhere in the path.
-    /// </summary>
-    private static List<string> List(SafeFileHandle directory) =>
-        [.. Directory.EnumerateFileSystemEntries($"/proc/self/fd/{directory.DangerousGetHandle()}").Select(Path.GetFileName).OfType<string>()];
+    /// <summary>Lists a directory we hold a descriptor for, so the listing cannot be redirected by a rename or a symlink.</summary>
+    private static List<string> List(SafeFileHandle directory, string relative) => DirectoryNames.List(directory, "/" + relative);
 
     private void FinishDirectories()
     {

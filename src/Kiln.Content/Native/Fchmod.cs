@@ -6,6 +6,6 @@ namespace Kiln.Content.Native;
 // https://man7.org/linux/man-pages/man2/fchmod.2.html
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Fchmod(SafeFileHandle fd, uint mode);
 }

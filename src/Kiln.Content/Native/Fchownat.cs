@@ -6,6 +6,6 @@ namespace Kiln.Content.Native;
 // https://man7.org/linux/man-pages/man2/fchownat.2.html
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Fchownat(SafeFileHandle dirfd, string path, uint owner, uint group, int flags);
 }

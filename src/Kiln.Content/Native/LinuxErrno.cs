@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Native;
 
@@ -29,9 +29,9 @@ internal static class LinuxErrno
     internal static IOException LastError(string operation, string path) => ToException(Marshal.GetLastPInvokeError(), operation, path);
 
     internal static IOException ToException(int errno, string operation, string path) =>
-        new($"{operation} {path}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
+        new($"{operation} {FileNameEncoding.Display(path)}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})", errno);
 
-    /// <summary>For paths kept as bytes (Linux names need not be UTF-8); the message shows them decoded as UTF-8.</summary>
+    /// <summary>For paths kept as bytes (Linux names need not be UTF-8); the message shows bytes that are not UTF-8 as \xNN.</summary>
     internal static IOException ToException(int errno, string operation, ReadOnlySpan<byte> path) =>
-        ToException(errno, operation, Encoding.UTF8.GetString(path));
+        ToException(errno, operation, FileNameEncoding.Decode(path));
 }

@@ -17,6 +17,7 @@ internal static class LinuxFlags
     internal const int ORdWr = 2;
     internal const int OCreat = 0x40;
     internal const int OExcl = 0x80;
+    internal const int OTrunc = 0x200;
     internal const int ONonBlock = 0x800;
     internal const int OCloExec = 0x80000;
     internal const int OPath = 0x200000;

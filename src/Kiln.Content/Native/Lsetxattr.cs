@@ -8,6 +8,6 @@ namespace Kiln.Content.Native;
 // does not follow NAME itself, so a swapped parent cannot redirect the write.
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "lsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Lsetxattr(string path, string name, ReadOnlySpan<byte> value, nuint size, int flags);
 }

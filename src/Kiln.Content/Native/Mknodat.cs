@@ -7,6 +7,6 @@ namespace Kiln.Content.Native;
 // dev is glibc's 64-bit dev_t: makedev(major, minor) as computed by LinuxFlags.MakeDevice.
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Mknodat(SafeFileHandle dirfd, string path, uint mode, ulong dev);
 }

@@ -10,6 +10,6 @@ internal static partial class Libc
 
     // https://man7.org/linux/man-pages/man2/mount.2.html
     // The options string is copied into one page by the kernel: longer overlay option strings need fsconfig.
-    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int Mount(string? source, string target, string? filesystemType, ulong flags, string? data);
 }

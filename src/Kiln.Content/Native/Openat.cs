@@ -8,7 +8,7 @@ namespace Kiln.Content.Native;
 // variadic and fixed calling conventions agree for integer arguments, so a fixed signature is safe.
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Openat(SafeFileHandle dirfd, string path, int flags, uint mode);
 
     /// <summary>For names read from a directory, which are bytes (NUL-terminated here) and need not be UTF-8.</summary>

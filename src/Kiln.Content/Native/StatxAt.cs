@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Native;
@@ -31,7 +31,7 @@ internal static class StatxAt
 
     private static unsafe bool TryGet(int directory, string name, int flags, uint mask, out StatxBuffer buffer)
     {
-        var path = Encoding.UTF8.GetBytes(name + "\0");
+        var path = FileNameEncoding.Encode(name + "\0");
         fixed (byte* p = path)
         fixed (StatxBuffer* result = &buffer)
         {

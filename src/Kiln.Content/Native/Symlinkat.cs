@@ -6,6 +6,6 @@ namespace Kiln.Content.Native;
 // https://man7.org/linux/man-pages/man2/symlinkat.2.html
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Symlinkat(string target, SafeFileHandle newDirfd, string linkPath);
 }

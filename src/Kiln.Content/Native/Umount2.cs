@@ -11,6 +11,6 @@ internal static partial class Libc
     public const int UmountNoFollow = 8;
 
     // https://man7.org/linux/man-pages/man2/umount2.2.html
-    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     public static partial int Umount2(string target, int flags);
 }

@@ -7,6 +7,6 @@ namespace Kiln.Content.Native;
 // times points at struct timespec[2] {atime, mtime}; on 64-bit Linux a timespec is two longs (sec, nsec).
 internal static unsafe partial class Libc
 {
-    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(FileNameMarshaller))]
     internal static partial int Utimensat(SafeFileHandle dirfd, string path, long* times, int flags);
 }

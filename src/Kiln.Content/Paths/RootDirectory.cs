@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using Kiln.Content.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -220,7 +219,7 @@ internal sealed class RootDirectory : IDisposable
             throw new UnsafePathException($"symbolic link {display} has a target longer than {Size - 1} bytes");
         }
 
-        return Encoding.UTF8.GetString(buffer, (int)length);
+        return FileNameEncoding.Decode(new ReadOnlySpan<byte>(buffer, (int)length));
     }
 
     public void Dispose() => Handle.Dispose();
@@ -291,12 +290,12 @@ internal sealed class RootDirectory : IDisposable
             throw new UnsafePathException("a path component contains a NUL byte");
         }
 
-        if (Encoding.UTF8.GetByteCount(name) > 255)
+        if (FileNameEncoding.GetByteCount(name) > 255)
         {
-            throw new UnsafePathException($"path component \"{name[..32]}...\" is longer than 255 bytes (NAME_MAX)");
+            throw new UnsafePathException($"path component \"{FileNameEncoding.Display(name[..32])}...\" is longer than 255 bytes (NAME_MAX)");
         }
     }
 
     private static string Display(List<string> resolved, string name) =>
-        "/" + string.Join('/', resolved.Append(name));
+        FileNameEncoding.Display("/" + string.Join('/', resolved.Append(name)));
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -139,7 +140,8 @@ public sealed class DeterministicTarWriter : IDisposable
         }
 
         var records = EncodePaxRecords(pax);
-        WriteHeader(_paxHeader, PaxHeaderName(name), default, mode: 0, uid: 0, gid: 0, size: records.Length, mtime: 0, (byte)'x', default, devMajor: 0, devMinor: 0);
+        // Go's writeRawFile leaves the device fields of an extended header empty (all NUL), unlike an entry's.
+        WriteHeader(_paxHeader, PaxHeaderName(name), default, mode: 0, uid: 0, gid: 0, size: records.Length, mtime: 0, (byte)'x', default, devMajor: null, devMinor: null);
         return records;
     }
 
@@ -312,21 +314,27 @@ public sealed class DeterministicTarWriter : IDisposable
         return result.AsSpan(0, length).ToArray();
     }
 
-    /// <summary><c>dir/PaxHeaders.0/base</c>: the name Go's archive/tar gives an extended header; fixed, unlike GNU tar's and .NET's <c>PaxHeaders.PID</c>.</summary>
+    /// <summary>
+    /// The name Go's archive/tar gives an extended header (fixed, unlike GNU tar's and .NET's <c>PaxHeaders.PID</c>):
+    /// <c>path.Join(dir, "PaxHeaders.0", file)</c> of <c>path.Split(name)</c>, so <c>dir/PaxHeaders.0/base</c> for a
+    /// file and <c>dir/PaxHeaders.0</c> for a directory named <c>dir/</c>; then only its ASCII bytes, cut to 100,
+    /// without trailing slashes.
+    /// </summary>
     private static byte[] PaxHeaderName(ReadOnlySpan<byte> name)
     {
-        var trimmed = name[^1] == (byte)'/' ? name[..^1] : name;
-        var slash = trimmed.LastIndexOf((byte)'/');
-        var builder = new List<byte>(trimmed.Length + PaxHeadersDirectory.Length + 2);
-        if (slash >= 0)
+        var slash = name.LastIndexOf((byte)'/');
+        var directory = name[..(slash + 1)];
+        var file = name[(slash + 1)..];
+        var builder = new List<byte>(name.Length + PaxHeadersDirectory.Length + 2);
+        builder.AddRange(directory);
+        builder.AddRange(PaxHeadersDirectory);
+        if (!file.IsEmpty)
         {
-            builder.AddRange(trimmed[..(slash + 1)]);
+            builder.Add((byte)'/');
+            builder.AddRange(file);
         }
 
-        builder.AddRange(PaxHeadersDirectory);
-        builder.Add((byte)'/');
-        builder.AddRange(trimmed[(slash + 1)..]);
-        return AsciiFallback(builder.ToArray(), NameSize);
+        return AsciiFallback(builder.ToArray(), NameSize).AsSpan().TrimEnd((byte)'/').ToArray();
     }
 
     private static long NumericOrPax(ref SortedDictionary<string, byte[]>? pax, string key, long value, long max)
@@ -347,7 +355,7 @@ public sealed class DeterministicTarWriter : IDisposable
         var output = new ArrayBufferWriter<byte>();
         foreach (var (key, value) in pax)
         {
-            var keyBytes = Encoding.UTF8.GetBytes(key);
+            var keyBytes = FileNameEncoding.Encode(key);
             var baseLength = keyBytes.Length + value.Length + 3; // ' ', '=', '\n'
             var digits = DecimalDigits(baseLength);
             if (DecimalDigits(baseLength + digits) > digits)
@@ -396,8 +404,8 @@ public sealed class DeterministicTarWriter : IDisposable
         long mtime,
         byte typeflag,
         ReadOnlySpan<byte> linkField,
-        long devMajor,
-        long devMinor)
+        long? devMajor,
+        long? devMinor)
     {
         block.Clear();
         nameField.CopyTo(block[..NameSize]);
@@ -413,8 +421,11 @@ public sealed class DeterministicTarWriter : IDisposable
 
         // uname (265) and gname (297) stay empty: owners are numeric, so the build host's user names never leak
         // into a digest.
-        WriteOctal(block.Slice(329, 8), devMajor);
-        WriteOctal(block.Slice(337, 8), devMinor);
+        if (devMajor is { } major && devMinor is { } minor)
+        {
+            WriteOctal(block.Slice(329, 8), major);
+            WriteOctal(block.Slice(337, 8), minor);
+        }
         prefixField.CopyTo(block.Slice(345, PrefixSize));
 
         // The checksum is computed with its own field read as eight spaces, and written as six octal digits,
@@ -442,7 +453,7 @@ public sealed class DeterministicTarWriter : IDisposable
     }
 
     private static string Describe(ImmutableArray<byte> name) =>
-        name.IsDefaultOrEmpty ? "(unnamed entry)" : Encoding.UTF8.GetString(name.AsSpan());
+        name.IsDefaultOrEmpty ? "(unnamed entry)" : FileNameEncoding.Display(name.AsSpan());
 
     private async ValueTask CopyContentAsync(TarEntry entry, Stream content, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Kiln.Content.IO;
 using Kiln.Content.Native;
+using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.Tar;
@@ -27,7 +28,7 @@ public sealed class DirectoryLayerSource
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var full = Path.GetFullPath(root);
-        _root = Encoding.UTF8.GetBytes(full.Length > 1 ? full.TrimEnd('/') : full);
+        _root = FileNameEncoding.Encode(full.Length > 1 ? full.TrimEnd('/') : full);
         _options = options ?? new DirectoryLayerOptions();
     }
 
@@ -43,7 +44,7 @@ public sealed class DirectoryLayerSource
     public async Task WriteEntriesAsync(DeterministicTarWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var display = Encoding.UTF8.GetString(_root);
+        var display = FileNameEncoding.Display(_root);
         using var root = OpenRoot(Terminated(_root), display);
         var links = new Dictionary<(uint Major, uint Minor, ulong Inode), ImmutableArray<byte>>();
         await WriteDirectoryAsync(writer, root, [], links, cancellationToken).ConfigureAwait(false);
@@ -179,7 +180,7 @@ public sealed class DirectoryLayerSource
 
     /// <summary>The root or a relative name under it, for messages only.</summary>
     private string Display(ReadOnlySpan<byte> relative) =>
-        relative.IsEmpty ? Encoding.UTF8.GetString(_root) : Encoding.UTF8.GetString(_root) + "/" + Encoding.UTF8.GetString(relative);
+        relative.IsEmpty ? FileNameEncoding.Display(_root) : FileNameEncoding.Display(_root) + "/" + FileNameEncoding.Display(relative);
 
     private static byte[] ProcPath(SafeFileHandle directory, byte[] name) =>
         [.. Encoding.ASCII.GetBytes($"/proc/self/fd/{directory.DangerousGetHandle()}/"), .. name];
@@ -348,7 +349,7 @@ public sealed class DirectoryLayerSource
                 continue;
             }
 
-            var name = Encoding.UTF8.GetString(nameBytes);
+            var name = FileNameEncoding.Decode(nameBytes);
             if (!include(name))
             {
                 continue;

@@ -1,4 +1,5 @@
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -62,12 +63,19 @@ internal static class PaxRecords
                 throw new TarFormatException("PAX header: key contains a NUL byte");
             }
 
-            records.Add(new(TarFields.Utf8(key, "PAX key"), body[(equals + 1)..].ToArray()));
+            // Keys are taken as names are: an xattr's name (SCHILY.xattr.NAME) is bytes on Linux as a file's is.
+            records.Add(new(FileNameEncoding.Decode(key), body[(equals + 1)..].ToArray()));
             pos += (int)length;
         }
 
         return records;
     }
+
+    /// <summary>A path or linkpath value: any bytes but NUL, carried through <see cref="FileNameEncoding"/>.</summary>
+    public static string Name(byte[] value, string key) =>
+        value.AsSpan().Contains((byte)0)
+            ? throw new TarFormatException($"PAX {key} contains a NUL byte")
+            : FileNameEncoding.Decode(value);
 
     public static string Text(byte[] value, string key)
     {

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -7,8 +7,8 @@ namespace Kiln.Content.Tar;
 /// One tar member, as <see cref="TarReader"/> hands it out (every header extension applied: GNU long names, PAX
 /// local and global records, sparse maps) and as <see cref="DeterministicTarWriter"/> writes it.
 /// Names are raw bytes because Linux file names are bytes, not text: a name that is not UTF-8 must survive a
-/// directory-to-layer round trip unchanged. The reader refuses names that are not UTF-8, so for a read entry
-/// <see cref="NameText"/> and <see cref="LinkNameText"/> are exact.
+/// directory-to-layer round trip unchanged. <see cref="NameText"/> and <see cref="LinkNameText"/> are the names as
+/// <see cref="FileNameEncoding"/> carries them, so they name exactly these bytes when they reach the kernel.
 /// </summary>
 public sealed record TarEntry
 {
@@ -61,14 +61,14 @@ public sealed record TarEntry
     /// <summary>The bytes stored in the archive for this entry (for a sparse file only the data regions).</summary>
     public long StoredSize => IsSparse ? SparseMap.Sum(region => region.Length) : Size;
 
-    /// <summary><see cref="Name"/> decoded as UTF-8, for paths and messages.</summary>
+    /// <summary><see cref="Name"/> as a string (<see cref="FileNameEncoding"/>), for paths; messages show it through <see cref="FileNameEncoding.Display(string)"/>.</summary>
     public string NameText => Text(Name);
 
-    /// <summary><see cref="LinkName"/> decoded as UTF-8.</summary>
+    /// <summary><see cref="LinkName"/> as a string (<see cref="FileNameEncoding"/>).</summary>
     public string LinkNameText => Text(LinkName);
 
-    /// <summary>The UTF-8 bytes of a name written as text.</summary>
-    public static ImmutableArray<byte> Utf8(string name) => [.. Encoding.UTF8.GetBytes(name)];
+    /// <summary>The bytes of a name kept as a string (<see cref="FileNameEncoding.Encode(string)"/>).</summary>
+    public static ImmutableArray<byte> Bytes(string name) => [.. FileNameEncoding.Encode(name)];
 
-    private static string Text(ImmutableArray<byte> bytes) => bytes.IsDefaultOrEmpty ? string.Empty : Encoding.UTF8.GetString(bytes.AsSpan());
+    private static string Text(ImmutableArray<byte> bytes) => bytes.IsDefaultOrEmpty ? string.Empty : FileNameEncoding.Decode(bytes.AsSpan());
 }

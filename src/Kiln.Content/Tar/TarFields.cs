@@ -1,4 +1,5 @@
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -11,11 +12,21 @@ internal static class TarFields
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>A NUL-terminated (or field-filling) string. Names must be UTF-8: we refuse rather than guess.</summary>
+    /// <summary>A NUL-terminated (or field-filling) text field that must be UTF-8 (an owner name): we refuse rather than guess.</summary>
     public static string String(ReadOnlySpan<byte> field, string what)
     {
         var end = field.IndexOf((byte)0);
         return Utf8(end < 0 ? field : field[..end], what);
+    }
+
+    /// <summary>
+    /// A NUL-terminated (or field-filling) file name. Names are bytes, not text: any bytes are taken, carried
+    /// through <see cref="FileNameEncoding"/> so that they are written back exactly.
+    /// </summary>
+    public static string Name(ReadOnlySpan<byte> field)
+    {
+        var end = field.IndexOf((byte)0);
+        return FileNameEncoding.Decode(end < 0 ? field : field[..end]);
     }
 
     public static string Utf8(ReadOnlySpan<byte> bytes, string what)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Text;
+using Kiln.Content.Paths;
 
 namespace Kiln.Content.Tar;
 
@@ -23,6 +24,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
     public const int MaxMetadataSize = 8 << 20;
 
     private const int MaxSparseRegions = 1 << 20;
+    private const string XattrPrefix = "SCHILY.xattr.";
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
@@ -196,7 +198,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
         var span = data.AsSpan().TrimEnd((byte)0);
         return span.Contains((byte)0)
             ? throw new TarFormatException($"{what} contains a NUL byte")
-            : TarFields.Utf8(span, what);
+            : FileNameEncoding.Decode(span);
     }
 
     private static string OptionalText(ReadOnlySpan<byte> field)
@@ -226,13 +228,13 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
         var isGnu = magic.SequenceEqual("ustar "u8);
         var where = $"header at offset {offset}";
 
-        var name = TarFields.String(h.AsSpan(0, 100), $"name in {where}");
+        var name = TarFields.Name(h.AsSpan(0, 100));
         if (isUstar && h[345] != 0)
         {
-            name = TarFields.String(h.AsSpan(345, 155), $"prefix in {where}") + "/" + name;
+            name = TarFields.Name(h.AsSpan(345, 155)) + "/" + name;
         }
 
-        var linkName = TarFields.String(h.AsSpan(157, 100), $"link name in {where}");
+        var linkName = TarFields.Name(h.AsSpan(157, 100));
         var mode = (int)(TarFields.Number(h.AsSpan(100, 8), $"mode in {where}") & 0xFFF);
         var uid = TarFields.Number(h.AsSpan(108, 8), $"uid in {where}");
         var gid = TarFields.Number(h.AsSpan(116, 8), $"gid in {where}");
@@ -304,7 +306,9 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                if (value.Length == 0)
+                // An empty xattr record is the empty value (writers put every attribute in, empty ones too),
+                // not PAX's "delete this keyword", which would lose the attribute.
+                if (value.Length == 0 && !key.StartsWith(XattrPrefix, StringComparison.Ordinal))
                 {
                     pax.Remove(key);
                 }
@@ -320,10 +324,10 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
             switch (key)
             {
                 case "path":
-                    name = PaxRecords.Text(value, key);
+                    name = PaxRecords.Name(value, key);
                     break;
                 case "linkpath":
-                    linkName = PaxRecords.Text(value, key);
+                    linkName = PaxRecords.Name(value, key);
                     break;
                 case "size":
                     size = PaxRecords.Integer(value, key);
@@ -345,9 +349,9 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
                     mtime = PaxRecords.Time(value, key);
                     break;
                 default:
-                    if (key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal) && key.Length > "SCHILY.xattr.".Length)
+                    if (key.StartsWith(XattrPrefix, StringComparison.Ordinal) && key.Length > XattrPrefix.Length)
                     {
-                        xattrs.Add(new TarXattr(key["SCHILY.xattr.".Length..], [.. value]));
+                        xattrs.Add(new TarXattr(key[XattrPrefix.Length..], [.. value]));
                     }
 
                     break;
@@ -377,7 +381,7 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
             isSparse = true;
             if (pax.TryGetValue("GNU.sparse.name", out var sparseName))
             {
-                name = PaxRecords.Text(sparseName, "GNU.sparse.name");
+                name = PaxRecords.Name(sparseName, "GNU.sparse.name");
             }
 
             if (sparseMajor == "1" && sparseMinor == "0")
@@ -407,14 +411,14 @@ public sealed class TarReader : IAsyncDisposable, IDisposable
         return new TarEntry
         {
             Kind = type,
-            Name = TarEntry.Utf8(name),
+            Name = TarEntry.Bytes(name),
             Mode = mode,
             Uid = uid,
             Gid = gid,
             UserName = userName,
             GroupName = groupName,
             ModificationTime = mtime,
-            LinkName = type is TarEntryKind.SymbolicLink or TarEntryKind.HardLink ? TarEntry.Utf8(linkName) : [],
+            LinkName = type is TarEntryKind.SymbolicLink or TarEntryKind.HardLink ? TarEntry.Bytes(linkName) : [],
             DeviceMajor = major,
             DeviceMinor = minor,
             Size = isSparse ? realSize : size,

@@ -129,7 +129,7 @@ public static class ImageCopier
         state.Directories++;
         using (var target = OpenDirectory(targetParent, targetName, display))
         {
-            var names = DirectoryNames.Read(source, state.Display(relative)).Select(n => Encoding.UTF8.GetString(n)).Order(StringComparer.Ordinal);
+            var names = DirectoryNames.List(source, state.Display(relative));
             foreach (var name in names)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -276,6 +276,6 @@ public static class ImageCopier
         public List<string> Skipped { get; } = [];
 
         /// <summary>A source entry as a host path under the image root, for messages.</summary>
-        public string Display(string relative) => relative.Length == 0 ? root : Path.Join(root, relative);
+        public string Display(string relative) => FileNameEncoding.Display(relative.Length == 0 ? root : Path.Join(root, relative));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using Kiln.Content.Compression;
+using Kiln.Content.Paths;
 using Kiln.Content.Store;
 using Kiln.Content.Tar;
 using Kiln.Oci;
@@ -105,5 +106,5 @@ public static class OverlayDiffer
         ModificationTime = from.ModificationTime,
     };
 
-    private static string Display(TarEntry entry) => Encoding.UTF8.GetString(entry.Name.AsSpan());
+    private static string Display(TarEntry entry) => FileNameEncoding.Display(entry.Name.AsSpan());
 }

@@ -57,6 +57,33 @@ public sealed class AddArchiveTests
     }
 
     [Fact]
+    public async Task Device_nodes_and_fifos_are_made_as_the_archive_says()
+    {
+        if (!Prerequisites.Root() || !Prerequisites.Tool("tar"))
+        {
+            return;
+        }
+
+        // As BuildKit does as root: each node with its major/minor, mode and owner from the archive.
+        using var w = new CopyWorkspace();
+        var tree = RawFiles.Bytes(Path.Join(w.Root, "tree"));
+        RawFiles.Mkdir(tree, 0x1ED);
+        RawFiles.Mknod(RawFiles.Join(tree, "chr"u8.ToArray()), RawFiles.CharDevice, 0x1A0, 1, 3);
+        RawFiles.Lchown(RawFiles.Join(tree, "chr"u8.ToArray()), 1234, 5678);
+        RawFiles.Mknod(RawFiles.Join(tree, "blk"u8.ToArray()), RawFiles.BlockDevice, 0x180, 7, 200);
+        RawFiles.Mknod(RawFiles.Join(tree, "big"u8.ToArray()), RawFiles.CharDevice, 0x1B6, 4095, 1048575);
+        RawFiles.Mknod(RawFiles.Join(tree, "fifo"u8.ToArray()), RawFiles.Fifo, 0x184);
+        RawFiles.SetMtime(RawFiles.Join(tree, "fifo"u8.ToArray()), 1_000_000);
+        Prerequisites.Run("tar", w.Root, "-c", "--numeric-owner", "-f", Path.Join(w.Context, "dev.tar"), "-C", Path.Join(w.Root, "tree"), ".");
+
+        await w.RunAsync(AddOf("/t/", "dev.tar"));
+
+        var lines = RawFiles.Snapshot(RawFiles.Join(RawFiles.Bytes(w.Target), "t"u8.ToArray()), mtimes: false);
+        Assert.Equal(["big c 0666 0:0 dev=4095,1048575", "blk b 0600 0:0 dev=7,200", "chr c 0640 1234:5678 dev=1,3", "fifo p 0604 0:0"], lines);
+        Assert.Equal(1_000_000, RawFiles.Lstat(RawFiles.Bytes(Path.Join(w.Target, "t", "fifo"))).MtimeSeconds);
+    }
+
+    [Fact]
     public async Task Archive_owners_are_kept_unless_chown_overrides_them()
     {
         if (!Prerequisites.Root() || !Prerequisites.Tool("tar"))

@@ -309,6 +309,33 @@ public sealed class CopyExecutorTests
     }
 
     [Theory]
+    [InlineData(0x9E8, 0x1A4, 0x9E8)] // 04750 on 0644: setuid kept, as BuildKit 0.13 keeps it
+    [InlineData(0x5ED, 0x1A4, 0x5ED)] // 02755: setgid
+    [InlineData(0x3FF, 0x1A4, 0x3FF)] // 01777: sticky
+    [InlineData(0x1ED, 0x9ED, 0x1ED)] // 0755 on a setuid source: the octal mode is the whole mode, setuid gone
+    public void Octal_chmod_is_the_whole_mode_special_bits_included(int octal, int before, int after) =>
+        Assert.Equal((uint)after, ModeApplier.Apply(Octal(octal), (uint)before, isDirectory: false));
+
+    [Fact]
+    public async Task Chmod_with_special_bits_reaches_the_files_of_copy_and_add()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        w.File("m", "M");
+        await w.RunAsync(CopyOf("/c/m4750", "m") with { Chmod = Octal(0x9E8) });
+        await w.RunAsync(CopyOf("/c/m2755", "m") with { Chmod = Octal(0x5ED), Chown = "7:8" });
+        await w.RunAsync(AddOf("/a/m1777", "m") with { Chmod = Octal(0x3FF) });
+        await w.RunAsync(AddOf("/a/us", "m") with { Chmod = Symbolic("u+xs,g+s") });
+        Assert.Equal(
+            ["/a d 0755 0:0", "/a/m1777 f 1777 0:0 =M", "/a/us f 6744 0:0 =M", "/c d 0755 0:0", "/c/m2755 f 2755 7:8 =M", "/c/m4750 f 4750 0:0 =M"],
+            w.Tree());
+    }
+
+    [Theory]
     [InlineData("a+x", 0x1A4, false, 0x1ED)]          // 0644 -> 0755
     [InlineData("go-w", 0x1FF, false, 0x1ED)]          // 0777 -> 0755
     [InlineData("u=rwX,go=rX", 0x180, false, 0x1A4)]  // 0600 -> 0644 (no x anywhere)

@@ -85,7 +85,8 @@ internal sealed class CopyWorkspace : IDisposable
     {
         try
         {
-            Directory.Delete(Root, recursive: true);
+            // By bytes: Directory.Delete cannot remove a name that is not UTF-8.
+            RawFiles.RemoveAll(RawFiles.Bytes(Root));
         }
         catch (IOException)
         {

@@ -60,14 +60,14 @@ internal static class TestImageBuilder
     }
 
     private static (TarEntry, byte[]?) Dir(string name) =>
-        (new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Utf8(name), Mode = 0b111_101_101 }, null);
+        (new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Bytes(name), Mode = 0b111_101_101 }, null);
 
     private static (TarEntry, byte[]?) File(string name, string text, int mode)
     {
         var data = Encoding.UTF8.GetBytes(text);
-        return (new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(name), Mode = mode, Size = data.Length }, data);
+        return (new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Bytes(name), Mode = mode, Size = data.Length }, data);
     }
 
     private static (TarEntry, byte[]?) Link(string name, string target) =>
-        (new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Utf8(name), LinkName = TarEntry.Utf8(target), Mode = 0b111_111_111 }, null);
+        (new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Bytes(name), LinkName = TarEntry.Bytes(target), Mode = 0b111_111_111 }, null);
 }

@@ -216,13 +216,13 @@ public sealed class LayerExtractorTests : IDisposable
             foreach (var component in chain.Split('/'))
             {
                 directory = directory.Length == 0 ? component : directory + "/" + component;
-                await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Utf8(directory), Mode = 0x1ED }, null, CancellationToken.None);
+                await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.Directory, Name = TarEntry.Bytes(directory), Mode = 0x1ED }, null, CancellationToken.None);
             }
 
-            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(chain + "/file"), Mode = 0x1A4, Size = 4 }, new MemoryStream("deep"u8.ToArray()), CancellationToken.None);
-            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Utf8(chain + "/link"), LinkName = TarEntry.Utf8(target), Mode = 0x1FF }, null, CancellationToken.None);
-            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.HardLink, Name = TarEntry.Utf8(chain + "/hard"), LinkName = TarEntry.Utf8(chain + "/file") }, null, CancellationToken.None);
-            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Utf8(chain + "/gone"), Mode = 0x1A4 }, null, CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Bytes(chain + "/file"), Mode = 0x1A4, Size = 4 }, new MemoryStream("deep"u8.ToArray()), CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.SymbolicLink, Name = TarEntry.Bytes(chain + "/link"), LinkName = TarEntry.Bytes(target), Mode = 0x1FF }, null, CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.HardLink, Name = TarEntry.Bytes(chain + "/hard"), LinkName = TarEntry.Bytes(chain + "/file") }, null, CancellationToken.None);
+            await writer.WriteEntryAsync(new TarEntry { Kind = TarEntryKind.RegularFile, Name = TarEntry.Bytes(chain + "/gone"), Mode = 0x1A4 }, null, CancellationToken.None);
             await writer.FinishAsync(CancellationToken.None);
         }
 
