@@ -582,7 +582,7 @@ internal static class BuildCommand
         var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
-        var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;
+        var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? StandardStreams.OpenOutput() : null;
         var snapshots = SnapshotStore.Open(content.Root);
         var executor = CreateExecutor(settings.Runtime, content.Root);
         var ports = new BuildPorts(

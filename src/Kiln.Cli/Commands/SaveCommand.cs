@@ -23,7 +23,7 @@ internal static class SaveCommand
             var images = parse.GetValue(names) ?? [];
             if (path == "-")
             {
-                var stdout = Console.OpenStandardOutput();
+                var stdout = StandardStreams.OpenOutput();
                 await using (stdout.ConfigureAwait(false))
                 {
                     await ImageArchiveWriter.WriteAsync(store, images, stdout, cancellationToken).ConfigureAwait(false);

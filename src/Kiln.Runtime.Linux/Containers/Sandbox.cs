@@ -66,8 +66,7 @@ public sealed class Sandbox : IDisposable
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(io);
-        // Ids carry a tag of this store, so that the stale containers of one store are never taken for another's.
-        var prefix = $"kiln-{StoreTag()}-";
+        var prefix = ContainerIdPrefix(MountsPath);
         await runner.RemoveStaleAsync(prefix, id => IsStale(id[prefix.Length..])).ConfigureAwait(false);
         var number = Interlocked.Increment(ref _runs);
         var id = $"{prefix}{Mount.Id[..16]}-{number.ToString(CultureInfo.InvariantCulture)}";
@@ -223,7 +222,12 @@ public sealed class Sandbox : IDisposable
 
     private string MountsPath => Path.GetDirectoryName(Mount.Directory)!;
 
-    private string StoreTag() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(MountsPath)))[..8];
+    /// <summary>
+    /// How the ids of the containers of the store whose mounts are in <paramref name="mountsPath"/> begin: they carry a
+    /// tag of the store, so that the stale containers of one store are never taken for another's.
+    /// </summary>
+    public static string ContainerIdPrefix(string mountsPath) =>
+        $"kiln-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(mountsPath)))[..8]}-";
 
     /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname, then the <c>--add-host</c> lines.</summary>
     private static string HostsFile(string hostname, ImmutableArray<string> extra) =>
