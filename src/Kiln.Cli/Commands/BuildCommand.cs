@@ -8,6 +8,7 @@ using Kiln.Build.Ports.Adapters;
 using Kiln.Build.Solver;
 using Kiln.Cli.Rendering;
 using Kiln.Content.Images;
+using Kiln.Content.IO;
 using Kiln.Content.Tar;
 using Kiln.Dockerfile;
 using Kiln.Dockerfile.Ignore;
@@ -615,7 +616,7 @@ internal static class BuildCommand
             }
             if (settings.IidFile is { } iidFile)
             {
-                await File.WriteAllTextAsync(iidFile, result.Image.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
+                await ReplacementFile.WriteAllBytesAsync(iidFile, System.Text.Encoding.UTF8.GetBytes(result.Image.ImageId.ToString()), cancellationToken).ConfigureAwait(false);
             }
 
             if (settings.MetadataFile is { } metadata)
