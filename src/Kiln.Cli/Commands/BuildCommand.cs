@@ -107,6 +107,7 @@ internal static class BuildCommand
             Description = "An rlimit for every RUN: NAME=SOFT[:HARD], -1 for unlimited (nofile, nproc, core, ...) (repeatable)",
             HelpName = "NAME=SOFT[:HARD]",
         };
+        var resources = new RunResourceOptions();
         var allow = new Option<string[]>("--allow")
         {
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
@@ -124,8 +125,16 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, buildContexts, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits, allow, runtime, context,
+            check, tags, file, buildArgs, buildContexts, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits,
         };
+        foreach (var option in resources.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(allow);
+        command.Options.Add(runtime);
+        command.Arguments.Add(context);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var args = ParseBuildArgs(parse.GetValue(buildArgs) ?? [], error);
@@ -156,7 +165,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error);
             }
 
-            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
+            var options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts, resources);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -194,7 +203,8 @@ internal static class BuildCommand
         long? ShmSize,
         ImmutableArray<RunLimit> Ulimits,
         ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles,
-        NamedContexts NamedContexts);
+        NamedContexts NamedContexts,
+        RunResources Resources);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -225,7 +235,8 @@ internal static class BuildCommand
         Option<string[]> addHosts,
         Option<string?> shmSize,
         Option<string[]> ulimits,
-        Option<string[]> buildContexts)
+        Option<string[]> buildContexts,
+        RunResourceOptions resources)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -404,6 +415,11 @@ internal static class BuildCommand
             limits.Add(limit);
         }
 
+        if (resources.Parse(parse, error) is not { } runResources)
+        {
+            return null;
+        }
+
         var namedContexts = NamedContexts.Empty;
         foreach (var text in parse.GetValue(buildContexts) ?? [])
         {
@@ -415,7 +431,7 @@ internal static class BuildCommand
             namedContexts = added;
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable(), namedContexts);
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable(), namedContexts, runResources);
     }
 
     /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
@@ -566,6 +582,7 @@ internal static class BuildCommand
             ExtraHosts = options.ExtraHosts,
             ShmSize = options.ShmSize,
             Ulimits = options.Ulimits,
+            Resources = options.Resources,
         };
 
         var content = store.Content;

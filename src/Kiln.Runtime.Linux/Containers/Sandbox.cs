@@ -60,8 +60,9 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    /// <summary>Runs one command to its end and returns its exit code.</summary>
-    public async Task<int> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
+    /// <summary>Runs one command to its end and returns how it ended.</summary>
+    /// <exception cref="InvalidOperationException">A limit of <paramref name="run"/> cannot be applied on this host.</exception>
+    public async Task<ContainerExit> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(run);
@@ -73,6 +74,7 @@ public sealed class Sandbox : IDisposable
         var hostname = run.Hostname ?? Mount.Id[..12];
         var user = await UserResolver.ResolveAsync(RootPath, run.User, cancellationToken).ConfigureAwait(false);
         var bundle = Path.Combine(Mount.Directory, "bundle-" + number.ToString(CultureInfo.InvariantCulture));
+        using var cgroup = StepCgroup.Create(id, run.Limits, runner.RuntimeTasksInStepCgroup);
         Directory.CreateDirectory(bundle);
         string? secrets = null;
         try
@@ -103,13 +105,15 @@ public sealed class Sandbox : IDisposable
                 Privileged = run.Privileged,
                 ShmSize = run.ShmSize,
                 Rlimits = run.Rlimits,
+                Resources = cgroup is { IsV1: false } ? cgroup.Limits : null,
+                CgroupsPath = cgroup?.RuntimePath,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
             var volumes = run.Volumes.IsDefault ? [] : run.Volumes.Select(v => v.Target);
             var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)).Concat(volumes));
             try
             {
-                return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);
+                return await runner.RunAsync(id, bundle, io, cgroup, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
