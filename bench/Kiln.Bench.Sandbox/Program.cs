@@ -10,8 +10,8 @@ using Kiln.Runtime.Linux.Spec;
 
 // Usage: dotnet run -c Release --project bench/Kiln.Bench.Sandbox [iterations]
 // Measures, for crun and runc: (a) a RUN in an existing sandbox (bundle, config.json, runtime run, stub cleanup),
-// (b) a whole step: overlay mount + RUN + unmount with the layer already unpacked; and the command itself
-// (busybox true started directly) for reference.
+// without and with kiln's default pids limit (a cgroup for the step), (b) a whole step: overlay mount + RUN + unmount
+// with the layer already unpacked; and the command itself (busybox true started directly) for reference.
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
 var work = Directory.CreateTempSubdirectory("kiln-bench-sandbox-").FullName;
 try
@@ -62,21 +62,25 @@ try
         {
             await sandbox.RunAsync(runner, run, io, CancellationToken.None); // warm-up
             Report($"{name}: RUN true in a mounted sandbox", Measure(iterations, () => sandbox.RunAsync(runner, run, io, CancellationToken.None)));
+
+            // What a build's RUN costs with kiln's default pids limit (a cgroup of its own) against none.
+            var limited = run with { Limits = new ResourceLimits { Pids = ProcessLimits.DefaultPids, PidsIsDefault = true } };
+            Report($"{name}: RUN true with the default pids limit", Measure(iterations, () => sandbox.RunAsync(runner, limited, io, CancellationToken.None)));
         }
 
         Report($"{name}: mount + RUN true + unmount", Measure(iterations, async () =>
         {
             using var sandbox = await Sandbox.CreateAsync(snapshots, content, image.Manifest.Value.Layers, image.Config.Value.RootFs.DiffIds, CancellationToken.None);
             var exit = await sandbox.RunAsync(runner, run, io, CancellationToken.None);
-            if (exit != 0)
+            if (exit.Code != 0)
             {
                 throw new InvalidOperationException($"exit {exit}");
             }
         }));
         Report($"{name}: runtime only (prepared bundle)", Measure(iterations, async () =>
         {
-            var exit = await runner.RunAsync("kiln-bench-raw", bundle, new ContainerIo { OnLine = (_, line) => Console.Error.WriteLine(line) }, CancellationToken.None);
-            if (exit != 0)
+            var exit = await runner.RunAsync("kiln-bench-raw", bundle, new ContainerIo { OnLine = (_, line) => Console.Error.WriteLine(line) }, cgroup: null, CancellationToken.None);
+            if (exit.Code != 0)
             {
                 throw new InvalidOperationException($"exit {exit}");
             }

@@ -14,13 +14,9 @@ internal static class UnknownFlags
     private static readonly Dictionary<string, string?> DockerBuildFlags = new(StringComparer.Ordinal)
     {
         ["--annotation"] = null, ["--attest"] = null, ["--builder"] = null, ["--cache-from"] = null, ["--cache-to"] = null,
-        ["--call"] = null, ["--cgroup-parent"] = null, ["--compress"] = null, ["--cpu-period"] = null,
-        ["--cpu-quota"] = null, ["--cpu-shares"] = null, ["-c"] = null, ["--cpuset-cpus"] = null,
-        ["--cpuset-mems"] = null, ["--disable-content-trust"] = null, ["--isolation"] = null,
-        ["--load"] = "images are in the local store already", ["--memory"] = null, ["-m"] = null,
-        ["--memory-swap"] = null, ["--provenance"] = null,
-        ["--sbom"] = null,
-        ["--security-opt"] = null, ["--squash"] = null,
+        ["--call"] = null, ["--cgroup-parent"] = null, ["--compress"] = null, ["--disable-content-trust"] = null,
+        ["--isolation"] = null, ["--load"] = "images are in the local store already", ["--provenance"] = null,
+        ["--sbom"] = null, ["--security-opt"] = null, ["--squash"] = null,
     };
 
     /// <summary>Writes the error and returns true when a parse failed on a flag the command does not have.</summary>

@@ -37,7 +37,7 @@ internal static class SandboxHarness
         };
         var runner = new ContainerRunner(OciRuntime.Locate(runtime));
         var exit = await sandbox.RunAsync(runner, run, io, cancellationToken);
-        return new RunOutput(exit, stdout.ToString(), stderr.ToString(), [.. lines]);
+        return new RunOutput(exit.Code, stdout.ToString(), stderr.ToString(), [.. lines]) { OomKills = exit.OomKills, ForksRefused = exit.ForksRefused };
     }
 
     public static SandboxRun Shell(string script, params string[] env) => new()
@@ -47,4 +47,9 @@ internal static class SandboxHarness
     };
 }
 
-internal sealed record RunOutput(int ExitCode, string Stdout, string Stderr, string[] Lines);
+internal sealed record RunOutput(int ExitCode, string Stdout, string Stderr, string[] Lines)
+{
+    public long OomKills { get; init; }
+
+    public long ForksRefused { get; init; }
+}

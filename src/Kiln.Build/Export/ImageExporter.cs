@@ -192,22 +192,11 @@ public sealed class ImageExporter
             throw new OutputSpecException($"--output dest={destination} is a directory; give a file name");
         }
 
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
-        try
+        var file = ReplacementFile.Create(full);
+        await using (file.ConfigureAwait(false))
         {
-            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
-            {
-                await write(file, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
+            await write(file.Stream, cancellationToken).ConfigureAwait(false);
+            await file.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -35,4 +35,7 @@ public sealed record ExecRequest(
 
     /// <summary><c>--ulimit</c> rlimits.</summary>
     public ImmutableArray<RunLimit> Ulimits { get; init; } = [];
+
+    /// <summary>Cgroup limits (<c>--memory</c>, <c>--cpus</c>, <c>--pids-limit</c>, ...).</summary>
+    public RunResources Resources { get; init; } = RunResources.None;
 }

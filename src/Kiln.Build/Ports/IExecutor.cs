@@ -4,6 +4,6 @@ namespace Kiln.Build.Ports;
 public interface IExecutor
 {
     /// <param name="output">Called with each line the process writes (stdout and stderr, without the newline), from any thread.</param>
-    /// <returns>The process's exit code.</returns>
-    Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken);
+    /// <returns>The process's exit code, and what its limits did to it.</returns>
+    Task<ExecResult> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken);
 }

@@ -55,4 +55,10 @@ public sealed record BuildRequest(
 
     /// <summary><c>--ulimit</c>: rlimits for every RUN (nofile replaces kiln's default).</summary>
     public ImmutableArray<Ports.RunLimit> Ulimits { get; init; } = [];
+
+    /// <summary>
+    /// <c>--memory</c>, <c>--cpus</c>, <c>--pids-limit</c> and the rest: cgroup limits for every RUN, not part of its
+    /// cache key (see <see cref="Ports.RunResources"/>).
+    /// </summary>
+    public Ports.RunResources Resources { get; init; } = Ports.RunResources.None;
 }

@@ -225,6 +225,7 @@ internal sealed class StageBuilder(BuildSession session)
                 mounts[i] = mounts[i] with { SourceDigest = await Port(session.Ports.Files).DigestSourcesAsync(operation, cancellationToken).ConfigureAwait(false) };
             }
 
+            // The build's resource limits are not part of the key (see RunResources).
             var key = new StepKeyInput(step, state.Config, env, null, session.Platform) { Args = args, Files = process.Files, Mounts = mounts.ToImmutable(), Network = network, ExtraHosts = session.Request.ExtraHosts, ShmSize = session.Request.ShmSize, Ulimits = session.Request.Ulimits };
             return await LayerStepAsync(state, step, key, vertex, async mount =>
             {
@@ -359,8 +360,9 @@ internal sealed class StageBuilder(BuildSession session)
             ExtraHosts = session.Request.ExtraHosts,
             ShmSize = session.Request.ShmSize,
             Ulimits = session.Request.Ulimits,
+            Resources = session.Request.Resources,
         };
-        var exitCode = await Port(session.Ports.Executor).RunAsync(
+        var result = await Port(session.Ports.Executor).RunAsync(
             request,
             line =>
             {
@@ -368,14 +370,35 @@ internal sealed class StageBuilder(BuildSession session)
                 vertex.Log(line);
             },
             cancellationToken).ConfigureAwait(false);
-        if (exitCode != 0)
+        if (result.ExitCode != 0)
         {
-            // BuildKit's wording, which users search for.
+            // BuildKit's wording, which users search for (with its ": cannot allocate memory" after an OOM kill), then
+            // which limit stopped the step.
             var message = string.Create(
                 CultureInfo.InvariantCulture,
-                $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {exitCode}");
+                $"process \"{string.Join(' ', args)}\" did not complete successfully: exit code: {result.ExitCode}{LimitsReached(result, session.Request.Resources)}");
             throw BuildFailedException.At(BuildErrorCodes.RunFailed, message, run.Span, name, tail.ToImmutableArray());
         }
+    }
+
+    private static string LimitsReached(ExecResult result, RunResources resources)
+    {
+        var text = new System.Text.StringBuilder();
+        if (result.OomKills > 0)
+        {
+            var limit = resources.Memory is { } bytes ? $" of {bytes / 1048576.0:0.#} MiB" : string.Empty;
+            var killed = result.OomKills == 1 ? "1 of its processes" : $"{result.OomKills} of its processes";
+            text.Append(CultureInfo.InvariantCulture, $": cannot allocate memory: the step reached its memory limit{limit} (--memory) and the kernel's OOM killer killed {killed}");
+        }
+
+        if (result.ForksRefused > 0)
+        {
+            var flag = resources.PidsLimit is null ? "kiln's default for --pids-limit" : "--pids-limit";
+            var refused = result.ForksRefused == 1 ? "1 new process or thread was refused" : $"{result.ForksRefused} new processes or threads were refused";
+            text.Append(CultureInfo.InvariantCulture, $": the step reached its limit of {result.PidsLimit} processes and threads ({flag}) and {refused}");
+        }
+
+        return text.ToString();
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Kiln.Build.Ports.Adapters;
 using Kiln.Build.Solver;
 using Kiln.Cli.Rendering;
 using Kiln.Content.Images;
+using Kiln.Content.IO;
 using Kiln.Content.Tar;
 using Kiln.Dockerfile;
 using Kiln.Dockerfile.Ignore;
@@ -107,6 +108,7 @@ internal static class BuildCommand
             Description = "An rlimit for every RUN: NAME=SOFT[:HARD], -1 for unlimited (nofile, nproc, core, ...) (repeatable)",
             HelpName = "NAME=SOFT[:HARD]",
         };
+        var resources = new RunResourceOptions();
         var allow = new Option<string[]>("--allow")
         {
             Description = "Grant an entitlement: security.insecure lets RUN --security=insecure run privileged; network.host is always granted (repeatable, or comma-separated)",
@@ -124,8 +126,16 @@ internal static class BuildCommand
 
         var command = new Command("build", "Build an image from a Dockerfile")
         {
-            check, tags, file, buildArgs, buildContexts, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits, allow, runtime, context,
+            check, tags, file, buildArgs, buildContexts, target, noCache, noCacheFilter, pull, remove, forceRemove, platform, labels, network, iidFile, metadataFile, quiet, progress, outputs, push, secrets, ssh, addHosts, shmSize, ulimits,
         };
+        foreach (var option in resources.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Options.Add(allow);
+        command.Options.Add(runtime);
+        command.Arguments.Add(context);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var args = ParseBuildArgs(parse.GetValue(buildArgs) ?? [], error);
@@ -154,7 +164,7 @@ internal static class BuildCommand
             GitContext? git = null;
             if (GitContext.Names(contextArgument))
             {
-                options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
+                options = ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts, resources);
                 git = options is null ? null : await FetchGitContextAsync(contextArgument, options, error, cancellationToken).ConfigureAwait(false);
                 if (git is null)
                 {
@@ -181,7 +191,7 @@ internal static class BuildCommand
                 return RunCheck(checkRequest, output, error, cancellationToken);
             }
 
-            options ??= ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts);
+            options ??= ParseOptions(parse, error, args, tags, labels, platform, outputs, push, secrets, ssh, network, allow, addHosts, shmSize, ulimits, buildContexts, resources);
             if (options is null)
             {
                 return ExitCodes.UserError;
@@ -222,7 +232,8 @@ internal static class BuildCommand
         long? ShmSize,
         ImmutableArray<RunLimit> Ulimits,
         ImmutableDictionary<string, ImmutableArray<string>> SshKeyFiles,
-        NamedContexts NamedContexts);
+        NamedContexts NamedContexts,
+        RunResources Resources);
 
     private sealed record BuildSettings(
         string ContextPath,
@@ -278,7 +289,8 @@ internal static class BuildCommand
         Option<string[]> addHosts,
         Option<string?> shmSize,
         Option<string[]> ulimits,
-        Option<string[]> buildContexts)
+        Option<string[]> buildContexts,
+        RunResourceOptions resources)
     {
         var references = ImmutableArray.CreateBuilder<ImageReference>();
         foreach (var tag in parse.GetValue(tags) ?? [])
@@ -457,6 +469,11 @@ internal static class BuildCommand
             limits.Add(limit);
         }
 
+        if (resources.Parse(parse, error) is not { } runResources)
+        {
+            return null;
+        }
+
         var namedContexts = NamedContexts.Empty;
         foreach (var text in parse.GetValue(buildContexts) ?? [])
         {
@@ -468,7 +485,7 @@ internal static class BuildCommand
             namedContexts = added;
         }
 
-        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable(), namedContexts);
+        return new BuildOptions(args, references.ToImmutable(), labelValues.ToImmutable(), combined, runNetwork, epoch, secretValues.ToImmutable(), agents.ToImmutable(), allowInsecure, extraHosts.ToImmutable(), shm, limits.ToImmutable(), keyFiles.ToImmutable(), namedContexts, runResources);
     }
 
     /// <summary>docker's forms: <c>HOST:IP</c> (split at the first colon, so <c>h:::1</c> is IPv6) or <c>HOST=IP</c>; an IPv6 address may be bracketed.</summary>
@@ -619,6 +636,7 @@ internal static class BuildCommand
             ExtraHosts = options.ExtraHosts,
             ShmSize = options.ShmSize,
             Ulimits = options.Ulimits,
+            Resources = options.Resources,
         };
 
         var content = store.Content;
@@ -644,7 +662,7 @@ internal static class BuildCommand
         var digestCache = await FileDigestCache.OpenAsync(FileDigestCacheDirectory(content.Root), cancellationToken).ConfigureAwait(false);
         var registryOptions = new RegistryOptions();
         RegistryClient Registries(ImageReference reference) => RegistryCommandOptions.CreateClient(reference, registryOptions);
-        var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? Console.OpenStandardOutput() : null;
+        var standardOutput = options.Outputs.Any(o => o.Destination == "-") ? StandardStreams.OpenOutput() : null;
         var snapshots = SnapshotStore.Open(content.Root);
         var executor = CreateExecutor(settings.Runtime, content.Root);
         var ports = new BuildPorts(
@@ -680,7 +698,7 @@ internal static class BuildCommand
             }
             if (settings.IidFile is { } iidFile)
             {
-                await File.WriteAllTextAsync(iidFile, result.Image.ImageId.ToString(), cancellationToken).ConfigureAwait(false);
+                await ReplacementFile.WriteAllBytesAsync(iidFile, System.Text.Encoding.UTF8.GetBytes(result.Image.ImageId.ToString()), cancellationToken).ConfigureAwait(false);
             }
 
             if (settings.MetadataFile is { } metadata)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Kiln.Build.Ports;
+using Kiln.Content.IO;
 using Kiln.Oci;
 
 namespace Kiln.Cli.Commands;
@@ -29,6 +30,6 @@ internal static class BuildMetadataFile
         }
 
         buffer.WriteByte((byte)'\n');
-        await File.WriteAllBytesAsync(path, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+        await ReplacementFile.WriteAllBytesAsync(path, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 }

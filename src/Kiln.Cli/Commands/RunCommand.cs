@@ -91,7 +91,7 @@ internal static class RunCommand
                         await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                     },
                 };
-                return await sandbox.RunAsync(new ContainerRunner(oci), run, io, cancellationToken).ConfigureAwait(false);
+                return (await sandbox.RunAsync(new ContainerRunner(oci), run, io, cancellationToken).ConfigureAwait(false)).Code;
             }
             catch (OperationCanceledException)
             {

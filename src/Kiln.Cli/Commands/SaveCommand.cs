@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using Kiln.Content.Archives;
+using Kiln.Content.IO;
 
 namespace Kiln.Cli.Commands;
 
@@ -23,7 +23,7 @@ internal static class SaveCommand
             var images = parse.GetValue(names) ?? [];
             if (path == "-")
             {
-                var stdout = Console.OpenStandardOutput();
+                var stdout = StandardStreams.OpenOutput();
                 await using (stdout.ConfigureAwait(false))
                 {
                     await ImageArchiveWriter.WriteAsync(store, images, stdout, cancellationToken).ConfigureAwait(false);
@@ -32,22 +32,12 @@ internal static class SaveCommand
                 return ExitCodes.Success;
             }
 
-            // A temp file beside the target, renamed at the end: a failed save never leaves half an archive.
-            var full = Path.GetFullPath(path);
-            var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
-            try
+            // Written beside the target and renamed at the end: a failed save never leaves half an archive.
+            var archive = ReplacementFile.Create(path);
+            await using (archive.ConfigureAwait(false))
             {
-                var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 128 * 1024, FileOptions.Asynchronous);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await ImageArchiveWriter.WriteAsync(store, images, stream, cancellationToken).ConfigureAwait(false);
-                }
-
-                File.Move(temp, full, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temp);
+                await ImageArchiveWriter.WriteAsync(store, images, archive.Stream, cancellationToken).ConfigureAwait(false);
+                await archive.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
             _ = output;

@@ -11,12 +11,14 @@ internal static class LinuxErrno
     internal const int EPERM = 1;
     internal const int ENOENT = 2;
     internal const int EINTR = 4;
+    internal const int EAGAIN = 11;
     internal const int EACCES = 13;
     internal const int EEXIST = 17;
     internal const int EXDEV = 18;
     internal const int ENOTDIR = 20;
     internal const int EISDIR = 21;
     internal const int EINVAL = 22;
+    internal const int EPIPE = 32;
     internal const int ERANGE = 34;
     internal const int ENOSYS = 38;
     internal const int ENAMETOOLONG = 36;

@@ -10,6 +10,7 @@ internal static class LinuxFlags
     internal const int AtFdCwd = -100;
     internal const int AtSymlinkNoFollow = 0x100;
     internal const int AtRemoveDir = 0x200;
+    internal const int AtSymlinkFollow = 0x400;
     internal const int AtEmptyPath = 0x1000;
 
     internal const int ORdOnly = 0;

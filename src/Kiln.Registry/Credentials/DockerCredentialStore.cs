@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Kiln.Content.IO;
 
 namespace Kiln.Registry.Credentials;
 
@@ -227,44 +228,25 @@ public sealed class DockerCredentialStore : ICredentialSource
         }
     }
 
-    /// <summary>Temp file, then rename: a crash never leaves a half-written config (and its other registries' secrets) behind.</summary>
+    /// <summary>
+    /// Replaced whole (<see cref="ReplacementFile"/>): a crash never leaves a half-written config (and its other
+    /// registries' secrets) behind, nor a copy of it beside the file.
+    /// </summary>
     private async Task WriteAsync(JsonObject config, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(ConfigPath))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".config.json.{Guid.NewGuid():N}.tmp");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(ConfigPath))!);
+
+        // The file holds passwords: readable by its owner only, as docker writes it.
+        var file = ReplacementFile.Create(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using (file.ConfigureAwait(false))
         {
-            var options = new FileStreamOptions
+            var writer = new Utf8JsonWriter(file.Stream, new JsonWriterOptions { Indented = true });
+            await using (writer.ConfigureAwait(false))
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Options = FileOptions.Asynchronous,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                // The file holds passwords: readable by its owner only, as docker writes it.
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                config.WriteTo(writer);
             }
 
-            var stream = new FileStream(temp, options);
-            await using (stream.ConfigureAwait(false))
-            {
-                var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-                await using (writer.ConfigureAwait(false))
-                {
-                    config.WriteTo(writer);
-                }
-
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, ConfigPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
+            await file.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -9,14 +9,17 @@ namespace Kiln.Runtime.Linux.Containers;
 /// and returns the container's exit code (128+N for a signal, as the runtimes report it).
 /// </summary>
 /// <remarks>
-/// crun runs with <c>--cgroup-manager=disabled</c>: a RUN step needs no limits, and creating and removing cgroups is
-/// a good part of a container's start-up cost. crun 1.8 still refuses a cgroup v1 hybrid host (it checks the
-/// hierarchy before looking at the options), so there the runtime is started from a thread that first moved to a
-/// private mount namespace (unshare(CLONE_NEWNS), slave propagation so nothing leaks back to the host) and lazily
-/// unmounted <c>/sys/fs/cgroup/unified</c> in it: crun then sees cgroup v1 only. That costs two system calls, no
-/// extra process. runc works on hybrid hosts as it is. State lives under <c>/run/kiln/&lt;runtime&gt;</c>, apart
-/// from other users of the same runtime. On cancellation the container is killed (SIGKILL to its init: with a pid
-/// namespace of its own, everything in it dies too) and deleted.
+/// crun runs with <c>--cgroup-manager=disabled</c>: a RUN step without limits needs no cgroup, and creating and
+/// removing cgroups is a good part of a container's start-up cost. A step with limits has a <see cref="StepCgroup"/>:
+/// on cgroup v1 crun is started from a thread that joined it (the container inherits it), on v2 crun makes the
+/// container's cgroup under it (<c>--cgroup-manager=cgroupfs</c>). crun 1.8 still refuses a cgroup v1 hybrid host (it
+/// checks the hierarchy before looking at the options), so there the runtime is started from a thread that first
+/// moved to a private mount namespace (unshare(CLONE_NEWNS), slave propagation so nothing leaks back to the host) and
+/// lazily unmounted <c>/sys/fs/cgroup/unified</c> in it: crun then sees cgroup v1 only. That costs two system calls,
+/// no extra process. runc works on hybrid hosts as it is; it always makes the container's cgroup, which on v1 is the
+/// step's own (runc's default path), kept after the container exits (<c>run --keep</c>) until kiln has read it. State
+/// lives under <c>/run/kiln/&lt;runtime&gt;</c>, apart from other users of the same runtime. On cancellation the
+/// container is killed (SIGKILL to its init: with a pid namespace of its own, everything in it dies too) and deleted.
 /// </remarks>
 public sealed class ContainerRunner
 {
@@ -37,14 +40,23 @@ public sealed class ContainerRunner
     /// <summary>Whether the runtime is started in a private mount namespace without the hybrid cgroup v2 mount.</summary>
     public bool PrivateMountNamespace { get; }
 
-    public async Task<int> RunAsync(string id, string bundleDirectory, ContainerIo io, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes of the runtime's own in a step's cgroup v1 while the container runs: crun, started in it, waits there
+    /// for the container (runc waits outside and puts only the container in).
+    /// </summary>
+    public int RuntimeTasksInStepCgroup => Runtime.IsCrun ? 1 : 0;
+
+    /// <summary>Runs the container to its end, in <paramref name="cgroup"/> when it has limits.</summary>
+    public async Task<ContainerExit> RunAsync(string id, string bundleDirectory, ContainerIo io, StepCgroup? cgroup, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentException.ThrowIfNullOrEmpty(bundleDirectory);
         ArgumentNullException.ThrowIfNull(io);
         cancellationToken.ThrowIfCancellationRequested();
         Directory.CreateDirectory(_stateDirectory);
-        using var process = Start(["run", "--bundle", bundleDirectory, id], redirectInput: true);
+        var keep = !Runtime.IsCrun && cgroup is { IsV1: true };
+        string[] arguments = keep ? ["run", "--keep", "--bundle", bundleDirectory, id] : ["run", "--bundle", bundleDirectory, id];
+        using var process = Start(arguments, redirectInput: true, cgroup);
         var stdout = PumpAsync(process.StandardOutput.BaseStream, OutputChannel.Stdout, io);
         var stderr = PumpAsync(process.StandardError.BaseStream, OutputChannel.Stderr, io);
         var stdin = FeedAsync(process.StandardInput.BaseStream, io.Stdin);
@@ -63,7 +75,13 @@ public sealed class ContainerRunner
             await stdin.ConfigureAwait(false);
         }
 
-        return process.ExitCode;
+        var (oomKills, forksRefused) = cgroup?.ReadCounts() ?? (0, 0);
+        if (keep)
+        {
+            await RunQuietAsync(["delete", "--force", id]).ConfigureAwait(false);
+        }
+
+        return new ContainerExit(process.ExitCode) { OomKills = oomKills, ForksRefused = forksRefused };
     }
 
     /// <summary>
@@ -90,6 +108,7 @@ public sealed class ContainerRunner
             }
         }
 
+        StepCgroup.RemoveStale(prefix, isStale);
         return removed;
     }
 
@@ -121,14 +140,14 @@ public sealed class ContainerRunner
 
     private async Task RunQuietAsync(string[] arguments)
     {
-        using var process = Start(arguments, redirectInput: false);
+        using var process = Start(arguments, redirectInput: false, cgroup: null);
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         await Task.WhenAll(output, error).ConfigureAwait(false);
     }
 
-    private Process Start(string[] arguments, bool redirectInput)
+    private Process Start(string[] arguments, bool redirectInput, StepCgroup? cgroup)
     {
         var start = new ProcessStartInfo(Runtime.Path)
         {
@@ -141,7 +160,7 @@ public sealed class ContainerRunner
         start.ArgumentList.Add(_stateDirectory);
         if (Runtime.IsCrun)
         {
-            start.ArgumentList.Add("--cgroup-manager=disabled");
+            start.ArgumentList.Add(cgroup is { IsV1: false } ? "--cgroup-manager=cgroupfs" : "--cgroup-manager=disabled");
         }
 
         foreach (var argument in arguments)
@@ -149,35 +168,30 @@ public sealed class ContainerRunner
             start.ArgumentList.Add(argument);
         }
 
-        return PrivateMountNamespace ? StartWithoutUnifiedCgroup(start) : Process.Start(start)!;
+        // runc puts the container in the step's v1 cgroup itself (its default path); crun, without a manager, leaves it
+        // where crun was started.
+        var join = Runtime.IsCrun && cgroup is { IsV1: true } ? cgroup : null;
+        return PrivateMountNamespace || join is not null ? StartFromLauncher(start, PrivateMountNamespace, join) : Process.Start(start)!;
     }
 
-    private static Process StartWithoutUnifiedCgroup(ProcessStartInfo start)
+    /// <summary>Starts the runtime from a thread of its own that first hides the unified hierarchy, joins the step's cgroup, or both.</summary>
+    private static Process StartFromLauncher(ProcessStartInfo start, bool withoutUnifiedCgroup, StepCgroup? join)
     {
         Process? process = null;
         Exception? failure = null;
 
-        // A thread of its own, thrown away afterwards: its mount namespace is not the process's, and no other work
-        // may ever run on it. Process.Start forks from the calling thread, so the runtime inherits the namespace.
+        // A thread of its own, thrown away afterwards: its mount namespace and its cgroups are not the process's, and
+        // no other work may ever run on it. Process.Start forks from the calling thread, so the runtime inherits both.
         var thread = new Thread(() =>
         {
             try
             {
-                if (Libc.Unshare(Libc.CloneNewNs) != 0)
+                if (withoutUnifiedCgroup)
                 {
-                    throw LinuxErrno.LastError("unshare", "mount namespace");
+                    HideUnifiedCgroup();
                 }
 
-                if (Libc.Mount(null, "/", null, Libc.MsRec | Libc.MsSlave, null) != 0)
-                {
-                    throw LinuxErrno.LastError("make mounts slave in", "private mount namespace");
-                }
-
-                if (Libc.Umount2("/sys/fs/cgroup/unified", Libc.MntDetach) != 0)
-                {
-                    throw LinuxErrno.LastError("umount", "/sys/fs/cgroup/unified");
-                }
-
+                join?.EnterCurrentThread();
                 process = Process.Start(start);
             }
 #pragma warning disable CA1031 // handed to the calling thread and rethrown there
@@ -194,8 +208,27 @@ public sealed class ContainerRunner
         thread.Start();
         thread.Join();
         return failure is not null
-            ? throw new IOException($"cannot start {start.FileName} in a private mount namespace: {failure.Message}", failure)
+            ? throw new IOException($"cannot start {start.FileName}: {failure.Message}", failure)
             : process!;
+    }
+
+    /// <summary>Moves the calling thread to a private mount namespace in which /sys/fs/cgroup/unified is not mounted.</summary>
+    private static void HideUnifiedCgroup()
+    {
+        if (Libc.Unshare(Libc.CloneNewNs) != 0)
+        {
+            throw LinuxErrno.LastError("unshare", "mount namespace");
+        }
+
+        if (Libc.Mount(null, "/", null, Libc.MsRec | Libc.MsSlave, null) != 0)
+        {
+            throw LinuxErrno.LastError("make mounts slave in", "private mount namespace");
+        }
+
+        if (Libc.Umount2("/sys/fs/cgroup/unified", Libc.MntDetach) != 0)
+        {
+            throw LinuxErrno.LastError("umount", "/sys/fs/cgroup/unified");
+        }
     }
 
     private static async Task FeedAsync(Stream input, Stream? source)

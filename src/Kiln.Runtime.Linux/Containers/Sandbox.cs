@@ -61,20 +61,21 @@ public sealed class Sandbox : IDisposable
         }
     }
 
-    /// <summary>Runs one command to its end and returns its exit code.</summary>
-    public async Task<int> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
+    /// <summary>Runs one command to its end and returns how it ended.</summary>
+    /// <exception cref="InvalidOperationException">A limit of <paramref name="run"/> cannot be applied on this host.</exception>
+    public async Task<ContainerExit> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(io);
-        // Ids carry a tag of this store, so that the stale containers of one store are never taken for another's.
-        var prefix = $"kiln-{StoreTag()}-";
+        var prefix = ContainerIdPrefix(MountsPath);
         await runner.RemoveStaleAsync(prefix, id => IsStale(id[prefix.Length..])).ConfigureAwait(false);
         var number = Interlocked.Increment(ref _runs);
         var id = $"{prefix}{Mount.Id[..16]}-{number.ToString(CultureInfo.InvariantCulture)}";
         var hostname = run.Hostname ?? Mount.Id[..12];
         var user = await UserResolver.ResolveAsync(RootPath, run.User, cancellationToken).ConfigureAwait(false);
         var bundle = Path.Combine(Mount.Directory, "bundle-" + number.ToString(CultureInfo.InvariantCulture));
+        using var cgroup = StepCgroup.Create(id, run.Limits, runner.RuntimeTasksInStepCgroup);
         Directory.CreateDirectory(bundle);
         string? secrets = null;
         try
@@ -105,13 +106,15 @@ public sealed class Sandbox : IDisposable
                 Privileged = run.Privileged,
                 ShmSize = run.ShmSize,
                 Rlimits = run.Rlimits,
+                Resources = cgroup is { IsV1: false } ? cgroup.Limits : null,
+                CgroupsPath = cgroup?.RuntimePath,
             });
             await File.WriteAllBytesAsync(Path.Combine(bundle, "config.json"), RuntimeSpec.Serialize(spec), cancellationToken).ConfigureAwait(false);
             var volumes = run.Volumes.IsDefault ? [] : run.Volumes.Select(v => v.Target);
             var stubs = MountStubs.Record(RootPath, MountPoints.Concat(RunFiles.MountPoints(binds)).Concat(volumes));
             try
             {
-                return await runner.RunAsync(id, bundle, io, cancellationToken).ConfigureAwait(false);
+                return await runner.RunAsync(id, bundle, io, cgroup, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -224,7 +227,12 @@ public sealed class Sandbox : IDisposable
 
     private string MountsPath => Path.GetDirectoryName(Mount.Directory)!;
 
-    private string StoreTag() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(MountsPath)))[..8];
+    /// <summary>
+    /// How the ids of the containers of the store whose mounts are in <paramref name="mountsPath"/> begin: they carry a
+    /// tag of the store, so that the stale containers of one store are never taken for another's.
+    /// </summary>
+    public static string ContainerIdPrefix(string mountsPath) =>
+        $"kiln-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(mountsPath)))[..8]}-";
 
     /// <summary>BuildKit's /etc/hosts for a RUN step, with this container's hostname, then the <c>--add-host</c> lines.</summary>
     private static string HostsFile(string hostname, ImmutableArray<string> extra) =>

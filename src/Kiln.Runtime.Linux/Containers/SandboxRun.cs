@@ -41,4 +41,7 @@ public sealed record SandboxRun
 
     /// <summary>Rlimits besides kiln's RLIMIT_NOFILE, which one of the same type replaces (<c>--ulimit</c>).</summary>
     public ImmutableArray<Spec.OciRlimit> Rlimits { get; init; } = [];
+
+    /// <summary>Cgroup limits (<c>kiln build --memory</c>, <c>--cpus</c>, <c>--pids-limit</c>, ...); none by default.</summary>
+    public Spec.ResourceLimits Limits { get; init; } = Spec.ResourceLimits.None;
 }

@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 namespace Kiln.Runtime.Linux.Spec;
 
 /// <summary>
-/// No <c>cgroupsPath</c>, and no <c>resources</c> but a privileged run's device rules: RUN steps are not limited, and
-/// leaving cgroups out is what lets crun run on cgroup v1 hybrid hosts (see <c>ContainerRunner</c>).
+/// <c>cgroupsPath</c> and the limits in <c>resources</c> only for a step with limits on a cgroup v2 host; on cgroup v1
+/// kiln makes the step's cgroup itself, and a step without limits has no cgroup of its own, which is what lets crun
+/// run without cgroups on cgroup v1 hybrid hosts (see <c>ContainerRunner</c>).
 /// </summary>
 /// <remarks>https://github.com/opencontainers/runtime-spec/blob/v1.0.2/config-linux.md</remarks>
 public sealed record OciLinux(
@@ -19,10 +20,15 @@ public sealed record OciLinux(
     public ImmutableArray<OciDevice> Devices { get; init; }
 
     /// <summary>
-    /// A privileged run's device rules (runc enforces its default allowlist on the devices above otherwise); null,
-    /// and so absent, for every other run.
+    /// A privileged run's device rules (runc enforces its default allowlist on the devices above otherwise), and a
+    /// step's limits on a cgroup v2 host; null, and so absent, for every other run.
     /// </summary>
     [JsonPropertyName("resources")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public OciResources? Resources { get; init; }
+
+    /// <summary>The cgroup the runtime makes and puts the container in (absolute: under the hierarchy's root); null, and so absent, for the runtime's default.</summary>
+    [JsonPropertyName("cgroupsPath")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CgroupsPath { get; init; }
 }

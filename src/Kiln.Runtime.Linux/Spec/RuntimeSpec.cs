@@ -113,9 +113,34 @@ public static class RuntimeSpec
             new OciRoot(sandbox.RootPath, ReadOnly: false),
             sandbox.Hostname,
             mounts.ToImmutable(),
-            sandbox.Privileged
-                ? new OciLinux(namespaces.ToImmutable(), [], []) { Devices = Privileges.HostDevices(), Resources = new OciResources([new OciDeviceRule(true, "rwm")]) }
-                : new OciLinux(namespaces.ToImmutable(), MaskedPaths, ReadonlyPaths));
+            (sandbox.Privileged
+                ? new OciLinux(namespaces.ToImmutable(), [], []) { Devices = Privileges.HostDevices() }
+                : new OciLinux(namespaces.ToImmutable(), MaskedPaths, ReadonlyPaths))
+            with
+            {
+                Resources = Resources(sandbox),
+                CgroupsPath = sandbox.CgroupsPath,
+            });
+    }
+
+    /// <summary>A privileged run's device rules and the limits, or null when there are neither.</summary>
+    private static OciResources? Resources(SandboxSpec sandbox)
+    {
+        var limits = sandbox.Resources ?? ResourceLimits.None;
+        if (!sandbox.Privileged && limits.IsEmpty)
+        {
+            return null;
+        }
+
+        return new OciResources
+        {
+            Devices = sandbox.Privileged ? [new OciDeviceRule(true, "rwm")] : default,
+            Memory = limits.NeedsMemory ? new OciMemory { Limit = limits.Memory, Swap = limits.MemorySwap } : null,
+            Cpu = limits.NeedsCpu || limits.NeedsCpuset
+                ? new OciCpu { Shares = limits.CpuShares, Quota = limits.CpuQuota, Period = limits.CpuPeriod, Cpus = limits.CpusetCpus, Mems = limits.CpusetMems }
+                : null,
+            Pids = limits.Pids is { } pids ? new OciPids(pids) : null,
+        };
     }
 
     /// <summary>kiln's RLIMIT_NOFILE unless the run sets that one itself, then the run's.</summary>

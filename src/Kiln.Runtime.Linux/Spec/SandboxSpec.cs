@@ -50,4 +50,10 @@ public sealed record SandboxSpec
 
     /// <summary>Rlimits besides RLIMIT_NOFILE (<see cref="NoFileLimit"/>), which one of that type replaces.</summary>
     public ImmutableArray<OciRlimit> Rlimits { get; init; } = [];
+
+    /// <summary>Limits for the runtime to apply to the cgroup at <see cref="CgroupsPath"/> (cgroup v2); null for none.</summary>
+    public ResourceLimits? Resources { get; init; }
+
+    /// <summary>Where the runtime makes the container's cgroup; null for its default.</summary>
+    public string? CgroupsPath { get; init; }
 }

@@ -568,6 +568,62 @@ public sealed partial class BuildEndToEndTests(BusyboxBase busybox) : IClassFixt
         Assert.Contains("invalid --ulimit 'files=1': unknown limit 'files'", bad.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void A_step_that_starts_two_thousand_processes_is_stopped_at_the_pids_limit_and_says_so(string runtime)
+    {
+        // Without a limit this starts 2000 processes that sleep for a minute.
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN i=0; while [ $i -lt 2000 ]; do sleep 60 & i=$((i+1)); done; wait\n");
+
+        var run = w.Kiln("build", "--runtime", runtime, "--progress", "plain", "--pids-limit", "50", "-t", "never:built", w.Context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("can't fork", run.Error, StringComparison.Ordinal);
+        Assert.Contains("the step reached its limit of 50 processes and threads (--pids-limit) and ", run.Error, StringComparison.Ordinal);
+        AssertNoStepCgroupLeft(w);
+    }
+
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void A_step_that_needs_more_memory_than_the_limit_is_killed_and_says_so(string runtime)
+    {
+        // The shell holds 200 MB in a variable; memory and swap together are limited, whatever swap the host has.
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN a=$(head -c 200000000 /dev/zero | tr '\\0' x); echo ${#a}\n");
+
+        var run = w.Kiln("build", "--runtime", runtime, "--progress", "plain", "--memory", "32m", "--memory-swap", "32m", "-t", "never:built", w.Context);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(
+            "did not complete successfully: exit code: 137: cannot allocate memory: the step reached its memory limit of 32 MiB (--memory) and the kernel's OOM killer killed",
+            run.Error,
+            StringComparison.Ordinal);
+        AssertNoStepCgroupLeft(w);
+    }
+
+    [Fact]
+    public void Cpu_limits_reach_every_run_and_a_step_within_its_limits_builds()
+    {
+        using var w = Workspace("FROM localhost/busybox:latest\nRUN nproc > /cpus && for i in 1 2 3; do sleep 0 & done; wait\n");
+
+        w.Build("--cpuset-cpus", "0", "--cpus", "0.5", "--cpu-shares", "512", "--memory", "64m", "--pids-limit", "20", "-t", "limited:1");
+
+        Assert.Equal("1\n", w.Kiln("run", "--rm", "limited:1", "cat", "/cpus").Output);
+        AssertNoStepCgroupLeft(w);
+    }
+
+    /// <summary>No cgroup of the workspace's containers is left in kiln's own cgroups (this host: cgroup v1).</summary>
+    private static void AssertNoStepCgroupLeft(BuildWorkspace w)
+    {
+        var prefix = Kiln.Runtime.Linux.Containers.Sandbox.ContainerIdPrefix(Path.Combine(w.Store, "snapshots", "mounts"));
+        foreach (var controller in new[] { "pids", "memory", "cpu", "cpuset" })
+        {
+            var own = Kiln.Runtime.Linux.Containers.HostCgroups.OwnV1Directory(controller);
+            Assert.Empty(own is null ? [] : Directory.GetDirectories(own, prefix + "*"));
+        }
+    }
+
     [Fact]
     public void The_network_flag_and_run_network_none_leave_only_loopback()
     {

@@ -48,6 +48,19 @@ public sealed class BuildOptionTests : IDisposable
     [InlineData("--build-context 'layout=oci-layout:///tmp/layout@sha256:abc': oci-layout:// contexts are not supported yet", "--build-context", "layout=oci-layout:///tmp/layout@sha256:abc")]
     [InlineData("--build-context 'app=target:app': target: contexts are not supported yet", "--build-context", "app=target:app")]
     [InlineData("--build-context 'in=input:in': input: contexts are not supported yet", "--build-context", "in=input:in")]
+    [InlineData("invalid --memory '64x': expected a size such as 64m or 1g", "--memory", "64x")]
+    [InlineData("invalid --memory: the minimum is 6 MiB (6m), got 1048576 bytes", "-m", "1m")]
+    [InlineData("--memory-swap needs --memory: it is the total of memory and swap", "--memory-swap", "1g")]
+    [InlineData("invalid --cpus 'many': expected a number from 0.01 to", "--cpus", "many")]
+    [InlineData("invalid --cpus '0': expected a number from 0.01 to", "--cpus", "0")]
+    [InlineData("invalid --cpus '100000': expected a number from 0.01 to", "--cpus", "100000")]
+    [InlineData("invalid --cpu-shares '0': expected a whole number of at least 1", "-c", "0")]
+    [InlineData("invalid --cpu-period '500': expected a whole number from 1000 to 1000000", "--cpu-period", "500")]
+    [InlineData("invalid --cpu-quota '10': expected a whole number of at least 1000", "--cpu-quota", "10")]
+    [InlineData("invalid --cpuset-cpus '0-': expected numbers and ranges such as 0-3 or 0,2", "--cpuset-cpus", "0-")]
+    [InlineData("invalid --cpuset-mems 'all': expected numbers and ranges such as 0-3 or 0,2", "--cpuset-mems", "all")]
+    [InlineData("invalid --pids-limit '-5': expected a whole number of at least -1", "--pids-limit", "-5")]
+    [InlineData("invalid --pids-limit 'lots': expected a whole number of at least -1", "--pids-limit", "lots")]
     public void A_bad_option_is_an_error_with_exit_code_1(string message, string option, string value)
     {
         var run = CliRun.Of("build", "--root", _root, option, value, _context);
@@ -55,6 +68,17 @@ public sealed class BuildOptionTests : IDisposable
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
         Assert.StartsWith("ERROR: kiln build: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--memory-swap must be at least --memory: it is the total of memory and swap", "--memory", "64m", "--memory-swap", "32m")]
+    [InlineData("--cpus cannot be used with --cpu-period or --cpu-quota: it sets both", "--cpus", "1", "--cpu-period", "100000")]
+    public void Limits_that_contradict_each_other_are_an_error(string message, params string[] flags)
+    {
+        var run = CliRun.Of(["build", "--root", _root, .. flags, _context]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"ERROR: kiln build: {message}\n", run.Error);
     }
 
     [Theory]

@@ -68,4 +68,68 @@ public sealed class PublishedImageCommandsTests : IDisposable
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.Error));
         Assert.Equal(7, (await _store.Images.ListAsync(CancellationToken.None)).Length);
     }
+
+    [Fact]
+    public async Task A_save_killed_while_it_writes_leaves_nothing_beside_its_file_and_the_next_save_removes_older_leftovers()
+    {
+        var binary = Repository.PathOf("artifacts", "kiln");
+        Assert.True(File.Exists(binary), $"{binary} is missing: run scripts/publish (scripts/test does)");
+        await _store.SeedAsync("big", Created, [64 << 20, 64 << 20]);
+        var output = Path.Combine(_store.Path, "out");
+        Directory.CreateDirectory(output);
+        var target = Path.Combine(output, "save.tar");
+
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "save", "-o", target, "big", "--root", _store.Path })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using (var save = Process.Start(start)!)
+        {
+            // Killed (SIGKILL: no cleanup code runs) once it has a file open in the output directory.
+            var deadline = Stopwatch.StartNew();
+            while (!WritesInto(save.Id, output))
+            {
+                if (save.HasExited)
+                {
+                    Assert.Fail($"save exited ({save.ExitCode}) before it was seen writing: {save.StandardError.ReadToEnd()}");
+                }
+
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "save wrote nothing within 20 s");
+                Thread.Sleep(2);
+            }
+
+            save.Kill();
+            save.WaitForExit();
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(output));
+
+        // What an older kiln, or the instant between naming and renaming, could leave: the next save of the file removes it.
+        var leftover = Path.Combine(output, ".save.tar.0123456789ab.tmp");
+        File.WriteAllText(leftover, "half an archive");
+        var again = KilnBinary.Run("save", "-o", target, "big", "--root", _store.Path);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Equal(["save.tar"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+    }
+
+    /// <summary>Whether the process has a file of <paramref name="directory"/> open (an unnamed one shows as "DIR/#INODE (deleted)").</summary>
+    private static bool WritesInto(int pid, string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd")
+                .Select(fd => new FileInfo(fd).LinkTarget)
+                .Any(target => target is not null && target.StartsWith(directory + "/", StringComparison.Ordinal));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

@@ -14,10 +14,24 @@ namespace Kiln.Build.Ports.Adapters;
 /// </summary>
 public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore caches) : IExecutor
 {
+    /// <summary>The build's limits, with kiln's default pids limit when it sets none (<see cref="ProcessLimits.DefaultPids"/>).</summary>
+    private static ResourceLimits Limits(RunResources resources) => new()
+    {
+        Memory = resources.Memory,
+        MemorySwap = resources.MemorySwap,
+        CpuShares = resources.CpuShares,
+        CpuPeriod = resources.CpuPeriod,
+        CpuQuota = resources.CpuQuota,
+        CpusetCpus = resources.CpusetCpus,
+        CpusetMems = resources.CpusetMems,
+        Pids = resources.PidsLimit ?? ProcessLimits.DefaultPids,
+        PidsIsDefault = resources.PidsLimit is null,
+    };
+
     /// <summary>-1 is RLIM_INFINITY.</summary>
     private static ulong Unlimited(long value) => value < 0 ? ulong.MaxValue : (ulong)value;
 
-    public async Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
+    public async Task<ExecResult> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
@@ -84,8 +98,15 @@ public sealed class SandboxExecutor(ContainerRunner runner, CacheMountStore cach
                 ExtraHosts = [.. (request.ExtraHosts.IsDefault ? [] : request.ExtraHosts).Select(h => h.ToString())],
                 ShmSize = request.ShmSize,
                 Rlimits = [.. (request.Ulimits.IsDefault ? [] : request.Ulimits).Select(u => new OciRlimit(u.RlimitType, Unlimited(u.Hard), Unlimited(u.Soft)))],
+                Limits = Limits(request.Resources),
             };
-            return await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
+            var exit = await sandbox.RunAsync(runner, run, new ContainerIo { OnLine = (_, line) => output(line) }, cancellationToken).ConfigureAwait(false);
+            return new ExecResult(exit.Code)
+            {
+                OomKills = exit.OomKills,
+                ForksRefused = exit.ForksRefused,
+                PidsLimit = run.Limits.Pids is { } pids and >= 0 ? pids : null,
+            };
         }
         finally
         {

@@ -7,7 +7,8 @@ namespace Kiln.Build.Tests.Solver.Fakes;
 /// <summary>
 /// Runs nothing: the command's last argument says what to pretend. <c>sleep S</c> waits S seconds (and changes nothing),
 /// <c>meet N</c> returns once N runs are inside <c>meet</c> at the same time (and exits 1 if they are not within 30 s),
-/// <c>fail N</c> prints two lines and exits N, anything else prints one line and changes the root.
+/// <c>fail N</c> prints two lines and exits N, <c>oom</c> is killed by the OOM killer (137), <c>forkfail</c> exits 2
+/// after its pids limit refused 3 forks, anything else prints one line and changes the root.
 /// </summary>
 internal sealed class FakeExecutor : IExecutor
 {
@@ -18,7 +19,7 @@ internal sealed class FakeExecutor : IExecutor
 
     public ConcurrentQueue<string> Canceled { get; } = new();
 
-    public async Task<int> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
+    public async Task<ExecResult> RunAsync(ExecRequest request, Action<string> output, CancellationToken cancellationToken)
     {
         Runs.Enqueue(request);
         var command = request.Args[^1];
@@ -37,7 +38,7 @@ internal sealed class FakeExecutor : IExecutor
                     throw;
                 }
 
-                return 0;
+                return new ExecResult(0);
             case "meet":
                 // Runs that meet overlap in time: that proves parallelism without reading a clock on a busy machine.
                 var expected = int.Parse(words[1], CultureInfo.InvariantCulture);
@@ -53,20 +54,25 @@ internal sealed class FakeExecutor : IExecutor
                 catch (TimeoutException)
                 {
                     output($"{Volatile.Read(ref _arrived)} of {expected} runs met");
-                    return 1;
+                    return new ExecResult(1);
                 }
 
-                return 0;
+                return new ExecResult(0);
+            case "oom":
+                return new ExecResult(137) { OomKills = 1 };
+            case "forkfail":
+                output("sh: can't fork: Resource temporarily unavailable");
+                return new ExecResult(2) { ForksRefused = 3, PidsLimit = request.Resources.PidsLimit ?? 4915 };
             case "fail":
                 output("compiling...");
                 output("main.go:3: undefined: foo");
-                return int.Parse(words[1], CultureInfo.InvariantCulture);
+                return new ExecResult(int.Parse(words[1], CultureInfo.InvariantCulture));
             default:
                 output($"ran {command}");
                 break;
         }
 
         mount.Changes.Enqueue($"run {command}");
-        return 0;
+        return new ExecResult(0);
     }
 }
