@@ -19,6 +19,7 @@ public sealed class UserResolverTests
     [InlineData("4242:10", 4242u, 10u, "", null)]
     [InlineData("4242:wheel", 4242u, 10u, "", null)]
     [InlineData(":wheel", 0u, 10u, "", "/root")]
+    [InlineData("2147483647", 2147483647u, 0u, "", null)]
     public void Follows_dockers_rules(string? user, uint uid, uint gid, string additional, string? home)
     {
         var resolved = UserResolver.Resolve(user, Passwd, Group);
@@ -35,6 +36,26 @@ public sealed class UserResolverTests
     [InlineData("4242:nogroup")]
     public void Unknown_names_are_errors(string user) =>
         Assert.Throws<UserNotFoundException>(() => UserResolver.Resolve(user, Passwd, Group));
+
+    [Theory]
+    [InlineData("4294967295")]
+    [InlineData("2147483648")]
+    [InlineData("1000:4294967295")]
+    [InlineData("alice:2147483648")]
+    [InlineData("-1")]
+    [InlineData("0:-1")]
+    [InlineData("wrap")]
+    [InlineData("alice:wrapped")]
+    [InlineData("dave")]
+    public void Ids_out_of_range_are_errors_never_root(string user)
+    {
+        const string passwd = Passwd + "wrap:x:4294967295:0::/:/bin/sh\ndave:x:1002:1002::/:/bin/sh\n";
+        const string group = Group + "wrapped:x:4294967295:\nhuge:x:4294967295:dave\n";
+
+        var error = Assert.Throws<InvalidUserException>(() => UserResolver.Resolve(user, passwd, group));
+
+        Assert.Contains("uids and gids must be in range 0-2147483647", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void An_image_without_passwd_takes_numbers_only()

@@ -284,6 +284,27 @@ public sealed class CopyExecutorTests
         Assert.Equal("unable to find group wheel: no matching entries in group file", error.Message);
     }
 
+    [Theory]
+    [InlineData("4294967295", "invalid id 4294967295 in \"4294967295\": uids and gids must be in range 0-2147483647")]
+    [InlineData("2147483648", "invalid id 2147483648 in \"2147483648\": uids and gids must be in range 0-2147483647")]
+    [InlineData("1:4294967295", "invalid id 4294967295 in \"1:4294967295\": uids and gids must be in range 0-2147483647")]
+    [InlineData("0:4294967296", "invalid id 4294967296 in \"0:4294967296\": uids and gids must be in range 0-2147483647")]
+    [InlineData("-1", "invalid id -1 in \"-1\": uids and gids must be in range 0-2147483647")]
+    [InlineData("wrap", "wrap in /etc/passwd has the id 4294967295: uids and gids must be in range 0-2147483647")]
+    [InlineData("1:wrapped", "wrapped in /etc/group has the id 4294967295: uids and gids must be in range 0-2147483647")]
+    public async Task Chown_ids_out_of_range_are_errors_never_root(string chown, string message)
+    {
+        using var w = new CopyWorkspace();
+        w.TargetFile("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwrap:x:4294967295:0::/:/bin/sh\n");
+        w.TargetFile("etc/group", "root:x:0:\nwrapped:x:4294967295:\n");
+        w.File("a.txt", "A");
+
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "a.txt") with { Chown = chown }));
+
+        Assert.Equal(message, error.Message);
+        Assert.False(File.Exists(Path.Join(w.Target, "x")));
+    }
+
     [Fact]
     public async Task Chown_root_is_id_0_whatever_the_passwd_file_says_as_in_buildkit()
     {
