@@ -7,7 +7,7 @@ namespace Kiln.Build.Copy;
 /// <summary>
 /// Resolves <c>--chown=user[:group]</c> the way BuildKit's file op does, in the TARGET stage's /etc/passwd and
 /// /etc/group: a numeric user (or "root") is taken as is and, without a group, also gives the gid; a user name gives its uid and
-/// primary gid; a group (name or number) then overrides the gid. An id outside
+/// primary gid; no user (<c>:group</c>) is root; a group (name or number) then overrides the gid. An id outside
 /// <see cref="UserId"/>'s range, written or from the files, is an error: BuildKit takes it for a name it cannot
 /// find and owns the files by root.
 /// </summary>
@@ -29,12 +29,13 @@ public static class OwnerResolver
         var colon = chown.IndexOf(':', StringComparison.Ordinal);
         var user = colon < 0 ? chown : chown[..colon];
         var group = colon < 0 || colon == chown.Length - 1 ? null : chown[(colon + 1)..];
-        if (user.Length == 0)
+        if (user.Length == 0 && group is null)
         {
-            throw new CopyException($"invalid --chown value \"{chown}\": expected user[:group]");
+            throw new CopyException($"invalid --chown value \"{chown}\": expected user[:group] or :group");
         }
 
-        var (uid, gid) = ResolveUser(user, chown, root);
+        // ":group" keeps root as the owner, as BuildKit's file op finds no user named "" and leaves uid 0.
+        var (uid, gid) = user.Length == 0 ? (0u, 0u) : ResolveUser(user, chown, root);
         if (group is not null)
         {
             gid = TryParseId(group, chown, out var numericGroup) ? numericGroup : ResolveGroup(group, root);

@@ -284,6 +284,29 @@ public sealed class CopyExecutorTests
         Assert.Equal("unable to find group wheel: no matching entries in group file", error.Message);
     }
 
+    [Fact]
+    public async Task Chown_of_a_group_alone_keeps_root_as_the_owner_as_buildkit_does()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        w.TargetFile("etc/group", "root:x:0:\nstaff:x:50:\n");
+        w.File("a.txt", "A");
+
+        await w.RunAsync(CopyOf("/g/", "a.txt") with { Chown = ":staff" });
+        await w.RunAsync(CopyOf("/n/", "a.txt") with { Chown = ":4321" });
+        await w.RunAsync(AddOf("/add/", "a.txt") with { Chown = ":staff" });
+
+        Assert.Equal(
+            ["/add d 0755 0:50", "/add/a.txt f 0644 0:50 =A", "/g d 0755 0:50", "/g/a.txt f 0644 0:50 =A", "/n d 0755 0:4321", "/n/a.txt f 0644 0:4321 =A"],
+            w.Tree().Where(line => !line.StartsWith("/etc", StringComparison.Ordinal)));
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "a.txt") with { Chown = ":" }));
+        Assert.Equal("invalid --chown value \":\": expected user[:group] or :group", error.Message);
+    }
+
     [Theory]
     [InlineData("4294967295", "invalid id 4294967295 in \"4294967295\": uids and gids must be in range 0-2147483647")]
     [InlineData("2147483648", "invalid id 2147483648 in \"2147483648\": uids and gids must be in range 0-2147483647")]
