@@ -11,9 +11,10 @@ namespace Kiln.Runtime.Linux.Users;
 /// <remarks>
 /// As runc's <c>user.GetExecUser</c>, which docker and BuildKit use: <c>name</c> or <c>uid</c>, optionally
 /// <c>:group</c> or <c>:gid</c>. A name must exist (else an error); a number need not. The group defaults to the
-/// user's primary group, or 0 without a passwd entry. Supplementary groups are the groups listing the user's name,
-/// and only when no group is given: "USER u:g" runs with g alone, as docker documents. An id outside
-/// <see cref="UserId"/>'s range, written or from the files, is an error, never root.
+/// user's primary group, or 0 without a passwd entry. The additional groups are those of current BuildKit and docker
+/// (since the fix of CVE-2023-25173, moby/buildkit#3651): the groups listing the user's name, only when no group is
+/// given ("USER u:g" runs with g alone, as docker documents), with the primary group put first unless listed. An id
+/// outside <see cref="UserId"/>'s range, written or from the files, is an error, never root.
 /// </remarks>
 public static class UserResolver
 {
@@ -70,7 +71,7 @@ public static class UserResolver
             }
 
             gid = groupEntry is null ? requested : ParseId(groupEntry[2], "gid", groupEntry[0]);
-            return new ResolvedUser(uid, gid, [], home);
+            return new ResolvedUser(uid, gid, [gid], home);
         }
 
         var additional = ImmutableArray.CreateBuilder<uint>();
@@ -78,11 +79,16 @@ public static class UserResolver
         {
             foreach (var fields in groups)
             {
-                if (fields[3].Split(',').Contains(name, StringComparer.Ordinal) && ParseId(fields[2], "gid", fields[0]) is var member && member != gid && !additional.Contains(member))
+                if (fields[3].Split(',').Contains(name, StringComparer.Ordinal))
                 {
-                    additional.Add(member);
+                    additional.Add(ParseId(fields[2], "gid", fields[0]));
                 }
             }
+        }
+
+        if (!additional.Contains(gid))
+        {
+            additional.Insert(0, gid);
         }
 
         return new ResolvedUser(uid, gid, additional.ToImmutable(), home);

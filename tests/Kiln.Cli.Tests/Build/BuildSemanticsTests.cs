@@ -6,6 +6,55 @@ namespace Kiln.Cli.Tests.Build;
 /// </summary>
 public sealed class BuildSemanticsTests(BusyboxBase busybox) : IClassFixture<BusyboxBase>
 {
+    private const string Users = """
+        FROM localhost/busybox:latest
+        RUN echo 'usr:x:1000:1000::/home/usr:/bin/sh' >> /etc/passwd && echo 'usr:x:1000:' >> /etc/group && echo 'g1:x:2001:usr' >> /etc/group && echo 'g2:x:2002:other,usr' >> /etc/group && echo 'grp:x:1234:' >> /etc/group && mkdir -m 777 /ids
+        COPY --chown=:grp a.txt /a
+        ADD --chown=:4321 a.txt /b
+        COPY --link --chown=:grp a.txt /c
+        USER usr
+        RUN id > /ids/name
+        USER 1000
+        RUN id > /ids/uid
+        USER usr:grp
+        RUN id > /ids/name-group
+        USER 1000:2002
+        RUN id > /ids/uid-gid
+        USER 3000
+        RUN id > /ids/unknown
+        USER root
+        RUN stat -c '%n %u:%g' /a /b /c > /owners
+        """;
+
+    [Theory]
+    [InlineData("crun")]
+    [InlineData("runc")]
+    public void Run_gets_the_users_groups_and_the_primary_one_and_chown_of_a_group_alone_keeps_root(string runtime)
+    {
+        using var w = Workspace(Users);
+
+        w.Build("--runtime", runtime, "-t", "users:1");
+        var run = w.Kiln("run", "--rm", "--runtime", runtime, "users:1", "cat", "/owners", "/ids/name", "/ids/uid", "/ids/name-group", "/ids/uid-gid", "/ids/unknown");
+        var asUser = w.Kiln("run", "--rm", "--runtime", runtime, "--user", "usr", "users:1", "id");
+
+        // Docker 26 printed exactly these (groups= is the process's supplementary groups).
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(
+            """
+            /a 0:1234
+            /b 0:4321
+            /c 0:1234
+            uid=1000(usr) gid=1000(usr) groups=1000(usr),2001(g1),2002(g2)
+            uid=1000(usr) gid=1000(usr) groups=1000(usr),2001(g1),2002(g2)
+            uid=1000(usr) gid=1234(grp) groups=1234(grp)
+            uid=1000(usr) gid=2002(g2) groups=2002(g2)
+            uid=3000 gid=0(root) groups=0(root)
+
+            """,
+            run.Output);
+        Assert.Equal("uid=1000(usr) gid=1000(usr) groups=1000(usr),2001(g1),2002(g2)\n", asUser.Output);
+    }
+
     [Theory]
     [InlineData("USER 4294967295")]
     [InlineData("USER 1000:4294967295")]
