@@ -19,9 +19,22 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
     private readonly ProgressTracker _tracker = new(progress, time);
 
     /// <exception cref="BuildFailedException">The Dockerfile, a base image or a step failed; the diagnostics say where.</exception>
+    /// <exception cref="BuildInternalException">Kiln itself failed: a bug, with the fault inside.</exception>
     public async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await BuildCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            throw new BuildInternalException(e, step: null);
+        }
+    }
+
+    private async Task<BuildResult> BuildCoreAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
         var created = request.SourceDateEpoch ?? time.GetUtcNow();
         var platform = OciPlatform.Host;
 
@@ -174,6 +187,12 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         {
             vertex.Cancel();
             throw;
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            var fault = new BuildInternalException(e, "exporting to image");
+            vertex.Fail(fault.Message);
+            throw fault;
         }
         catch (Exception e) when (e is not OutOfMemoryException and not BuildFailedException)
         {

@@ -153,10 +153,17 @@ internal sealed class StageBuilder(BuildSession session)
             vertex.Cancel();
             throw;
         }
-        catch (BuildFailedException e)
+        catch (Exception e) when (e is BuildFailedException or BuildInternalException)
         {
             vertex.Fail(e.Message);
             throw;
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            // Kiln's own fault: never shown as the user's step failing at its line.
+            var fault = new BuildInternalException(e, name);
+            vertex.Fail(fault.Message);
+            throw fault;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -631,6 +631,12 @@ internal static class BuildCommand
             BuildFailureRenderer.Render(error, source.DisplayName, source.Text, e);
             return ExitCodes.UserError;
         }
+        catch (BuildInternalException e)
+        {
+            await error.WriteLineAsync().ConfigureAwait(false);
+            InternalErrorRenderer.Render(error, e);
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>

@@ -358,6 +358,17 @@ public sealed class SolverTests
         Assert.Equal("/a/b/d", await Task.FromResult(Kiln.Build.Config.ImageConfigBuilder.JoinWorkdir("/a/b/c", "../d/./")));
 
     [Fact]
+    public async Task A_fault_of_kilns_own_in_a_step_is_reported_as_kilns_never_as_the_step_failing_at_its_line()
+    {
+        var error = await Assert.ThrowsAsync<BuildInternalException>(() => _harness.BuildAsync("FROM scratch\nRUN ok\nRUN bug\n"));
+
+        Assert.Equal("[3/3] RUN bug", error.Step);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal("internal error in [3/3] RUN bug: a broken invariant", error.Message);
+        Assert.Equal(["[3/3] RUN bug"], _harness.Progress.Ended<ProgressEvent.Failed>());
+    }
+
+    [Fact]
     public async Task Base_images_are_resolved_once_and_pull_is_passed_on()
     {
         _harness.Images.Add("busybox");

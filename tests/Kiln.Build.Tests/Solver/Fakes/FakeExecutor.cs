@@ -7,7 +7,8 @@ namespace Kiln.Build.Tests.Solver.Fakes;
 /// <summary>
 /// Runs nothing: the command's last argument says what to pretend. <c>sleep S</c> waits S seconds (and changes nothing),
 /// <c>meet N</c> returns once N runs are inside <c>meet</c> at the same time (and exits 1 if they are not within 30 s),
-/// <c>fail N</c> prints two lines and exits N, anything else prints one line and changes the root.
+/// <c>fail N</c> prints two lines and exits N, <c>bug</c> throws as a broken part of Kiln would, anything else prints
+/// one line and changes the root.
 /// </summary>
 internal sealed class FakeExecutor : IExecutor
 {
@@ -57,6 +58,8 @@ internal sealed class FakeExecutor : IExecutor
                 }
 
                 return 0;
+            case "bug":
+                throw new InvalidOperationException("a broken invariant");
             case "fail":
                 output("compiling...");
                 output("main.go:3: undefined: foo");
