@@ -10,7 +10,7 @@ namespace Kiln.Build.Config;
 /// <summary>
 /// Builds one stage's image config and history the way BuildKit's dockerfile2llb and image exporter do: start
 /// from a base config (or BuildKit's scratch defaults), apply each bound step in order, then <see cref="Build"/>.
-/// The solver asks <see cref="MakesLayer"/> per step and passes the layer it made to <see cref="Apply"/>.
+/// The solver asks <see cref="StepLayer"/> per step and passes the layer it made to <see cref="Apply"/>.
 /// Every rule here was checked against the BuildKit of docker 20.10 (captured configs under
 /// <c>tests/Kiln.Build.Tests/Config/TestData</c>). Not thread-safe: one builder per stage.
 /// </summary>
@@ -129,26 +129,11 @@ public sealed class ImageConfigBuilder
         return new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
     }
 
-    /// <summary>
-    /// True when the step makes a layer: RUN, COPY, ADD, and WORKDIR unless it resolves to <c>/</c> (BuildKit
-    /// makes the directory in a layer of its own).
-    /// </summary>
-    public bool MakesLayer(Instruction instruction) => instruction switch
-    {
-        RunInstruction or CopyInstruction or AddInstruction => true,
-        WorkdirInstruction workdir => ResolveWorkdir(workdir.Path) != "/",
-        _ => false,
-    };
+    /// <summary>True when the step makes a layer, by <see cref="StepLayer"/>'s rule from the current working directory.</summary>
+    public bool MakesLayer(Instruction instruction) => StepLayer.MakesLayer(instruction, _config.Config.WorkingDir);
 
-    /// <summary>
-    /// The directory a WORKDIR names: an absolute path as written, a relative one joined to the current one and
-    /// cleaned (Go's <c>path.Join("/", WorkingDir, path)</c>).
-    /// </summary>
-    public string ResolveWorkdir(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return path.StartsWith('/') ? path : JoinWorkdir(_config.Config.WorkingDir, path);
-    }
+    /// <summary>The directory a WORKDIR names from the current one (<see cref="StepLayer.Workdir"/>).</summary>
+    public string ResolveWorkdir(string path) => StepLayer.Workdir(_config.Config.WorkingDir, path);
 
     /// <summary>
     /// The directory a WORKDIR makes, cleaned whether absolute or relative: a relative path continues

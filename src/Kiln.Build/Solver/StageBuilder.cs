@@ -30,7 +30,7 @@ internal sealed class StageBuilder(BuildSession session)
         {
             var step = steps[i];
             cancellationToken.ThrowIfCancellationRequested();
-            if (IsFilesystemStep(step.Instruction))
+            if (Config.StepLayer.MakesLayer(step.Instruction, state.Config.Config.WorkingDir))
             {
                 operation++;
                 var text = i < triggers.Length ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
@@ -71,7 +71,10 @@ internal sealed class StageBuilder(BuildSession session)
         return steps;
     }
 
-    /// <summary>The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that touch the filesystem.</summary>
+    /// <summary>
+    /// The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that may touch the filesystem. A WORKDIR
+    /// of <c>/</c> counts but shows no step (<see cref="Config.StepLayer"/>), as in BuildKit.
+    /// </summary>
     private static bool IsFilesystemStep(Instruction instruction) =>
         instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
 
@@ -398,13 +401,6 @@ internal sealed class StageBuilder(BuildSession session)
     {
         var path = Config.ImageConfigBuilder.JoinWorkdir(state.Config.Config.WorkingDir, workdir.Path);
         var user = state.Config.Config.User ?? string.Empty;
-        if (workdir.Path == "/")
-        {
-            // BuildKit makes no layer for WORKDIR / (the root always exists).
-            vertex.Complete();
-            return state with { Config = session.Configurator.Apply(state.Config, step, null, session.Created) };
-        }
-
         var key = new StepKeyInput(step, state.Config, [], null, session.Platform) { Directory = path };
         return await LayerStepAsync(
             state,

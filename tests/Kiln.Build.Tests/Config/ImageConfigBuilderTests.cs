@@ -113,6 +113,23 @@ public sealed class ImageConfigBuilderTests
         Assert.Empty(config.RootFs.DiffIds);
     }
 
+    [Theory]
+    [InlineData("/", ".", false)]
+    [InlineData("/", "/", false)]
+    [InlineData("/app", "..", false)]
+    [InlineData("/", "/app/..", true)]
+    [InlineData("/", "//", true)]
+    [InlineData("/", "/tmp", true)]
+    [InlineData("/app", ".", true)]
+    [InlineData(null, "app", true)]
+    public void A_workdir_makes_a_layer_unless_it_names_the_root_as_buildkit_normalizes_it(string? current, string path, bool layer)
+    {
+        // BuildKit keeps an absolute WORKDIR as written ("/app/.." and "//" are not "/": it makes them a layer).
+        var workdir = Assert.Single(Steps($"FROM scratch\nWORKDIR {path}\n")).Instruction;
+
+        Assert.Equal(layer, StepLayer.MakesLayer(workdir, current));
+    }
+
     [Fact]
     public void A_trigger_that_does_not_parse_gives_diagnostics_not_an_exception()
     {
