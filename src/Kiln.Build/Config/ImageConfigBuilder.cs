@@ -50,18 +50,10 @@ public sealed class ImageConfigBuilder
 
         _buildArgs = buildArgs ?? ImmutableDictionary<string, string>.Empty;
         BaseHistoryCount = baseHistoryCount;
-        OnBuildTriggers = [];
     }
 
     /// <summary>How many history entries came from the base image (kept as they are).</summary>
     public int BaseHistoryCount { get; }
-
-    /// <summary>
-    /// The base image's ONBUILD triggers, in order: the solver parses them with <see cref="OnBuildParser"/>
-    /// and runs them right after FROM, before the stage's own steps. The new config does not
-    /// inherit them, as docker and BuildKit clear <c>OnBuild</c> once the triggers ran.
-    /// </summary>
-    public ImmutableArray<string> OnBuildTriggers { get; private init; }
 
     /// <summary>The container config so far (Env, User, WorkingDir, Shell... as a RUN of the next step sees them).</summary>
     public ContainerConfig Container => _config.Config;
@@ -94,8 +86,9 @@ public sealed class ImageConfigBuilder
 
     /// <summary>
     /// Starts from an image's config. Its <c>created</c> is dropped (the new image gets its own), its history and
-    /// layers are kept, its ONBUILD triggers move to <see cref="OnBuildTriggers"/>, and a config without PATH gets
-    /// BuildKit's default one ("make sure that PATH is always set").
+    /// layers are kept, its ONBUILD triggers are dropped (they run as the stage's first steps, planned by the solver,
+    /// and BuildKit clears <c>OnBuild</c>), and a config without PATH gets BuildKit's default one ("make sure that
+    /// PATH is always set").
     /// </summary>
     public static ImageConfigBuilder FromImage(ImageConfig baseConfig, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
@@ -107,25 +100,30 @@ public sealed class ImageConfigBuilder
             env = env.Add("PATH=" + DefaultPath);
         }
 
-        var triggers = container.OnBuild ?? [];
         var config = baseConfig with
         {
             Created = null,
             Config = container with { Env = env, OnBuild = null },
         };
         var historyCount = baseConfig.History is { IsDefault: false } history ? history.Length : 0;
-        return new ImageConfigBuilder(config, historyCount, buildArgs) { OnBuildTriggers = triggers };
+        return new ImageConfigBuilder(config, historyCount, buildArgs);
     }
 
     /// <summary>
     /// <c>FROM stage</c>: continues from another stage's state (its new history included, still without times).
-    /// What is per stage in BuildKit starts over: whether CMD was set here, the declared ARGs; ONBUILD triggers of a
-    /// stage are not run, they stay in the config.
+    /// What is per stage in BuildKit starts over: whether CMD was set here, the declared ARGs. The parent's ONBUILD
+    /// triggers are not inherited: they run first in this stage (the solver takes them from the parent's steps), and
+    /// BuildKit clears <c>OnBuild</c> as it does after an image's.
     /// </summary>
     public static ImageConfigBuilder FromStage(ImageConfigBuilder parent, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
         ArgumentNullException.ThrowIfNull(parent);
-        var snapshot = parent._config with { History = [.. parent._history], RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] } };
+        var snapshot = parent._config with
+        {
+            Config = parent._config.Config with { OnBuild = null },
+            History = [.. parent._history],
+            RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] },
+        };
         return new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
     }
 

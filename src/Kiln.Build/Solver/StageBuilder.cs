@@ -20,8 +20,8 @@ internal sealed class StageBuilder(BuildSession session)
 
     public async Task<StageResult> BuildAsync(BoundStage stage, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
-        var triggers = Triggers(stage);
-        var steps = triggers.AddRange(stage.Steps);
+        var triggers = session.TriggerCounts.GetValueOrDefault(stage.Index);
+        var steps = stage.Steps;
         var operations = 1 + steps.Count(s => IsFilesystemStep(s.Instruction));
         var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
         state = state with { IgnoresCache = IgnoresCache(stage) };
@@ -33,7 +33,7 @@ internal sealed class StageBuilder(BuildSession session)
             if (Config.StepLayer.MakesLayer(step.Instruction, state.Config.Config.WorkingDir))
             {
                 operation++;
-                var text = i < triggers.Length ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
+                var text = i < triggers ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
                 var name = VertexName(stage, operation, operations, text);
                 state = await FilesystemStepAsync(state, step, name, resultOf, cancellationToken).ConfigureAwait(false);
             }
@@ -44,31 +44,6 @@ internal sealed class StageBuilder(BuildSession session)
         }
 
         return state;
-    }
-
-    /// <summary>
-    /// A base image's ONBUILD triggers, bound as Dockerfile lines against its environment: they run right after FROM
-    /// (the new config does not keep them). Triggers that copy from another stage or image are not supported yet.
-    /// </summary>
-    private ImmutableArray<BoundStep> Triggers(BoundStage stage)
-    {
-        if (stage.Base is not StageBase.Image image || session.Images[image.Reference].Config is not { Config.OnBuild: { IsDefaultOrEmpty: false } triggers } config)
-        {
-            return [];
-        }
-
-        var (steps, diagnostics) = Config.OnBuildParser.Parse(triggers, config, session.Request.Options);
-        var error = diagnostics.FirstOrDefault(d => d.IsError);
-        if (error is not null || steps.Any(s => !s.Sources.IsDefaultOrEmpty))
-        {
-            var reason = error?.Message ?? "a trigger copies from another stage or image, which is not supported yet";
-            throw BuildFailedException.At(
-                error is null ? BuildErrorCodes.NotSupportedYet : BuildErrorCodes.BaseImage,
-                $"the ONBUILD triggers of {image.Reference}: {reason}",
-                stage.From.Span);
-        }
-
-        return steps;
     }
 
     /// <summary>

@@ -113,6 +113,21 @@ public sealed class ImageConfigBuilderTests
         Assert.Empty(config.RootFs.DiffIds);
     }
 
+    [Fact]
+    public void A_stage_built_on_another_does_not_inherit_its_triggers()
+    {
+        var parent = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        foreach (var step in Steps("FROM scratch\nONBUILD RUN echo child\n"))
+        {
+            parent.Apply(step);
+        }
+
+        var child = ImageConfigBuilder.FromStage(parent);
+
+        Assert.Equal<string>(["RUN echo child"], parent.Build().Config.OnBuild!.Value);
+        Assert.Null(child.Build().Config.OnBuild);
+    }
+
     [Theory]
     [InlineData("/", ".", false)]
     [InlineData("/", "/", false)]
@@ -133,7 +148,7 @@ public sealed class ImageConfigBuilderTests
     [Fact]
     public void A_trigger_that_does_not_parse_gives_diagnostics_not_an_exception()
     {
-        var (steps, diagnostics) = OnBuildParser.Parse(["RUN echo ok", "NOPE x"], new ImageConfig(), FrontendOptions.Default);
+        var (steps, diagnostics) = OnBuildParser.Parse(["RUN echo ok", "NOPE x"], ImmutableDictionary<string, string>.Empty, FrontendOptions.Default, []);
         Assert.True(steps.IsEmpty);
         Assert.Contains(diagnostics, d => d.IsError);
     }

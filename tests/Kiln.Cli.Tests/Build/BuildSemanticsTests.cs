@@ -1,8 +1,10 @@
+using System.Text.Json;
+
 namespace Kiln.Cli.Tests.Build;
 
 /// <summary>
-/// Real builds (crun/runc on overlayfs) pinned to what BuildKit does with users and groups, each checked against the
-/// lab's dockerd 20.10 and Docker 26 (BuildKit 0.13) and current BuildKit's source.
+/// Real builds (crun/runc on overlayfs) pinned to what BuildKit does with users, groups, ONBUILD triggers of stages and
+/// WORKDIR, each checked against the lab's dockerd 20.10 and Docker 26 (BuildKit 0.13) and current BuildKit's source.
 /// </summary>
 public sealed class BuildSemanticsTests(BusyboxBase busybox) : IClassFixture<BusyboxBase>
 {
@@ -80,6 +82,43 @@ public sealed class BuildSemanticsTests(BusyboxBase busybox) : IClassFixture<Bus
         Assert.Equal(Commands.RunCommand.ToolFailed, run.ExitCode);
         Assert.Contains("uids and gids must be in range 0-2147483647", run.Error, StringComparison.Ordinal);
         Assert.Empty(run.Output);
+    }
+
+    [Fact]
+    public void Triggers_of_a_stage_run_in_the_stage_built_on_it_and_a_workdir_of_the_root_exports()
+    {
+        using var w = Workspace("""
+            FROM localhost/busybox:latest AS first
+            WORKDIR .
+            ONBUILD RUN echo triggered > /trigger
+            ONBUILD COPY a.txt /from-trigger
+            FROM first
+            WORKDIR /tmp
+            RUN cat /trigger /from-trigger > /seen
+            """);
+
+        w.Build("-o", $"type=local,dest={w.PathOf("out")}");
+        w.Build("-o", $"type=oci,dest={w.PathOf("image.tar")}");
+
+        Assert.Equal("triggered\na\n", File.ReadAllText(Path.Combine(w.PathOf("out"), "seen")));
+        var config = JsonDocument.Parse(BusyboxBase.Exec("skopeo", "inspect", "--config", "--raw", $"oci-archive:{w.PathOf("image.tar")}")).RootElement;
+        Assert.False(config.GetProperty("config").TryGetProperty("OnBuild", out var onBuild) && onBuild.ValueKind == JsonValueKind.Array);
+        var history = config.GetProperty("history").EnumerateArray()
+            .Select(h => (h.TryGetProperty("created_by", out var by) ? by.GetString() : null, h.TryGetProperty("empty_layer", out var empty) && empty.GetBoolean()))
+            .ToArray();
+
+        // BuildKit's history for the same file (dockerd 20.10 and 26): the root WORKDIR is an empty_layer entry with no
+        // layer, the triggers are the child's first steps.
+        Assert.Equal(
+            [
+                ("WORKDIR /", true),
+                ("RUN /bin/sh -c echo triggered > /trigger # buildkit", false),
+                ("COPY a.txt /from-trigger # buildkit", false),
+                ("WORKDIR /tmp", false),
+                ("RUN /bin/sh -c cat /trigger /from-trigger > /seen # buildkit", false),
+            ],
+            history[^5..]);
+        Assert.Equal(history.Count(h => !h.Item2), config.GetProperty("rootfs").GetProperty("diff_ids").GetArrayLength());
     }
 
     private BuildWorkspace Workspace(string dockerfile)
