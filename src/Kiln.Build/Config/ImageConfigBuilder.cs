@@ -10,7 +10,7 @@ namespace Kiln.Build.Config;
 /// <summary>
 /// Builds one stage's image config and history the way BuildKit's dockerfile2llb and image exporter do: start
 /// from a base config (or BuildKit's scratch defaults), apply each bound step in order, then <see cref="Build"/>.
-/// The solver asks <see cref="MakesLayer"/> per step and passes the layer it made to <see cref="Apply"/>.
+/// The solver asks <see cref="StepLayer"/> per step and passes the layer it made to <see cref="Apply"/>.
 /// Every rule here was checked against the BuildKit of docker 20.10 (captured configs under
 /// <c>tests/Kiln.Build.Tests/Config/TestData</c>). Not thread-safe: one builder per stage.
 /// </summary>
@@ -50,18 +50,10 @@ public sealed class ImageConfigBuilder
 
         _buildArgs = buildArgs ?? ImmutableDictionary<string, string>.Empty;
         BaseHistoryCount = baseHistoryCount;
-        OnBuildTriggers = [];
     }
 
     /// <summary>How many history entries came from the base image (kept as they are).</summary>
     public int BaseHistoryCount { get; }
-
-    /// <summary>
-    /// The base image's ONBUILD triggers, in order: the solver parses them with <see cref="OnBuildParser"/>
-    /// and runs them right after FROM, before the stage's own steps. The new config does not
-    /// inherit them, as docker and BuildKit clear <c>OnBuild</c> once the triggers ran.
-    /// </summary>
-    public ImmutableArray<string> OnBuildTriggers { get; private init; }
 
     /// <summary>The container config so far (Env, User, WorkingDir, Shell... as a RUN of the next step sees them).</summary>
     public ContainerConfig Container => _config.Config;
@@ -94,8 +86,9 @@ public sealed class ImageConfigBuilder
 
     /// <summary>
     /// Starts from an image's config. Its <c>created</c> is dropped (the new image gets its own), its history and
-    /// layers are kept, its ONBUILD triggers move to <see cref="OnBuildTriggers"/>, and a config without PATH gets
-    /// BuildKit's default one ("make sure that PATH is always set").
+    /// layers are kept, its ONBUILD triggers are dropped (they run as the stage's first steps, planned by the solver,
+    /// and BuildKit clears <c>OnBuild</c>), and a config without PATH gets BuildKit's default one ("make sure that
+    /// PATH is always set").
     /// </summary>
     public static ImageConfigBuilder FromImage(ImageConfig baseConfig, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
@@ -107,26 +100,31 @@ public sealed class ImageConfigBuilder
             env = env.Add("PATH=" + DefaultPath);
         }
 
-        var triggers = container.OnBuild ?? [];
         var config = baseConfig with
         {
             Created = null,
             Config = container with { Env = env, OnBuild = null },
         };
         var historyCount = baseConfig.History is { IsDefault: false } history ? history.Length : 0;
-        return new ImageConfigBuilder(config, historyCount, buildArgs) { OnBuildTriggers = triggers };
+        return new ImageConfigBuilder(config, historyCount, buildArgs);
     }
 
     /// <summary>
     /// <c>FROM stage</c>: continues from another stage's state (its new history included, still without times), and,
-    /// as BuildKit's <c>dispatchState.init</c> does since dockerfile 1.10, with its declared ARGs (they lead the
+    /// as BuildKit's <c>dispatchState.init</c> does since dockerfile 1.9, with its declared ARGs (they lead the
     /// <c>|N</c> of RUN history) and its state environment with the config's Env written over it again. Whether CMD
-    /// was set starts over; ONBUILD triggers of a stage are not run, they stay in the config.
+    /// was set starts over. The parent's ONBUILD triggers are not inherited: they run first in this stage (the solver
+    /// takes them from the parent's steps), and BuildKit clears <c>OnBuild</c> as it does after an image's.
     /// </summary>
     public static ImageConfigBuilder FromStage(ImageConfigBuilder parent, IReadOnlyDictionary<string, string>? buildArgs = null)
     {
         ArgumentNullException.ThrowIfNull(parent);
-        var snapshot = parent._config with { History = [.. parent._history], RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] } };
+        var snapshot = parent._config with
+        {
+            Config = parent._config.Config with { OnBuild = null },
+            History = [.. parent._history],
+            RootFs = parent._config.RootFs with { DiffIds = [.. parent._diffIds] },
+        };
         var child = new ImageConfigBuilder(snapshot, parent.BaseHistoryCount, buildArgs ?? parent._buildArgs);
         child._declaredArgs.AddRange(parent._declaredArgs);
         foreach (var (name, value) in parent._stateEnv)
@@ -137,26 +135,11 @@ public sealed class ImageConfigBuilder
         return child;
     }
 
-    /// <summary>
-    /// True when the step makes a layer: RUN, COPY, ADD, and WORKDIR unless it resolves to <c>/</c> (BuildKit
-    /// makes the directory in a layer of its own).
-    /// </summary>
-    public bool MakesLayer(Instruction instruction) => instruction switch
-    {
-        RunInstruction or CopyInstruction or AddInstruction => true,
-        WorkdirInstruction workdir => ResolveWorkdir(workdir.Path) != "/",
-        _ => false,
-    };
+    /// <summary>True when the step makes a layer, by <see cref="StepLayer"/>'s rule from the current working directory.</summary>
+    public bool MakesLayer(Instruction instruction) => StepLayer.MakesLayer(instruction, _config.Config.WorkingDir);
 
-    /// <summary>
-    /// The directory a WORKDIR names: an absolute path as written, a relative one joined to the current one and
-    /// cleaned (Go's <c>path.Join("/", WorkingDir, path)</c>).
-    /// </summary>
-    public string ResolveWorkdir(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        return path.StartsWith('/') ? path : JoinWorkdir(_config.Config.WorkingDir, path);
-    }
+    /// <summary>The directory a WORKDIR names from the current one (<see cref="StepLayer.Workdir"/>).</summary>
+    public string ResolveWorkdir(string path) => StepLayer.Workdir(_config.Config.WorkingDir, path);
 
     /// <summary>
     /// The directory a WORKDIR makes, cleaned whether absolute or relative: a relative path continues

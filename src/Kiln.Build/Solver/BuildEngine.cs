@@ -19,9 +19,22 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
     private readonly ProgressTracker _tracker = new(progress, time);
 
     /// <exception cref="BuildFailedException">The Dockerfile, a base image or a step failed; the diagnostics say where.</exception>
+    /// <exception cref="BuildInternalException">Kiln itself failed: a bug, with the fault inside.</exception>
     public async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await BuildCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            throw new BuildInternalException(e, step: null);
+        }
+    }
+
+    private async Task<BuildResult> BuildCoreAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
         var created = request.SourceDateEpoch ?? time.GetUtcNow();
         var platform = OciPlatform.Host;
 
@@ -35,15 +48,33 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
 
         load.Complete();
 
-        // Base references are expanded with the global ARGs only, so the check pass already knows them all.
-        var images = await ResolveImagesAsync(check.Definition, request, platform, cancellationToken).ConfigureAwait(false);
-        var bound = DockerfileFrontend.Load(request.DockerfileText, request.Options, (reference, _) => EnvironmentOf(images, reference), cancellationToken);
-        if (bound.Definition is null)
+        // Base references are expanded with the global ARGs only, so the check pass already knows the Dockerfile's own.
+        // ONBUILD triggers may need more stages and images: resolve, bind (the images' Env feeds the binding), plan the
+        // triggers, and again while the plan names an image not resolved yet.
+        var images = ImmutableDictionary<string, BaseImage>.Empty.WithComparers(StringComparer.Ordinal);
+        var pending = OnBuildPlan.ImageReferences(check.Definition.BuildOrder);
+        BuildDefinition definition;
+        OnBuildPlan plan;
+        while (true)
         {
-            throw new BuildFailedException(bound.Diagnostics);
+            var resolved = await ResolveImagesAsync(pending, request, platform, cancellationToken).ConfigureAwait(false);
+            images = images.SetItems(resolved);
+            var known = images;
+            var bound = DockerfileFrontend.Load(request.DockerfileText, request.Options, (reference, _) => EnvironmentOf(known, reference), cancellationToken);
+            if (bound.Definition is null)
+            {
+                throw new BuildFailedException(bound.Diagnostics);
+            }
+
+            plan = OnBuildPlan.Create(bound.Definition, images, request.Options);
+            pending = [.. OnBuildPlan.ImageReferences(plan.BuildOrder).Where(r => !known.ContainsKey(r.Reference))];
+            if (pending.IsEmpty)
+            {
+                definition = bound.Definition with { BuildOrder = plan.BuildOrder };
+                break;
+            }
         }
 
-        var definition = bound.Definition;
         var unsupported = UnsupportedFeatures.Find(definition, ports).AddRange(Entitlements.Find(definition, request))
             .AddRange(request.NoCacheStages.Where(name => !definition.Stages.Any(s => s.Name == name)).Order(StringComparer.Ordinal)
                 .Select(name => Diagnostic.Error(BuildErrorCodes.UnknownStage, $"--no-cache-filter names no stage of the Dockerfile: {name}", SourceSpan.None)));
@@ -52,7 +83,10 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
             throw new BuildFailedException(unsupported);
         }
 
-        var session = new BuildSession(ports, request, _tracker, images, platform, created, NameUnnamedStages: definition.Stages.Length > 1);
+        var session = new BuildSession(ports, request, _tracker, images, platform, created, NameUnnamedStages: definition.Stages.Length > 1)
+        {
+            TriggerCounts = plan.TriggerCounts,
+        };
         var builder = new StageBuilder(session);
         ImmutableDictionary<int, StageResult> results;
         using (var scheduler = new StageScheduler(definition.BuildOrder, request.Parallelism, builder.BuildAsync))
@@ -67,32 +101,12 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
     }
 
     private async Task<ImmutableDictionary<string, BaseImage>> ResolveImagesAsync(
-        BuildDefinition definition,
+        ImmutableArray<(string Reference, SourceSpan Span)> references,
         BuildRequest request,
         OciPlatform platform,
         CancellationToken cancellationToken)
     {
-        var references = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
-        foreach (var stage in definition.BuildOrder)
-        {
-            if (stage.Base is StageBase.Image image)
-            {
-                references.TryAdd(image.Reference, stage.From.Span);
-            }
-
-            foreach (var step in stage.Steps)
-            {
-                foreach (var stepSource in step.Sources.IsDefault ? [] : step.Sources)
-                {
-                    if (stepSource is StageSource.Image sourceImage)
-                    {
-                        references.TryAdd(sourceImage.Reference, step.Instruction.Span);
-                    }
-                }
-            }
-        }
-
-        if (references.Count == 0)
+        if (references.IsEmpty)
         {
             return ImmutableDictionary<string, BaseImage>.Empty;
         }
@@ -102,18 +116,18 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
             var first = references.First();
             throw BuildFailedException.At(
                 BuildErrorCodes.NotSupportedYet,
-                $"loading base images is not supported yet: the image source is not wired in ({first.Key})",
-                first.Value);
+                $"loading base images is not supported yet: the image source is not wired in ({first.Reference})",
+                first.Span);
         }
 
         var tasks = references.Select(async pair =>
         {
-            var vertex = _tracker.Start($"[internal] load metadata for {Normalized(pair.Key)}");
+            var vertex = _tracker.Start($"[internal] load metadata for {Normalized(pair.Reference)}");
             try
             {
-                var image = await source.ResolveAsync(pair.Key, platform, request.Pull, cancellationToken).ConfigureAwait(false);
+                var image = await source.ResolveAsync(pair.Reference, platform, request.Pull, cancellationToken).ConfigureAwait(false);
                 vertex.Complete();
-                return KeyValuePair.Create(pair.Key, image);
+                return KeyValuePair.Create(pair.Reference, image);
             }
             catch (OperationCanceledException)
             {
@@ -123,7 +137,7 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 vertex.Fail(e.Message);
-                throw BuildFailedException.At(BuildErrorCodes.BaseImage, $"failed to resolve {pair.Key}: {e.Message}", pair.Value, innerException: e);
+                throw BuildFailedException.At(BuildErrorCodes.BaseImage, $"failed to resolve {pair.Reference}: {e.Message}", pair.Span, innerException: e);
             }
         }).ToArray();
         var resolved = await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -174,6 +188,12 @@ public sealed class BuildEngine(BuildPorts ports, IProgressSink progress, TimePr
         {
             vertex.Cancel();
             throw;
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            var fault = new BuildInternalException(e, "exporting to image");
+            vertex.Fail(fault.Message);
+            throw fault;
         }
         catch (Exception e) when (e is not OutOfMemoryException and not BuildFailedException)
         {

@@ -15,5 +15,8 @@ internal sealed record BuildSession(
     DateTimeOffset Created,
     bool NameUnnamedStages)
 {
+    /// <summary>How many of each stage's first steps are ONBUILD triggers (<see cref="OnBuildPlan"/>).</summary>
+    public ImmutableDictionary<int, int> TriggerCounts { get; init; } = ImmutableDictionary<int, int>.Empty;
+
     public IImageConfigurator Configurator => Ports.Configurator ?? throw new InvalidOperationException("no image configurator");
 }

@@ -21,8 +21,8 @@ internal sealed class StageBuilder(BuildSession session)
 
     public async Task<StageResult> BuildAsync(BoundStage stage, Func<int, Task<StageResult>> resultOf, CancellationToken cancellationToken)
     {
-        var triggers = Triggers(stage);
-        var steps = triggers.AddRange(stage.Steps);
+        var triggers = session.TriggerCounts.GetValueOrDefault(stage.Index);
+        var steps = stage.Steps;
         var operations = 1 + steps.Count(s => IsFilesystemStep(s.Instruction));
         var state = await StartAsync(stage, operations, resultOf, cancellationToken).ConfigureAwait(false);
         state = state with { IgnoresCache = IgnoresCache(stage) };
@@ -31,10 +31,10 @@ internal sealed class StageBuilder(BuildSession session)
         {
             var step = steps[i];
             cancellationToken.ThrowIfCancellationRequested();
-            if (IsFilesystemStep(step.Instruction))
+            if (Config.StepLayer.MakesLayer(step.Instruction, state.Config.Config.WorkingDir))
             {
                 operation++;
-                var text = i < triggers.Length ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
+                var text = i < triggers ? "ONBUILD " + step.Instruction.Original : step.Instruction.Original;
                 var name = VertexName(stage, operation, operations, text);
                 state = await FilesystemStepAsync(state, step, name, resultOf, cancellationToken).ConfigureAwait(false);
             }
@@ -48,31 +48,9 @@ internal sealed class StageBuilder(BuildSession session)
     }
 
     /// <summary>
-    /// A base image's ONBUILD triggers, bound as Dockerfile lines against its environment: they run right after FROM
-    /// (the new config does not keep them). Triggers that copy from another stage or image are not supported yet.
+    /// The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that may touch the filesystem. A WORKDIR
+    /// of <c>/</c> counts but shows no step (<see cref="Config.StepLayer"/>), as in BuildKit.
     /// </summary>
-    private ImmutableArray<BoundStep> Triggers(BoundStage stage)
-    {
-        if (stage.Base is not StageBase.Image image || session.Images[image.Reference].Config is not { Config.OnBuild: { IsDefaultOrEmpty: false } triggers } config)
-        {
-            return [];
-        }
-
-        var (steps, diagnostics) = Config.OnBuildParser.Parse(triggers, config, session.Request.Options);
-        var error = diagnostics.FirstOrDefault(d => d.IsError);
-        if (error is not null || steps.Any(s => !s.Sources.IsDefaultOrEmpty))
-        {
-            var reason = error?.Message ?? "a trigger copies from another stage or image, which is not supported yet";
-            throw BuildFailedException.At(
-                error is null ? BuildErrorCodes.NotSupportedYet : BuildErrorCodes.BaseImage,
-                $"the ONBUILD triggers of {image.Reference}: {reason}",
-                stage.From.Span);
-        }
-
-        return steps;
-    }
-
-    /// <summary>The ops BuildKit counts in <c>[stage n/N]</c>: FROM and the instructions that touch the filesystem.</summary>
     private static bool IsFilesystemStep(Instruction instruction) =>
         instruction is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction;
 
@@ -154,10 +132,17 @@ internal sealed class StageBuilder(BuildSession session)
             vertex.Cancel();
             throw;
         }
-        catch (BuildFailedException e)
+        catch (Exception e) when (e is BuildFailedException or BuildInternalException)
         {
             vertex.Fail(e.Message);
             throw;
+        }
+        catch (Exception e) when (BuildInternalException.IsInternal(e))
+        {
+            // Kiln's own fault: never shown as the user's step failing at its line.
+            var fault = new BuildInternalException(e, name);
+            vertex.Fail(fault.Message);
+            throw fault;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -434,13 +419,6 @@ internal sealed class StageBuilder(BuildSession session)
     {
         var path = Config.ImageConfigBuilder.JoinWorkdir(state.Config.Config.WorkingDir, workdir.Path);
         var user = state.Config.Config.User ?? string.Empty;
-        if (workdir.Path == "/")
-        {
-            // BuildKit makes no layer for WORKDIR / (the root always exists).
-            vertex.Complete();
-            return state with { Config = session.Configurator.Apply(state.Config, step, null, session.Created) };
-        }
-
         var key = new StepKeyInput(step, state.Config, [], null, session.Platform) { Directory = path };
         return await LayerStepAsync(
             state,

@@ -714,17 +714,25 @@ internal static class BuildCommand
             BuildFailureRenderer.Render(error, source.DisplayName, source.Text, e);
             return ExitCodes.UserError;
         }
+        catch (BuildInternalException e)
+        {
+            await error.WriteLineAsync().ConfigureAwait(false);
+            InternalErrorRenderer.Render(error, e);
+            return ExitCodes.InternalError;
+        }
     }
 
     /// <summary>
     /// Whether a stage the target needs has a RUN (the OCI runtime) or a COPY/ADD (written through an overlay mount
-    /// of the stage's root), or starts from a <c>--build-context</c> directory (copied in the same way). A Dockerfile with errors answers false: the build reports those errors itself. ONBUILD
-    /// triggers of base images are not known before the pull, so a build whose only such step comes from a trigger
-    /// still fails later, at the mount.
+    /// of the stage's root), or starts from a <c>--build-context</c> directory (copied in the same way), or from a stage
+    /// with ONBUILD triggers (they run as its first steps). A Dockerfile with errors answers false: the build reports
+    /// those errors itself. ONBUILD triggers of base images are not known before the pull, so a build whose only such
+    /// step comes from an image's trigger still fails later, at the mount.
     /// </summary>
     internal static bool NeedsSandbox(string dockerfile, FrontendOptions options, CancellationToken cancellationToken = default) =>
         DockerfileFrontend.Check(dockerfile, options, cancellationToken).Definition is { } definition
         && definition.BuildOrder.Any(stage => stage.Base is StageBase.Context
+            || (stage.Base is StageBase.Stage parent && definition.Stages[parent.Index].Steps.Any(step => step.Instruction is OnbuildInstruction))
             || stage.Steps.Any(step => step.Instruction is RunInstruction or CopyInstruction or AddInstruction));
 
     /// <summary>crun, else runc, or what <c>--runtime</c> names; with none installed RUN is refused ("not supported yet") and the rest still builds.</summary>

@@ -98,7 +98,7 @@ internal static class RunCommand
                 await error.WriteLineAsync("kiln run: cancelled; the container was killed").ConfigureAwait(false);
                 return 130;
             }
-            catch (Exception e) when (GlobalOptions.IsUserFacing(e) || e is ArgumentException or UserNotFoundException)
+            catch (Exception e) when (GlobalOptions.IsUserFacing(e) || e is ArgumentException or UserNotFoundException or InvalidUserException)
             {
                 await error.WriteLineAsync($"ERROR: kiln run: {e.Message}").ConfigureAwait(false);
                 return ToolFailed;

@@ -235,12 +235,22 @@ internal static class MountParser
                     return Diagnostic.Error(DiagnosticCodes.MountInvalidUid, $"invalid value {value} for uid (expected a number)", span);
                 }
 
+                if (uid > MaxId)
+                {
+                    return Diagnostic.Error(DiagnosticCodes.MountInvalidUid, $"invalid value {value} for uid: {IdRangeError}", span);
+                }
+
                 state.Uid = uid;
                 return null;
             case "gid":
                 if (!TryParseUInt(value, 10, out var gid))
                 {
                     return Diagnostic.Error(DiagnosticCodes.MountInvalidGid, $"invalid value {value} for gid (expected a number)", span);
+                }
+
+                if (gid > MaxId)
+                {
+                    return Diagnostic.Error(DiagnosticCodes.MountInvalidGid, $"invalid value {value} for gid: {IdRangeError}", span);
                 }
 
                 state.Gid = gid;
@@ -387,6 +397,15 @@ internal static class MountParser
     }
 
     /// <summary>Go's <c>strconv.ParseUint(text, base, 32)</c> for base 8 or 10 (no sign, no prefix, underscores not allowed).</summary>
+    /// <summary>
+    /// The uid/gid range of runc's user package, as Kiln.Oci's UserId holds it for the engine (the frontend depends on
+    /// nothing): BuildKit takes any 32-bit number, and 4294967295, which chown takes as "leave unchanged", leaves the
+    /// mount root's.
+    /// </summary>
+    private const uint MaxId = int.MaxValue;
+
+    private const string IdRangeError = "uids and gids must be in range 0-2147483647";
+
     private static bool TryParseUInt(string text, int numberBase, out uint value)
     {
         value = 0;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Kiln.Content.Paths;
+using Kiln.Oci;
 
 namespace Kiln.Runtime.Linux.Users;
 
@@ -11,8 +11,10 @@ namespace Kiln.Runtime.Linux.Users;
 /// <remarks>
 /// As runc's <c>user.GetExecUser</c>, which docker and BuildKit use: <c>name</c> or <c>uid</c>, optionally
 /// <c>:group</c> or <c>:gid</c>. A name must exist (else an error); a number need not. The group defaults to the
-/// user's primary group, or 0 without a passwd entry. Supplementary groups are the groups listing the user's name,
-/// and only when no group is given: "USER u:g" runs with g alone, as docker documents.
+/// user's primary group, or 0 without a passwd entry. The additional groups are those of current BuildKit and docker
+/// (since the fix of CVE-2023-25173, moby/buildkit#3651): the groups listing the user's name, only when no group is
+/// given ("USER u:g" runs with g alone, as docker documents), with the primary group put first unless listed. An id
+/// outside <see cref="UserId"/>'s range, written or from the files, is an error, never root.
 /// </remarks>
 public static class UserResolver
 {
@@ -40,8 +42,8 @@ public static class UserResolver
         }
 
         var users = ParseColonFile(passwd, 7);
-        var numericUser = TryParseId(userPart, out var uid);
-        var entry = users.FirstOrDefault(fields => numericUser ? TryParseId(fields[2], out var u) && u == uid : fields[0] == userPart);
+        var numericUser = TryParseId(userPart, user, out var uid);
+        var entry = users.FirstOrDefault(fields => numericUser ? UserId.TryParse(fields[2], out var u) && u == uid : fields[0] == userPart);
         if (entry is null && !numericUser)
         {
             throw new UserNotFoundException($"unable to find user {userPart}: no matching entries in passwd file");
@@ -61,15 +63,15 @@ public static class UserResolver
         var groups = ParseColonFile(group, 4);
         if (!string.IsNullOrEmpty(groupPart))
         {
-            var numericGroup = TryParseId(groupPart, out var requested);
-            var groupEntry = groups.FirstOrDefault(fields => numericGroup ? TryParseId(fields[2], out var g) && g == requested : fields[0] == groupPart);
+            var numericGroup = TryParseId(groupPart, user, out var requested);
+            var groupEntry = groups.FirstOrDefault(fields => numericGroup ? UserId.TryParse(fields[2], out var g) && g == requested : fields[0] == groupPart);
             if (groupEntry is null && !numericGroup)
             {
                 throw new UserNotFoundException($"unable to find group {groupPart}: no matching entries in group file");
             }
 
             gid = groupEntry is null ? requested : ParseId(groupEntry[2], "gid", groupEntry[0]);
-            return new ResolvedUser(uid, gid, [], home);
+            return new ResolvedUser(uid, gid, [gid], home);
         }
 
         var additional = ImmutableArray.CreateBuilder<uint>();
@@ -77,11 +79,16 @@ public static class UserResolver
         {
             foreach (var fields in groups)
             {
-                if (fields[3].Split(',').Contains(name, StringComparer.Ordinal) && TryParseId(fields[2], out var member) && member != gid && !additional.Contains(member))
+                if (fields[3].Split(',').Contains(name, StringComparer.Ordinal))
                 {
-                    additional.Add(member);
+                    additional.Add(ParseId(fields[2], "gid", fields[0]));
                 }
             }
+        }
+
+        if (!additional.Contains(gid))
+        {
+            additional.Insert(0, gid);
         }
 
         return new ResolvedUser(uid, gid, additional.ToImmutable(), home);
@@ -131,9 +138,13 @@ public static class UserResolver
         return result;
     }
 
-    private static bool TryParseId(string text, out uint id) =>
-        uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id);
+    /// <summary>An id of the USER text in range; false for a name; an error for a number out of range.</summary>
+    private static bool TryParseId(string text, string? user, out uint id) =>
+        UserId.TryParse(text, out id) || (UserId.IsNumber(text) ? throw new InvalidUserException($"invalid user \"{user}\": {UserId.RangeError}") : false);
 
+    /// <summary>An id field of the image's passwd or group file.</summary>
     private static uint ParseId(string text, string what, string name) =>
-        TryParseId(text, out var id) ? id : throw new InvalidDataException($"{what} \"{text}\" of {name} is not a number");
+        UserId.TryParse(text, out var id) ? id
+        : UserId.IsNumber(text) ? throw new InvalidUserException($"the {what} {text} of {name} in the image: {UserId.RangeError}")
+        : throw new InvalidDataException($"{what} \"{text}\" of {name} is not a number");
 }

@@ -68,13 +68,12 @@ public sealed class ConfigBuilderConfiguratorTests
     }
 
     [Fact]
-    public void Workdir_root_makes_no_layer_even_when_one_is_passed()
+    public void A_layer_for_a_step_that_makes_none_is_a_broken_contract_never_dropped_quietly()
     {
-        var step = Load("FROM scratch\nWORKDIR /\n").Stages[0].Steps[0];
+        // The solver asks the same rule (StepLayer) before it makes a layer: a disagreement is Kiln's bug.
+        var step = Load("FROM scratch\nWORKDIR .\n").Stages[0].Steps[0];
         var configurator = new ConfigBuilderConfigurator(ImmutableDictionary<string, string>.Empty);
 
-        var config = configurator.Apply(configurator.Start(null, OciPlatform.Host), step, Layer, Time);
-
-        Assert.Empty(configurator.Finish(config, ImmutableSortedDictionary<string, string>.Empty, Time).RootFs.DiffIds);
+        Assert.Throws<InvalidOperationException>(() => configurator.Apply(configurator.Start(null, OciPlatform.Host), step, Layer, Time));
     }
 }

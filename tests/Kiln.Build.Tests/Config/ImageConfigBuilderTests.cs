@@ -156,9 +156,41 @@ public sealed class ImageConfigBuilderTests
     }
 
     [Fact]
+    public void A_stage_built_on_another_does_not_inherit_its_triggers()
+    {
+        var parent = ImageConfigBuilder.FromScratch(new OciPlatform("amd64", "linux"));
+        foreach (var step in Steps("FROM scratch\nONBUILD RUN echo child\n"))
+        {
+            parent.Apply(step);
+        }
+
+        var child = ImageConfigBuilder.FromStage(parent);
+
+        Assert.Equal<string>(["RUN echo child"], parent.Build().Config.OnBuild!.Value);
+        Assert.Null(child.Build().Config.OnBuild);
+    }
+
+    [Theory]
+    [InlineData("/", ".", false)]
+    [InlineData("/", "/", false)]
+    [InlineData("/app", "..", false)]
+    [InlineData("/", "/app/..", true)]
+    [InlineData("/", "//", true)]
+    [InlineData("/", "/tmp", true)]
+    [InlineData("/app", ".", true)]
+    [InlineData(null, "app", true)]
+    public void A_workdir_makes_a_layer_unless_it_names_the_root_as_buildkit_normalizes_it(string? current, string path, bool layer)
+    {
+        // BuildKit keeps an absolute WORKDIR as written ("/app/.." and "//" are not "/": it makes them a layer).
+        var workdir = Assert.Single(Steps($"FROM scratch\nWORKDIR {path}\n")).Instruction;
+
+        Assert.Equal(layer, StepLayer.MakesLayer(workdir, current));
+    }
+
+    [Fact]
     public void A_trigger_that_does_not_parse_gives_diagnostics_not_an_exception()
     {
-        var (steps, diagnostics) = OnBuildParser.Parse(["RUN echo ok", "NOPE x"], new ImageConfig(), FrontendOptions.Default);
+        var (steps, diagnostics) = OnBuildParser.Parse(["RUN echo ok", "NOPE x"], ImmutableDictionary<string, string>.Empty, FrontendOptions.Default, []);
         Assert.True(steps.IsEmpty);
         Assert.Contains(diagnostics, d => d.IsError);
     }

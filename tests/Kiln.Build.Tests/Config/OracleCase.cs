@@ -77,8 +77,12 @@ internal sealed class OracleCase
             .Zip(expected.RootFs.DiffIds.Skip(baseLayers), (h, d) => new LayerResult(d, h.Created!.Value)));
         var dummy = new LayerResult(Digest.Sha256Of("not in the target"u8), OciTimestamp.FromUnixSeconds(0));
 
+        // The triggers each stage runs, as the engine plans them: the base image's, and those of a parent stage.
+        var images = definition.Stages.Select(s => s.Base).OfType<StageBase.Image>().Select(i => i.Reference).Distinct(StringComparer.Ordinal)
+            .ToDictionary(r => r, r => new Ports.BaseImage(r, Digest.Sha256Of("base"u8), baseConfig!, []), StringComparer.Ordinal);
+        var plan = Kiln.Build.Solver.OnBuildPlan.Create(definition, images, options);
         var builders = new Dictionary<int, ImageConfigBuilder>();
-        foreach (var stage in definition.BuildOrder)
+        foreach (var stage in plan.BuildOrder)
         {
             var builder = stage.Base switch
             {
@@ -86,9 +90,7 @@ internal sealed class OracleCase
                 StageBase.Stage parent => ImageConfigBuilder.FromStage(builders[parent.Index], buildArgs),
                 _ => ImageConfigBuilder.FromImage(baseConfig!, buildArgs),
             };
-            var (triggers, diagnostics) = OnBuildParser.Parse(builder.OnBuildTriggers, baseConfig ?? new ImageConfig(), options);
-            Assert.DoesNotContain(diagnostics, d => d.IsError);
-            foreach (var step in triggers.Concat(stage.Steps))
+            foreach (var step in stage.Steps)
             {
                 var layer = builder.MakesLayer(step.Instruction) ? (chain.Contains(stage.Index) ? newLayers.Dequeue() : dummy) : null;
                 builder.Apply(step, layer);

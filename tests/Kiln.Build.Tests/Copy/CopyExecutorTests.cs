@@ -285,6 +285,50 @@ public sealed class CopyExecutorTests
     }
 
     [Fact]
+    public async Task Chown_of_a_group_alone_keeps_root_as_the_owner_as_buildkit_does()
+    {
+        if (!Prerequisites.Root())
+        {
+            return;
+        }
+
+        using var w = new CopyWorkspace();
+        w.TargetFile("etc/group", "root:x:0:\nstaff:x:50:\n");
+        w.File("a.txt", "A");
+
+        await w.RunAsync(CopyOf("/g/", "a.txt") with { Chown = ":staff" });
+        await w.RunAsync(CopyOf("/n/", "a.txt") with { Chown = ":4321" });
+        await w.RunAsync(AddOf("/add/", "a.txt") with { Chown = ":staff" });
+
+        Assert.Equal(
+            ["/add d 0755 0:50", "/add/a.txt f 0644 0:50 =A", "/g d 0755 0:50", "/g/a.txt f 0644 0:50 =A", "/n d 0755 0:4321", "/n/a.txt f 0644 0:4321 =A"],
+            w.Tree().Where(line => !line.StartsWith("/etc", StringComparison.Ordinal)));
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "a.txt") with { Chown = ":" }));
+        Assert.Equal("invalid --chown value \":\": expected user[:group] or :group", error.Message);
+    }
+
+    [Theory]
+    [InlineData("4294967295", "invalid id 4294967295 in \"4294967295\": uids and gids must be in range 0-2147483647")]
+    [InlineData("2147483648", "invalid id 2147483648 in \"2147483648\": uids and gids must be in range 0-2147483647")]
+    [InlineData("1:4294967295", "invalid id 4294967295 in \"1:4294967295\": uids and gids must be in range 0-2147483647")]
+    [InlineData("0:4294967296", "invalid id 4294967296 in \"0:4294967296\": uids and gids must be in range 0-2147483647")]
+    [InlineData("-1", "invalid id -1 in \"-1\": uids and gids must be in range 0-2147483647")]
+    [InlineData("wrap", "wrap in /etc/passwd has the id 4294967295: uids and gids must be in range 0-2147483647")]
+    [InlineData("1:wrapped", "wrapped in /etc/group has the id 4294967295: uids and gids must be in range 0-2147483647")]
+    public async Task Chown_ids_out_of_range_are_errors_never_root(string chown, string message)
+    {
+        using var w = new CopyWorkspace();
+        w.TargetFile("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwrap:x:4294967295:0::/:/bin/sh\n");
+        w.TargetFile("etc/group", "root:x:0:\nwrapped:x:4294967295:\n");
+        w.File("a.txt", "A");
+
+        var error = await Assert.ThrowsAsync<CopyException>(() => w.RunAsync(CopyOf("/x", "a.txt") with { Chown = chown }));
+
+        Assert.Equal(message, error.Message);
+        Assert.False(File.Exists(Path.Join(w.Target, "x")));
+    }
+
+    [Fact]
     public async Task Chown_root_is_id_0_whatever_the_passwd_file_says_as_in_buildkit()
     {
         using var w = new CopyWorkspace();

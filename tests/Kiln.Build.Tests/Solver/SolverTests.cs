@@ -358,6 +358,37 @@ public sealed class SolverTests
         Assert.Equal("/a/b/d", await Task.FromResult(Kiln.Build.Config.ImageConfigBuilder.JoinWorkdir("/a/b/c", "../d/./")));
 
     [Fact]
+    public async Task A_workdir_of_the_root_however_written_makes_no_layer_and_no_step_and_an_existing_directory_makes_an_empty_one()
+    {
+        // As BuildKit's dispatchWorkdir: no mkdir and an empty_layer history entry for "/", a layer for any other
+        // directory, one that exists included. The real config writer checks that the solver agrees with it.
+        var ports = _harness.Ports with { Configurator = new Ports.Adapters.ConfigBuilderConfigurator(System.Collections.Immutable.ImmutableDictionary<string, string>.Empty) };
+        const string dockerfile = "FROM scratch\nWORKDIR .\nWORKDIR /\nWORKDIR /app\nWORKDIR /app\nWORKDIR ..\nRUN x\n";
+
+        await _harness.BuildAsync(SolverHarness.Request(dockerfile), ports);
+
+        Assert.Equal(["/app", "/app"], _harness.Files.Workdirs);
+        Assert.Equal(["[2/7] WORKDIR /app", "[3/7] WORKDIR /app", "[4/7] RUN x"], _harness.Progress.Ended<ProgressEvent.Completed>().Where(n => !n.StartsWith("[internal]", StringComparison.Ordinal) && n != "exporting to image"));
+        var config = Assert.Single(_harness.Exporter.Exported).Config;
+        Assert.Equal(
+            [("WORKDIR /", true), ("WORKDIR /", true), ("WORKDIR /app", false), ("WORKDIR /app", false), ("WORKDIR /", true), ("RUN /bin/sh -c x # buildkit", false)],
+            config.History!.Value.Select(h => (h.CreatedBy, h.EmptyLayer)));
+        Assert.Equal(3, config.RootFs.DiffIds.Length);
+        Assert.Equal("/", config.Config.WorkingDir);
+    }
+
+    [Fact]
+    public async Task A_fault_of_kilns_own_in_a_step_is_reported_as_kilns_never_as_the_step_failing_at_its_line()
+    {
+        var error = await Assert.ThrowsAsync<BuildInternalException>(() => _harness.BuildAsync("FROM scratch\nRUN ok\nRUN bug\n"));
+
+        Assert.Equal("[3/3] RUN bug", error.Step);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.Equal("internal error in [3/3] RUN bug: a broken invariant", error.Message);
+        Assert.Equal(["[3/3] RUN bug"], _harness.Progress.Ended<ProgressEvent.Failed>());
+    }
+
+    [Fact]
     public async Task Base_images_are_resolved_once_and_pull_is_passed_on()
     {
         _harness.Images.Add("busybox");

@@ -96,22 +96,6 @@ public sealed class UnsupportedFeatureTests
     }
 
     [Fact]
-    public async Task Onbuild_triggers_of_a_base_image_run_after_from_but_not_ones_that_copy_from_elsewhere()
-    {
-        _harness.Images.Add("onbuild");
-        _harness.Images.SetOnBuild("onbuild", "RUN echo triggered");
-        _harness.Images.Add("copier");
-        _harness.Images.SetOnBuild("copier", "COPY --from=other /a /a");
-
-        await _harness.BuildAsync("FROM onbuild\nRUN x\n");
-        var error = await Assert.ThrowsAsync<BuildFailedException>(() => _harness.BuildAsync("FROM copier\nRUN x\n"));
-
-        Assert.Equal(["echo triggered", "x"], _harness.RunCommands);
-        Assert.Contains("ONBUILD triggers", error.Diagnostics.Single().Message, StringComparison.Ordinal);
-        Assert.Equal(1, error.Diagnostics.Single().Span.StartLine);
-    }
-
-    [Fact]
     public async Task A_missing_part_is_not_supported_yet_never_faked()
     {
         var ports = _harness.Ports with { Executor = null };

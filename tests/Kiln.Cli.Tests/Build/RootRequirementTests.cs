@@ -12,6 +12,7 @@ public sealed class RootRequirementTests : IDisposable
     [InlineData("FROM scratch\nCOPY a.txt /a.txt\n")]
     [InlineData("FROM scratch\nADD a.txt /a.txt\n")]
     [InlineData("FROM scratch AS files\nCOPY a.txt /\nFROM scratch\nLABEL x=y\nCOPY --from=files /a.txt /\n")]
+    [InlineData("FROM scratch AS base\nONBUILD RUN true\nFROM base\nLABEL x=y\n")]
     public void A_build_with_a_sandbox_step_fails_early_without_root(string dockerfile)
     {
         var context = Context(dockerfile);

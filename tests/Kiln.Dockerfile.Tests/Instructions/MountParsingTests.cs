@@ -106,6 +106,8 @@ public sealed class MountParsingTests
     [InlineData("type=cache,target=/t,uid=x", DiagnosticCodes.MountInvalidUid, "invalid value x for uid")]
     [InlineData("type=cache,target=/t,uid=-1", DiagnosticCodes.MountInvalidUid, "uid")]
     [InlineData("type=cache,target=/t,gid=4294967296", DiagnosticCodes.MountInvalidGid, "gid")]
+    [InlineData("type=cache,target=/t,uid=4294967295", DiagnosticCodes.MountInvalidUid, "invalid value 4294967295 for uid: uids and gids must be in range 0-2147483647")]
+    [InlineData("type=secret,id=x,gid=2147483648", DiagnosticCodes.MountInvalidGid, "invalid value 2147483648 for gid: uids and gids must be in range 0-2147483647")]
     [InlineData("type=tmpfs,target=/t,size=lots", DiagnosticCodes.MountInvalidSize, "invalid value for size: lots")]
     [InlineData("type=bind,target=/t,ro=maybe", DiagnosticCodes.MountInvalidBoolean, "invalid value for ro: maybe")]
     [InlineData("type=secret,id=x,required=perhaps", DiagnosticCodes.MountInvalidBoolean, "required")]

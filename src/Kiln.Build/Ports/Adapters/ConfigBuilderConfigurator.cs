@@ -40,10 +40,7 @@ public sealed class ConfigBuilderConfigurator(IReadOnlyDictionary<string, string
             slot.Advanced = true;
         }
 
-        // A WORKDIR that resolves to / makes no layer in BuildKit even though the solver ran it as a step.
-        var layerResult = layer is not null && slot.Builder.MakesLayer(boundStep.Instruction)
-            ? new LayerResult(layer.RootFsEntry, new OciTimestamp(layerCreated))
-            : null;
+        var layerResult = layer is null ? null : new LayerResult(layer.RootFsEntry, new OciTimestamp(layerCreated));
         slot.Builder.Apply(boundStep, layerResult);
         return Track(slot.Builder);
     }

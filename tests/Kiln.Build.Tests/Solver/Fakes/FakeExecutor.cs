@@ -8,7 +8,8 @@ namespace Kiln.Build.Tests.Solver.Fakes;
 /// Runs nothing: the command's last argument says what to pretend. <c>sleep S</c> waits S seconds (and changes nothing),
 /// <c>meet N</c> returns once N runs are inside <c>meet</c> at the same time (and exits 1 if they are not within 30 s),
 /// <c>fail N</c> prints two lines and exits N, <c>oom</c> is killed by the OOM killer (137), <c>forkfail</c> exits 2
-/// after its pids limit refused 3 forks, anything else prints one line and changes the root.
+/// after its pids limit refused 3 forks, <c>bug</c> throws as a broken part of Kiln would, anything else prints one
+/// line and changes the root.
 /// </summary>
 internal sealed class FakeExecutor : IExecutor
 {
@@ -63,6 +64,8 @@ internal sealed class FakeExecutor : IExecutor
             case "forkfail":
                 output("sh: can't fork: Resource temporarily unavailable");
                 return new ExecResult(2) { ForksRefused = 3, PidsLimit = request.Resources.PidsLimit ?? 4915 };
+            case "bug":
+                throw new InvalidOperationException("a broken invariant");
             case "fail":
                 output("compiling...");
                 output("main.go:3: undefined: foo");

@@ -60,7 +60,13 @@ internal sealed class FakeFiles(FakeSnapshotter snapshotter) : IFileOperations
     public Task CopyAsync(CopyOperation operation, string targetRoot, CancellationToken cancellationToken)
     {
         Copies.Enqueue(operation);
-        snapshotter.ByRoot(targetRoot).Changes.Enqueue($"copy {string.Join(' ', Sources(operation))} from {operation.Source}");
+
+        // A RUN --mount bind is copied into a scratch directory of its own, not into a mounted root.
+        if (snapshotter.IsOpen(targetRoot))
+        {
+            snapshotter.ByRoot(targetRoot).Changes.Enqueue($"copy {string.Join(' ', Sources(operation))} from {operation.Source}");
+        }
+
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,8 @@ internal sealed class FakeSnapshotter : ISnapshotter
 
     public FakeMount ByRoot(string root) => _open[root];
 
+    public bool IsOpen(string root) => _open.ContainsKey(root);
+
     public Task<IRootfsMount> MountAsync(ImmutableArray<LayerRef> layers, bool writable, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
