@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Kiln.Content.Native;
+using Kiln.Content.Paths;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kiln.Content.IO;
@@ -120,7 +121,7 @@ public static class DirectoryTree
 
     /// <summary>Removes <paramref name="name"/> in the directory <paramref name="parent"/> (see <see cref="Remove"/>); <paramref name="display"/> names it in errors.</summary>
     internal static bool RemoveChild(SafeFileHandle parent, string name, string display) =>
-        RemoveChild(parent, Encoding.UTF8.GetBytes(name), display);
+        RemoveChild(parent, FileNameEncoding.Encode(name), display);
 
     /// <inheritdoc cref="RemoveChild(SafeFileHandle, string, string)"/>
     internal static bool RemoveChild(SafeFileHandle parent, byte[] name, string display)
@@ -236,12 +237,12 @@ public static class DirectoryTree
         }
 
         var parent = OpenPath(parentPath);
-        return (parent, Encoding.UTF8.GetBytes(name), full);
+        return (parent, FileNameEncoding.Encode(name), full);
     }
 
     private static unsafe SafeFileHandle? OpenPath(string path)
     {
-        var pathZ = Encoding.UTF8.GetBytes(path + "\0");
+        var pathZ = FileNameEncoding.Encode(path + "\0");
         int fd;
         fixed (byte* p = pathZ)
         {
@@ -345,10 +346,10 @@ public static class DirectoryTree
         var builder = new StringBuilder(start);
         foreach (var frame in stack.Reverse().Skip(1))
         {
-            builder.Append('/').Append(Encoding.UTF8.GetString(frame.Name));
+            builder.Append('/').Append(FileNameEncoding.Display(frame.Name));
         }
 
-        return builder.Append('/').Append(Encoding.UTF8.GetString(name)).ToString();
+        return builder.Append('/').Append(FileNameEncoding.Display(name)).ToString();
     }
 
     /// <summary>A directory being walked: held open (O_PATH, never following a symlink) with the names still to visit.</summary>

@@ -68,7 +68,7 @@ public sealed class StepCgroup : IDisposable
     /// <see cref="ContainerRunner.RuntimeTasksInStepCgroup"/>): the pids limit is raised by as many, so that the step
     /// itself gets the number asked for, as under runc (which waits outside).
     /// </param>
-    /// <exception cref="InvalidOperationException">A limit the user asked for cannot be applied here.</exception>
+    /// <exception cref="CgroupLimitException">A limit the user asked for cannot be applied here.</exception>
     public static StepCgroup? Create(string id, ResourceLimits limits, int runtimeTasks)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
@@ -181,7 +181,7 @@ public sealed class StepCgroup : IDisposable
                 {
                     if (!File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))
                     {
-                        throw new InvalidOperationException("a swap limit needs the kernel's swap accounting (memory.memsw.* files), which this host does not have");
+                        throw new CgroupLimitException("a swap limit needs the kernel's swap accounting (memory.memsw.* files), which this host does not have");
                     }
 
                     Write(memory, "memory.memsw.limit_in_bytes", Number(swap));
@@ -235,7 +235,7 @@ public sealed class StepCgroup : IDisposable
         var own = HostCgroups.OwnV1Directory(controller);
         if (own is null)
         {
-            return optional ? null : throw new InvalidOperationException($"the {controller} limit needs the {controller} cgroup controller, which this host does not have mounted");
+            return optional ? null : throw new CgroupLimitException($"the {controller} limit needs the {controller} cgroup controller, which this host does not have mounted");
         }
 
         var directory = Path.Combine(own, id);
@@ -245,7 +245,7 @@ public sealed class StepCgroup : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return optional ? null : throw new InvalidOperationException($"cannot make the step's cgroup {directory}: {e.Message}", e);
+            return optional ? null : throw new CgroupLimitException($"cannot make the step's cgroup {directory}: {e.Message}", e);
         }
 
         made.Add(directory);
@@ -288,7 +288,7 @@ public sealed class StepCgroup : IDisposable
 
         if (needed.FirstOrDefault(c => !available.Contains(c)) is { } missing)
         {
-            throw new InvalidOperationException($"the {missing} limit needs the {missing} cgroup controller, which this host's cgroup v2 hierarchy does not offer");
+            throw new CgroupLimitException($"the {missing} limit needs the {missing} cgroup controller, which this host's cgroup v2 hierarchy does not offer");
         }
 
         // Each level must hand the controllers down to the next (cgroup-v2.rst, "Enabling and Disabling"); the runtime
@@ -311,7 +311,7 @@ public sealed class StepCgroup : IDisposable
                 return null;
             }
 
-            throw new InvalidOperationException($"cannot make the step's cgroup {directory} with the {string.Join(", ", needed)} controllers: {e.Message}", e);
+            throw new CgroupLimitException($"cannot make the step's cgroup {directory} with the {string.Join(", ", needed)} controllers: {e.Message}", e);
         }
 
         return new StepCgroup(
@@ -352,7 +352,7 @@ public sealed class StepCgroup : IDisposable
         }
         catch (IOException e)
         {
-            throw new InvalidOperationException($"the kernel refused {value} for {file}: {e.Message}", e);
+            throw new CgroupLimitException($"the kernel refused {value} for {file}: {e.Message}", e);
         }
     }
 
