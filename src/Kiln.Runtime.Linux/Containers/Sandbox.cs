@@ -62,7 +62,7 @@ public sealed class Sandbox : IDisposable
     }
 
     /// <summary>Runs one command to its end and returns how it ended.</summary>
-    /// <exception cref="InvalidOperationException">A limit of <paramref name="run"/> cannot be applied on this host.</exception>
+    /// <exception cref="CgroupLimitException">A limit of <paramref name="run"/> cannot be applied on this host.</exception>
     public async Task<ContainerExit> RunAsync(ContainerRunner runner, SandboxRun run, ContainerIo io, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runner);
